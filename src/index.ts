@@ -1,0 +1,38 @@
+/**
+ * switchyard: many LLM provider credentials behind one endpoint.
+ * @module switchyard
+ */
+
+export type { Awaitable } from './core/awaitable.js';
+export type { Credential, ModelEntry, OAuthTokens } from './core/credential.js';
+export { redactCredential } from './core/credential.js';
+export * from './core/errors.js';
+export type { QuotaSnapshot } from './core/quota.js';
+export type { Executor, ExecutorRequest, ExecutorResponse, ModelInfo, Operation } from './executors/types.js';
+export type { PickContext, Selector } from './manager/selectors/types.js';
+export type { Cooldown, CooldownReason, SelectionQuery, SelectionState, StateStore } from './manager/state/types.js';
+export { ALL_MODELS } from './manager/state/types.js';
+export type { SaveOptions, TokenStore, TokenStoreEvent } from './manager/stores/types.js';
+export type {
+  AttemptInfo,
+  AttemptResult,
+  ExecuteInput,
+  ExecuteResult,
+  ManagerHooks,
+  UsageRecord,
+} from './manager/types.js';
+export type { Dialect, Usage } from './translate/dialect.js';
+export { Manager } from './manager/manager.js';
+export type { ManagerOptions, RetryOptions } from './manager/manager.js';
+export type { CooldownPolicy, QuotaExceededBehaviour, FailureDecision } from './manager/failure-policy.js';
+export { DEFAULT_COOLDOWN_POLICY, decideFailure } from './manager/failure-policy.js';
+export type { Logger } from './manager/logger.js';
+export { ModelRouter } from './manager/model-router.js';
+export type { Route, ModelRequest } from './manager/model-router.js';
+export { parseRetryAfter } from './core/retry-after.js';
+export { mockExecutor } from './executors/mock.js';
+export type { MockBehaviour, MockExecutor, MockExecutorOptions, MockCall } from './executors/mock.js';
+export * from './manager/selectors/index.js';
+export { MemoryStateStore } from './manager/state/memory-state-store.js';
+export { MemoryTokenStore } from './manager/stores/memory-token-store.js';
+export { FileTokenStore } from './manager/stores/file-token-store.js';

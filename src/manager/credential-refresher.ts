@@ -1,0 +1,150 @@
+import type { Credential } from '../core/credential.js';
+import { ConflictError, SwitchyardError, UnauthorizedError } from '../core/errors.js';
+import type { Executor } from '../executors/types.js';
+import type { Logger } from './logger.js';
+import type { StateStore } from './state/types.js';
+import { ALL_MODELS } from './state/types.js';
+import type { TokenStore } from './stores/types.js';
+
+/** Default lead time before `expiresAt` at which OAuth credentials are refreshed. */
+export const DEFAULT_REFRESH_LEAD_MS = 5 * 60_000;
+
+const LOCK_TTL_MS = 30_000;
+const WAIT_STEP_MS = 50;
+const WAIT_MAX_MS = 15_000;
+
+interface RefresherDeps {
+  store: TokenStore;
+  state: StateStore;
+  logger: Logger;
+  now: () => number;
+  /** First backoff after a failed refresh; doubles per consecutive failure. */
+  failureBackoffMs: number;
+  failureBackoffMaxMs: number;
+  /** Called with the saved credential so the Manager uses it from now on. */
+  onRefreshed(credential: Credential): void;
+}
+
+/** Marks an error thrown because a refresh failed (its backoff is already recorded). */
+export const REFRESH_FAILED = Symbol.for('switchyard.refreshFailed');
+
+/**
+ * Refreshes OAuth credentials: before expiry and after a 401. Exactly one refresh is in flight per
+ * credential in this process however many requests wait on it, and across processes the state store's
+ * lock makes the others wait and re-read the store. The new tokens are saved before they are used.
+ * A failed refresh backs off (a credential-wide cooldown, doubling) and is reported; it never loops.
+ */
+export class CredentialRefresher {
+  readonly #deps: RefresherDeps;
+  readonly #inflight = new Map<string, Promise<Credential>>();
+  readonly #failures = new Map<string, number>();
+
+  constructor(deps: RefresherDeps) {
+    this.#deps = deps;
+  }
+
+  /** True when the credential is OAuth, refreshable, and expires within the executor's lead time. */
+  isDue(credential: Credential, executor: Executor): boolean {
+    if (credential.kind !== 'oauth' || !executor.refresh) return false;
+    const expiresAt = credential.oauth?.expiresAt;
+    if (expiresAt === undefined) return false;
+    return expiresAt - (executor.refreshLeadMs ?? DEFAULT_REFRESH_LEAD_MS) <= this.#deps.now();
+  }
+
+  /** True when the credential can be refreshed at all. */
+  canRefresh(credential: Credential, executor: Executor): boolean {
+    return credential.kind === 'oauth' && executor.refresh !== undefined && credential.oauth?.refreshToken !== undefined;
+  }
+
+  /** Refreshes (or joins the refresh in flight) and resolves to the saved credential. */
+  refresh(credential: Credential, executor: Executor): Promise<Credential> {
+    const running = this.#inflight.get(credential.id);
+    if (running) return running;
+    const promise = this.#run(credential, executor).finally(() => this.#inflight.delete(credential.id));
+    this.#inflight.set(credential.id, promise);
+    return promise;
+  }
+
+  async #run(credential: Credential, executor: Executor): Promise<Credential> {
+    const { store, state, logger } = this.#deps;
+    const release = await state.lock(`refresh:${credential.id}`, LOCK_TTL_MS);
+    if (!release) return this.#waitForOther(credential);
+    try {
+      // Another instance may have refreshed while we waited for the lock.
+      const current = (await store.get(credential.id)) ?? credential;
+      if (tokenChanged(credential, current) && !this.#expiring(current, executor)) return this.#adopt(current);
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), LOCK_TTL_MS);
+      let fresh: Credential;
+      try {
+        fresh = await executor.refresh!(current, controller.signal);
+      } finally {
+        clearTimeout(timer);
+      }
+      let saved: Credential;
+      try {
+        saved = await store.save(fresh, current.version === undefined ? {} : { expectedVersion: current.version });
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+        const latest = await store.get(credential.id);
+        if (!latest) throw err;
+        saved = latest;
+      }
+      this.#failures.delete(credential.id);
+      logger.info({ credentialId: credential.id }, 'credential refreshed');
+      return this.#adopt(saved);
+    } catch (err) {
+      throw await this.#failed(credential, err);
+    } finally {
+      await release();
+    }
+  }
+
+  async #failed(credential: Credential, err: unknown): Promise<SwitchyardError> {
+    const strikes = (this.#failures.get(credential.id) ?? 0) + 1;
+    this.#failures.set(credential.id, strikes);
+    const ms = Math.min(this.#deps.failureBackoffMs * 2 ** (strikes - 1), this.#deps.failureBackoffMaxMs);
+    await this.#deps.state.setCooldown({
+      credentialId: credential.id,
+      model: ALL_MODELS,
+      until: this.#deps.now() + ms,
+      reason: 'unauthorized',
+      strikes,
+    });
+    const reason = SwitchyardError.is(err) ? err.message : 'refresh failed';
+    this.#deps.logger.warn(
+      { credentialId: credential.id, strikes, backoffMs: ms, code: SwitchyardError.is(err) ? err.code : undefined },
+      'credential refresh failed',
+    );
+    const error = new UnauthorizedError(`Refreshing credential ${credential.id} failed: ${reason}`, {
+      credentialId: credential.id,
+      cause: err,
+    });
+    Object.defineProperty(error, REFRESH_FAILED, { value: true });
+    return error;
+  }
+
+  async #waitForOther(credential: Credential): Promise<Credential> {
+    const deadline = this.#deps.now() + WAIT_MAX_MS;
+    while (this.#deps.now() < deadline) {
+      await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
+      const current = await this.#deps.store.get(credential.id);
+      if (current && tokenChanged(credential, current)) return this.#adopt(current);
+    }
+    throw await this.#failed(credential, new UnauthorizedError('Timed out waiting for another instance to refresh'));
+  }
+
+  #expiring(credential: Credential, executor: Executor): boolean {
+    const expiresAt = credential.oauth?.expiresAt;
+    return expiresAt !== undefined && expiresAt - (executor.refreshLeadMs ?? DEFAULT_REFRESH_LEAD_MS) <= this.#deps.now();
+  }
+
+  #adopt(credential: Credential): Credential {
+    this.#deps.onRefreshed(credential);
+    return credential;
+  }
+}
+
+function tokenChanged(a: Credential, b: Credential): boolean {
+  return a.oauth?.accessToken !== b.oauth?.accessToken || a.oauth?.expiresAt !== b.oauth?.expiresAt;
+}

@@ -1,0 +1,241 @@
+import { SwitchyardError, TimeoutError, UpstreamError } from '../core/errors.js';
+import type { ExecutorResponse } from '../executors/types.js';
+import type { Dialect, Usage } from '../translate/dialect.js';
+import { createStreamConverter, readUsage, translateRequest, translateResponse } from '../translate/index.js';
+import type { ExecuteInput, ExecuteResult } from './types.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Headers of every SSE answer. */
+const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  'x-accel-buffering': 'no',
+});
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'application/json',
+});
+
+interface BodyCache {
+  input: ExecuteInput;
+  stream: boolean;
+  bodies: Map<string, { body: Record<string, unknown>; warnings: readonly string[] }>;
+}
+
+/**
+ * The request body in the upstream's dialect with the upstream model name, translated once per
+ * (dialect, provider) and reused across attempts.
+ */
+export function prepareBody(
+  run: BodyCache,
+  native: Dialect,
+  provider: string,
+  upstreamModel: string,
+  foreignThinking: 'drop' | 'text',
+): { body: Record<string, unknown>; warnings: readonly string[] } {
+  const cacheKey = `${native}\u0000${provider}`;
+  let translated = run.bodies.get(cacheKey);
+  if (!translated) {
+    if (native === run.input.dialect) {
+      translated = { body: run.input.body, warnings: [] };
+    } else {
+      const out = translateRequest({
+        from: run.input.dialect,
+        to: native,
+        body: run.input.body,
+        options: { targetProvider: provider, foreignThinking },
+      });
+      translated = { body: out.value, warnings: out.warnings.map((w) => (typeof w === 'string' ? w : w.message)) };
+    }
+    run.bodies.set(cacheKey, translated);
+  }
+  if (native === 'gemini') return translated;
+  const body: Record<string, unknown> = { ...translated.body, model: upstreamModel };
+  if (run.stream) body.stream = true;
+  else if (body.stream !== undefined) body.stream = false;
+  return { body, warnings: translated.warnings };
+}
+
+interface Common {
+  requestId: string;
+  credentialId: string;
+  provider: string;
+  model: string;
+  warnings: readonly string[];
+}
+
+/** Reads a non-stream answer whole and renders it in the caller's dialect. */
+export async function readResponse(args: {
+  response: ExecutorResponse;
+  from: Dialect;
+  to: Dialect;
+  common: Common;
+}): Promise<{ result: ExecuteResult; usage: Usage | undefined }> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of args.response.body) {
+    chunks.push(chunk);
+    size += chunk.byteLength;
+  }
+  let bytes = concat(chunks, size);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(decoder.decode(bytes));
+  } catch (err) {
+    throw new UpstreamError('The upstream answered with a body that is not JSON', { cause: err });
+  }
+  if (typeof parsed !== 'object' || parsed === null) {
+    throw new UpstreamError('The upstream answered with a JSON body that is not an object');
+  }
+  const usage = safeUsage(args.from, parsed as Record<string, unknown>);
+  let warnings = args.common.warnings;
+  if (args.from !== args.to) {
+    const out = translateResponse({ from: args.from, to: args.to, body: parsed as Record<string, unknown> });
+    bytes = encoder.encode(JSON.stringify(out.value));
+    if (out.warnings.length > 0) warnings = [...warnings, ...out.warnings.map((w) => (typeof w === 'string' ? w : w.message))];
+  }
+  return {
+    result: {
+      status: 200,
+      headers: { ...JSON_HEADERS },
+      stream: false,
+      body: bytes,
+      ...args.common,
+      warnings,
+    },
+    usage,
+  };
+}
+
+function safeUsage(dialect: Dialect, body: Record<string, unknown>): Usage | undefined {
+  try {
+    return readUsage(dialect, body);
+  } catch {
+    return undefined;
+  }
+}
+
+interface Outcome {
+  error?: SwitchyardError;
+  usage?: Usage;
+  ttfbMs?: number;
+}
+
+/**
+ * Starts relaying a stream: reads the upstream until the converter produces the first bytes for the
+ * caller (or fails, retryably, while nothing has been sent: an empty stream, one that ends without its
+ * terminal event, or no first byte within the timeout), then hands back an iterable that relays the rest.
+ */
+export async function streamResponse(args: {
+  response: ExecutorResponse;
+  from: Dialect;
+  to: Dialect;
+  includeUsage: boolean;
+  firstByteTimeoutMs: number;
+  abort(reason: unknown): void;
+  signal: AbortSignal;
+  now(): number;
+  started: number;
+  common: Common;
+  finish(outcome: Outcome): void;
+}): Promise<ExecuteResult> {
+  const converter = createStreamConverter({ from: args.from, to: args.to, includeUsage: args.includeUsage });
+  const iterator = args.response.body[Symbol.asyncIterator]();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    args.abort(new TimeoutError(`No data within ${args.firstByteTimeoutMs} ms`));
+  }, args.firstByteTimeoutMs);
+  let first: Uint8Array | null = null;
+  let ended = false;
+  try {
+    while (first === null) {
+      const next = await iterator.next();
+      if (next.done) {
+        ended = true;
+        if (!converter.completed) {
+          throw new UpstreamError(
+            converter.sawContent ? 'The upstream stream ended early' : 'The upstream stream ended without any event',
+          );
+        }
+        first = converter.flush();
+        if (first === null) throw new UpstreamError('The upstream stream ended without any event');
+        break;
+      }
+      first = converter.transform(next.value);
+    }
+  } catch (err) {
+    void iterator.return?.();
+    if (timedOut) throw new TimeoutError(`No data within ${args.firstByteTimeoutMs} ms`, { cause: err });
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+  const ttfbMs = args.now() - args.started;
+  const firstChunk = first;
+  const body = relay(iterator, converter, firstChunk, ended, ttfbMs, args.finish);
+  return {
+    status: 200,
+    headers: { ...SSE_HEADERS },
+    stream: true,
+    body,
+    ...args.common,
+  };
+}
+
+async function* relay(
+  iterator: AsyncIterator<Uint8Array>,
+  converter: ReturnType<typeof createStreamConverter>,
+  first: Uint8Array,
+  ended: boolean,
+  ttfbMs: number,
+  finish: (outcome: Outcome) => void,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  let done = ended;
+  let outcome: Outcome | undefined;
+  try {
+    yield first;
+    while (!done) {
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = await iterator.next();
+      } catch (err) {
+        done = true;
+        const error = SwitchyardError.is(err) ? err : new UpstreamError('The upstream stream failed', { cause: err });
+        outcome = { error, ttfbMs };
+        const tail = converter.fail(error.message);
+        if (tail) yield tail;
+        return;
+      }
+      if (next.done) {
+        done = true;
+        const tail = converter.flush();
+        if (!converter.completed) outcome = { error: new UpstreamError('The upstream stream ended early'), ttfbMs };
+        if (tail) yield tail;
+        break;
+      }
+      const out = converter.transform(next.value);
+      if (out) yield out;
+    }
+  } finally {
+    if (!done) {
+      // The caller stopped reading (client went away): release the upstream socket.
+      void iterator.return?.();
+      outcome = { error: new UpstreamError('The caller stopped reading the stream'), ttfbMs };
+    }
+    const usage = converter.usage;
+    finish({ ...(outcome ?? { ttfbMs }), ...(usage ? { usage } : {}) });
+  }
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}

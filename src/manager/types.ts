@@ -1,0 +1,103 @@
+import type { SwitchyardError } from '../core/errors.js';
+import type { Operation } from '../executors/types.js';
+import type { Dialect, Usage } from '../translate/dialect.js';
+
+/** One request handed to {@link Manager.execute}. */
+export interface ExecuteInput {
+  /** The caller's dialect; the answer comes back in it. */
+  dialect: Dialect;
+  /** The parsed JSON body in the caller's dialect. */
+  body: Record<string, unknown>;
+  /** The requested model. Defaults to `body.model` (Gemini carries it in the URL path instead). */
+  model?: string;
+  /** Streaming? Defaults to `body.stream === true` (Gemini: from the route). */
+  stream?: boolean;
+  /** Default `generate`. */
+  operation?: Operation;
+  /** Caller request headers, lower-case names. Used for session affinity and provider pass-through headers. */
+  headers?: Readonly<Record<string, string | undefined>>;
+  /** Cancels the request, any pending backoff and the upstream call. */
+  signal?: AbortSignal;
+  /** Who is calling (from the host's auth); reaches hooks and usage records. */
+  principal?: string;
+  /** Request id; generated when absent. */
+  requestId?: string;
+}
+
+/** The answer of {@link Manager.execute}, in the caller's dialect. */
+export interface ExecuteResult {
+  status: number;
+  /** Response headers for the caller (content-type, and for streams the SSE headers). */
+  headers: Record<string, string>;
+  stream: boolean;
+  /**
+   * The body: bytes for a non-stream answer, an async iterable of SSE bytes for a stream. Iterate a
+   * stream to its end or call `return()` on its iterator (e.g. the client went away) to release the upstream.
+   */
+  body: Uint8Array | AsyncIterable<Uint8Array>;
+  requestId: string;
+  credentialId: string;
+  provider: string;
+  /** The upstream model name used. */
+  model: string;
+  /** Translation warnings (features the upstream dialect could not express). */
+  warnings: readonly string[];
+}
+
+/** One attempt on one credential, reported to `hooks.onAttempt` before it starts. */
+export interface AttemptInfo {
+  requestId: string;
+  attempt: number;
+  credentialId: string;
+  provider: string;
+  model: string;
+}
+
+/** The outcome of one attempt, reported to `hooks.onResult`. */
+export interface AttemptResult extends AttemptInfo {
+  ok: boolean;
+  error?: SwitchyardError;
+  /** Cooldown applied because of this attempt, if any. */
+  cooldown?: { model: string; until: number; reason: string };
+  latencyMs: number;
+}
+
+/**
+ * One record per finished request (successful or not), reported to `hooks.onUsage`. Never contains a
+ * secret: credentials are named by id.
+ */
+export interface UsageRecord {
+  timestamp: number;
+  requestId: string;
+  /** The credential of the last attempt; undefined when none was tried. */
+  credentialId?: string;
+  provider?: string;
+  /** The model as the caller asked for it. */
+  modelRequested: string;
+  /** The upstream model name used. */
+  modelUsed?: string;
+  dialect: Dialect;
+  stream: boolean;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  /** Whole request, first attempt to last byte, ms. */
+  latencyMs: number;
+  /** Time to the first byte sent to the caller, ms. */
+  ttfbMs?: number;
+  attempts: number;
+  success: boolean;
+  errorCode?: string;
+  principal?: string;
+}
+
+/** Callbacks for observability. They must not throw; errors they throw are swallowed. */
+export interface ManagerHooks {
+  onAttempt?(info: AttemptInfo): void;
+  onResult?(result: AttemptResult): void;
+  onUsage?(record: UsageRecord): void;
+}
+
+export type { Usage };

@@ -1,0 +1,250 @@
+/**
+ * The canonical form every dialect converts to and from. A dialect needs a to-canonical and a
+ * from-canonical converter for requests, responses, stream events and errors; any pair then composes.
+ * Modelled on the Vercel AI SDK's prompt and stream parts: what one provider says that no other can
+ * is kept in `providerMetadata` (keyed by dialect) so a same-family round trip loses nothing.
+ *
+ * Pure data: no I/O, no Node-only APIs.
+ */
+import type { Dialect, Usage } from './dialect.js';
+
+/** Provider-specific extras, keyed by the dialect that understands them. */
+export type ProviderMetadata = Partial<Record<Dialect, Record<string, unknown>>>;
+
+/**
+ * Which provider family produced a thinking signature or an encrypted reasoning item. A signature is
+ * only ever sent back to the family that produced it.
+ */
+export type ReasoningOrigin = 'anthropic' | 'openai' | 'gemini';
+
+/** A media source: a URL (http(s) or `gs://`, or a `data:` URL) or inline base64 with its media type. */
+export type MediaSource = { type: 'url'; url: string } | { type: 'base64'; mediaType: string; data: string };
+
+export interface TextPart {
+  type: 'text';
+  text: string;
+  /** Anthropic `cache_control`, OpenAI/Gemini extras, ... */
+  providerMetadata?: ProviderMetadata;
+}
+
+export interface ImagePart {
+  type: 'image';
+  source: MediaSource;
+  /** OpenAI `detail`: `auto` | `low` | `high`. */
+  detail?: string;
+  providerMetadata?: ProviderMetadata;
+}
+
+/** A document or other file (PDF, text, audio, ...). */
+export interface FilePart {
+  type: 'file';
+  source: MediaSource | { type: 'file-id'; fileId: string };
+  mediaType?: string;
+  filename?: string;
+  providerMetadata?: ProviderMetadata;
+}
+
+/**
+ * Reasoning / thinking. `text` is the visible thinking (Anthropic `thinking`, Gemini `thought` text,
+ * OpenAI reasoning summary, DeepSeek `reasoning_content`). `signature` is Anthropic's thinking signature,
+ * Gemini's `thoughtSignature`, or OpenAI's `encrypted_content`, valid only for `origin`.
+ * `redactedData` holds Anthropic `redacted_thinking.data`.
+ */
+export interface ReasoningPart {
+  type: 'reasoning';
+  text: string;
+  signature?: string;
+  redactedData?: string;
+  origin?: ReasoningOrigin;
+  /** OpenAI Responses reasoning item id (`rs_...`). */
+  id?: string;
+  providerMetadata?: ProviderMetadata;
+}
+
+export interface ToolCallPart {
+  type: 'tool-call';
+  /** Stable id; synthesised (and mapped back) for dialects without ids (Gemini). */
+  id: string;
+  name: string;
+  /** The arguments as JSON text (what streams produce; parsed where a dialect wants an object). */
+  arguments: string;
+  providerMetadata?: ProviderMetadata;
+}
+
+export interface ToolResultPart {
+  type: 'tool-result';
+  toolCallId: string;
+  /** The tool's name, when known (Gemini `functionResponse` needs it). */
+  name?: string;
+  content: string | Array<TextPart | ImagePart | FilePart>;
+  isError?: boolean;
+  providerMetadata?: ProviderMetadata;
+}
+
+export type UserContent = TextPart | ImagePart | FilePart;
+export type AssistantContent = TextPart | ReasoningPart | ToolCallPart;
+
+/**
+ * One turn. `system` messages may appear anywhere (OpenAI `developer`/`system` messages); dialects with
+ * one system prompt (Anthropic, Gemini) hoist them. Tool results are their own `tool` messages.
+ */
+export type CanonicalMessage =
+  | { role: 'system'; content: TextPart[]; providerMetadata?: ProviderMetadata }
+  | { role: 'user'; content: UserContent[]; providerMetadata?: ProviderMetadata }
+  | { role: 'assistant'; content: AssistantContent[]; providerMetadata?: ProviderMetadata }
+  | { role: 'tool'; content: ToolResultPart[]; providerMetadata?: ProviderMetadata };
+
+export interface CanonicalTool {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments (an object schema). */
+  parameters: Record<string, unknown>;
+  strict?: boolean;
+  providerMetadata?: ProviderMetadata;
+}
+
+export type ToolChoice =
+  | { type: 'auto' }
+  | { type: 'none' }
+  | { type: 'required' }
+  | { type: 'tool'; name: string };
+
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json'; schema?: Record<string, unknown>; name?: string; description?: string; strict?: boolean };
+
+/** Reasoning effort levels; see `reasoning.ts` for the budget ↔ effort table. */
+export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
+
+export interface ReasoningConfig {
+  /** False when the caller turned reasoning off explicitly. */
+  enabled: boolean;
+  effort?: ReasoningEffort;
+  /** Token budget (Anthropic `budget_tokens`, Gemini `thinkingBudget`). */
+  budgetTokens?: number;
+  /** Ask for visible thinking / summaries (Gemini `includeThoughts`, OpenAI `summary`). */
+  includeThoughts?: boolean;
+  /** OpenAI Responses `summary`: `auto` | `concise` | `detailed`. */
+  summary?: string;
+}
+
+export interface CanonicalRequest {
+  /** The model as the caller named it (Gemini carries it in the URL; the Manager sets it). */
+  model?: string;
+  messages: CanonicalMessage[];
+  tools?: CanonicalTool[];
+  toolChoice?: ToolChoice;
+  parallelToolCalls?: boolean;
+  maxOutputTokens?: number;
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  stopSequences?: string[];
+  seed?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  responseFormat?: ResponseFormat;
+  reasoning?: ReasoningConfig;
+  stream?: boolean;
+  /** OpenAI `stream_options.include_usage` (other dialects always carry usage). */
+  includeUsage?: boolean;
+  /** End-user id: Anthropic `metadata.user_id`, OpenAI `user` / `safety_identifier`. */
+  user?: string;
+  /** Fields of the source dialect with no canonical counterpart, kept for a same-family trip. */
+  providerMetadata?: ProviderMetadata;
+}
+
+/**
+ * Why generation stopped. `stop_sequence` is a `stop` caused by a stop sequence; `pause` is Anthropic's
+ * `pause_turn`; `refusal` a model refusal.
+ */
+export type FinishReason =
+  | 'stop'
+  | 'stop_sequence'
+  | 'length'
+  | 'tool_calls'
+  | 'content_filter'
+  | 'refusal'
+  | 'pause'
+  | 'error'
+  | 'other';
+
+export interface CanonicalResponse {
+  id: string;
+  model: string;
+  /** Epoch seconds. */
+  created?: number;
+  content: AssistantContent[];
+  finishReason: FinishReason;
+  /** The stop sequence that matched, when known. */
+  stopSequence?: string;
+  usage?: Usage;
+  providerMetadata?: ProviderMetadata;
+}
+
+/**
+ * One event of a stream in canonical form. Decoders emit them from a dialect's SSE events; encoders turn
+ * them into another dialect's exact event grammar. Blocks (text, reasoning, one tool call) are opened by
+ * their first delta; `block-end` closes the open text or reasoning block explicitly (so two consecutive
+ * thinking blocks stay two), and an encoder closes any open block when a different kind starts.
+ */
+export type StreamPart =
+  | { type: 'start'; id: string; model: string; created?: number; usage?: Usage }
+  | { type: 'text-delta'; text: string }
+  | { type: 'reasoning-delta'; text: string; origin?: ReasoningOrigin }
+  | { type: 'reasoning-signature'; signature: string; origin?: ReasoningOrigin }
+  | { type: 'reasoning-redacted'; data: string }
+  | { type: 'block-end' }
+  /** `index` counts the stream's tool calls from 0. */
+  | { type: 'tool-call-start'; index: number; id: string; name: string; providerMetadata?: ProviderMetadata }
+  | { type: 'tool-call-delta'; index: number; argumentsDelta: string }
+  | { type: 'tool-call-end'; index: number }
+  /** Usage known so far (cumulative, not a delta): an encoder keeps the latest. */
+  | { type: 'usage'; usage: Usage }
+  | { type: 'finish'; finishReason: FinishReason; stopSequence?: string; usage?: Usage }
+  | { type: 'error'; error: CanonicalError }
+  | { type: 'ping' };
+
+/** A failure in canonical form, from any dialect's error body. */
+export interface CanonicalError {
+  /** HTTP status (the upstream's, or the one to report). */
+  status: number;
+  message: string;
+  /**
+   * What kind of failure: matches switchyard's error kinds (`rate_limited`, `quota_exhausted`,
+   * `unauthorized`, `forbidden`, `not_found`, `overloaded`, `invalid_request`, `upstream_error`, ...).
+   */
+  kind: string;
+  /** The provider's own type/code string, kept for a same-dialect render (`invalid_request_error`, `RESOURCE_EXHAUSTED`). */
+  providerCode?: string;
+  /** How long to wait before retrying, ms (Gemini RetryInfo, ...). */
+  retryAfterMs?: number;
+  /** The whole credential is exhausted (OpenAI `insufficient_quota`, billing). */
+  credentialWide?: boolean;
+  /** Field at fault, for invalid requests. */
+  param?: string;
+}
+
+/** A conversion result: the value, and what the target could not express. */
+export interface Converted<T> {
+  value: T;
+  warnings: TranslationWarning[];
+}
+
+/** A feature that was dropped or degraded, documented in docs/translation.md. */
+export interface TranslationWarning {
+  /** Stable code, e.g. `unsupported-setting`, `dropped-content`, `foreign-thinking-dropped`. */
+  code: string;
+  message: string;
+}
+
+/** Options for converting a canonical request into a dialect. */
+export interface FromCanonicalOptions {
+  /**
+   * The provider that will receive the request (`anthropic`, `openai`, `gemini`, `mock`, ...). Decides
+   * which thinking signatures may be replayed: only those whose origin is this provider's family.
+   */
+  targetProvider?: string;
+  /** Thinking from another provider: dropped (default) or turned into plain text. */
+  foreignThinking?: 'drop' | 'text';
+}

@@ -1,0 +1,69 @@
+import type {
+  CanonicalError,
+  CanonicalRequest,
+  CanonicalResponse,
+  Converted,
+  FromCanonicalOptions,
+  StreamPart,
+} from './canonical.js';
+import type { Dialect, Usage } from './dialect.js';
+
+/** One SSE event as eventsource-parser reports it. */
+export interface SseEvent {
+  /** The `event:` field, when present. */
+  event?: string;
+  data: string;
+}
+
+/**
+ * Turns a dialect's SSE events into canonical stream parts. One instance per stream (it keeps state:
+ * tool-call indexes, open blocks, accumulated usage).
+ */
+export interface StreamDecoder {
+  /** Parts for one event (often none or one). Must not throw on malformed data: emit an `error` part. */
+  event(event: SseEvent): StreamPart[];
+  /** True once the dialect's terminal event was seen (`[DONE]`, `message_stop`, `response.completed`, a finishReason chunk). */
+  readonly done: boolean;
+}
+
+/** Options of a {@link StreamEncoder}. */
+export interface StreamEncoderOptions {
+  /** OpenAI chat: emit the final usage chunk (`stream_options.include_usage`). Default true. */
+  includeUsage?: boolean;
+}
+
+/**
+ * Turns canonical stream parts into a dialect's exact SSE event sequence. One instance per stream.
+ * Output is SSE text (`event: ...\ndata: ...\n\n`), possibly empty.
+ */
+export interface StreamEncoder {
+  encode(part: StreamPart): string;
+  /**
+   * Ends the stream with the dialect's terminal events. When no `finish` part was seen, the stream
+   * ended early: `error` (a message) says so, and the encoder emits the dialect's error event if it has
+   * one rather than pretending the answer was complete.
+   */
+  end(error?: CanonicalError): string;
+}
+
+/**
+ * Everything switchyard knows about one dialect. Each dialect lives in its own folder under
+ * `src/translate/<dialect>/` and exports one codec; `translate/index.ts` composes any pair through the
+ * canonical form.
+ */
+export interface DialectCodec {
+  readonly dialect: Dialect;
+  /** Parses a request body. Throws `InvalidRequestError` (naming the field) for input that cannot be represented. */
+  requestToCanonical(body: Record<string, unknown>): Converted<CanonicalRequest>;
+  requestFromCanonical(request: CanonicalRequest, options: FromCanonicalOptions): Converted<Record<string, unknown>>;
+  responseToCanonical(body: Record<string, unknown>): Converted<CanonicalResponse>;
+  responseFromCanonical(response: CanonicalResponse): Converted<Record<string, unknown>>;
+  /** Usage of a non-stream response body, in canonical form. */
+  readUsage(body: Record<string, unknown>): Usage | undefined;
+  createStreamDecoder(): StreamDecoder;
+  createStreamEncoder(options?: StreamEncoderOptions): StreamEncoder;
+  /** An error body (already parsed JSON, or text) with its HTTP status, in canonical form. */
+  errorToCanonical(status: number, body: unknown, headers?: Readonly<Record<string, string>>): CanonicalError;
+  /** The dialect's error body and status for a canonical error. */
+  errorFromCanonical(error: CanonicalError): { status: number; body: Record<string, unknown> };
+}

@@ -1,0 +1,442 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type Credential,
+  FillFirstSelector,
+  Manager,
+  type ManagerOptions,
+  MemoryStateStore,
+  MemoryTokenStore,
+  type MockBehaviour,
+  mockExecutor,
+  SwitchyardError,
+  type UsageRecord,
+} from '../../src/index.js';
+
+const decoder = new TextDecoder();
+const chat = (text = 'hello', extra: Record<string, unknown> = {}) => ({
+  model: 'mock-model',
+  messages: [{ role: 'user', content: text }],
+  ...extra,
+});
+
+function setup(
+  ids: string[],
+  behaviours: Record<string, MockBehaviour> = {},
+  options: Partial<ManagerOptions> & { credentials?: Credential[] } = {},
+) {
+  const mock = mockExecutor({ behaviours });
+  const usage: UsageRecord[] = [];
+  const clock = { now: 1_000_000 };
+  const manager = new Manager({
+    executors: [mock],
+    credentials: options.credentials ?? ids.map((id) => ({ id, provider: 'mock', apiKey: `sk-secret-${id}-0123456789` })),
+    retry: { attempts: 3, baseDelayMs: 0 },
+    hooks: { onUsage: (r) => usage.push(r) },
+    now: () => clock.now,
+    ...options,
+  });
+  return { manager, mock, usage, clock };
+}
+
+async function text(body: Uint8Array | AsyncIterable<Uint8Array>): Promise<string> {
+  if (body instanceof Uint8Array) return decoder.decode(body);
+  let out = '';
+  for await (const chunk of body) out += decoder.decode(chunk, { stream: true });
+  return out;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<SwitchyardError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (SwitchyardError.is(err)) return err;
+    throw err;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('Manager: rotation and failover', () => {
+  it('rotates round-robin: 3 credentials, 300 requests, 100 each', async () => {
+    const { manager } = setup(['a', 'b', 'c']);
+    const counts: Record<string, number> = {};
+    for (let i = 0; i < 300; i++) {
+      const res = await manager.execute({ dialect: 'openai-chat', body: chat() });
+      counts[res.credentialId] = (counts[res.credentialId] ?? 0) + 1;
+    }
+    expect(counts).toEqual({ a: 100, b: 100, c: 100 });
+  });
+
+  it('answers in the caller dialect with the mock reply', async () => {
+    const { manager } = setup(['a']);
+    const res = await manager.execute({ dialect: 'openai-chat', body: chat('ping') });
+    const body = JSON.parse(await text(res.body));
+    expect(body.choices[0].message.content).toBe('Mock reply to: ping');
+    expect(res.headers['content-type']).toBe('application/json');
+  });
+
+  it('fails over past a credential that answers 429 and cools it down for that model', async () => {
+    const { manager, mock, clock } = setup(['a', 'b'], { a: { statuses: [429], retryAfter: '2' } }, {
+      selector: new FillFirstSelector(),
+    });
+    const res = await manager.execute({ dialect: 'openai-chat', body: chat() });
+    expect(res.credentialId).toBe('b');
+    expect(mock.calls.map((c) => c.credentialId)).toEqual(['a', 'b']);
+    const cooldowns = await manager.cooldowns();
+    expect(cooldowns).toEqual([
+      expect.objectContaining({ credentialId: 'a', model: 'mock-model', until: clock.now + 2000, reason: 'rate_limited' }),
+    ]);
+    // While cooling, a is skipped without being called.
+    await manager.execute({ dialect: 'openai-chat', body: chat() });
+    expect(mock.calls.map((c) => c.credentialId)).toEqual(['a', 'b', 'b']);
+    // After the cooldown expires, fill-first goes back to a (which now answers 200).
+    clock.now += 2001;
+    const later = await manager.execute({ dialect: 'openai-chat', body: chat() });
+    expect(later.credentialId).toBe('a');
+  });
+
+  it('reads Retry-After as an HTTP date too, and retry-after-ms first', async () => {
+    const { manager, clock } = setup(['a', 'b'], {
+      a: { statuses: [429], retryAfter: new Date(Date.now() + 120_000).toUTCString() },
+      b: { statuses: [429], retryAfter: '60', retryAfterMs: 1500 },
+    });
+    const err = await rejection(manager.execute({ dialect: 'openai-chat', body: chat() }));
+    expect(err.kind).toBe('rate_limited');
+    const byId = Object.fromEntries((await manager.cooldowns()).map((c) => [c.credentialId, c.until - clock.now]));
+    expect(byId.a).toBeGreaterThan(115_000);
+    expect(byId.a).toBeLessThanOrEqual(120_000);
+    expect(byId.b).toBe(1500);
+    // Every candidate cooling: one rate_limited error with the earliest retry-after.
+    expect(err.retryAfterMs).toBe(1500);
+  });
+
+  it('caps upstream reset hints at maxCooldownMs and lets a success clear nothing it should not', async () => {
+    const { manager, clock } = setup(['a', 'b'], { a: { statuses: [429], retryAfter: String(3 * 86400) } }, {
+      selector: new FillFirstSelector(),
+      cooldowns: { maxCooldownMs: 10 * 60_000 },
+    });
+    await manager.execute({ dialect: 'openai-chat', body: chat() });
+    const [cooldown] = await manager.cooldowns();
+    expect(cooldown!.until - clock.now).toBe(10 * 60_000);
+  });
+
+  it('doubles hint-less 429 cooldowns per repeat', async () => {
+    const { manager, clock } = setup(['a'], { a: { statuses: [429, 429, 429] } });
+    const seen: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await rejection(manager.execute({ dialect: 'openai-chat', body: chat() }));
+      const [c] = await manager.cooldowns();
+      seen.push(c!.until - clock.now);
+      clock.now = c!.until + 1;
+    }
+    expect(seen).toEqual([1000, 2000, 4000]);
+  });
+
+  it('gives every cooling candidate one rate_limited error with the earliest retry-after', async () => {
+    const { manager } = setup(['a', 'b'], {
+      a: { statuses: [429], retryAfter: '30' },
+      b: { statuses: [429], retryAfter: '5' },
+    });
+    await rejection(manager.execute({ dialect: 'openai-chat', body: chat() }));
+    const err = await rejection(manager.execute({ dialect: 'openai-chat', body: chat() }));
+    expect(err.code).toBe('SWITCHYARD_RATE_LIMITED');
+    expect(err.retryAfterMs).toBe(5000);
+  });
+
+  it('never retries an invalid request and never cools a credential for it', async () => {
+    const { manager, mock } = setup(['a', 'b'], { a: { statuses: [400] }, b: { statuses: [400] } });
+    const err = await rejection(manager.execute({ dialect: 'openai-chat', body: chat() }));
+    expect(err.kind).toBe('invalid_request');
+    expect(mock.calls).toHaveLength(1);
+    expect(await manager.cooldowns()).toEqual([]);
+  });
+
+  it('stops after retry.attempts', async () => {
+    const { manager, mock } = setup(['a', 'b', 'c', 'd'], {
+      a: { statuses: [500] },
+      b: { statuses: [500] },
+      c: { statuses: [500] },
+      d: { statuses: [500] },
+    });
+    const err = await rejection(manager.execute({ dialect: 'openai-chat', body: chat() }));
+    expect(err.kind).toBe('upstream_error');
+    expect(mock.calls).toHaveLength(3);
+  });
+
+  it('quotaExceeded fail-fast returns the 429 without failing over', async () => {
+    const { manager, mock } = setup(['a', 'b'], { a: { statuses: [429] } }, {
+      quotaExceeded: 'fail-fast',
+      selector: new FillFirstSelector(),
+    });
+    const err = await rejection(manager.execute({ dialect: 'openai-chat', body: chat() }));
+    expect(err.kind).toBe('rate_limited');
+    expect(mock.calls).toHaveLength(1);
+  });
+
+  it('quotaExceeded skip-auth cools the whole credential', async () => {
+    const { manager } = setup(['a', 'b'], { a: { statuses: [429] } }, {
+      quotaExceeded: 'skip-auth',
+      selector: new FillFirstSelector(),
+    });
+    await manager.execute({ dialect: 'openai-chat', body: chat() });
+    expect((await manager.cooldowns())[0]).toMatchObject({ credentialId: 'a', model: '*' });
+  });
+
+  it('uses the highest priority tier first and lower tiers only when it has nothing available', async () => {
+    const credentials: Credential[] = [
+      { id: 'low', provider: 'mock', priority: 0 },
+      { id: 'high1', provider: 'mock', priority: 10 },
+      { id: 'high2', provider: 'mock', priority: 10 },
+    ];
+    const { manager } = setup([], { high1: { statuses: [500] }, high2: { statuses: [503] } }, { credentials });
+    const first = await manager.execute({ dialect: 'openai-chat', body: chat() });
+    expect(first.credentialId).toBe('low');
+    const { manager: healthy } = setup([], {}, { credentials });
+    const ids = new Set<string>();
+    for (let i = 0; i < 10; i++) ids.add((await healthy.execute({ dialect: 'openai-chat', body: chat() })).credentialId);
+    expect([...ids].sort()).toEqual(['high1', 'high2']);
+  });
+
+  it('disables a credential after a 401 until its secret changes', async () => {
+    const store = new MemoryTokenStore([
+      { id: 'a', provider: 'mock', apiKey: 'sk-old-secret-aaaa' },
+      { id: 'b', provider: 'mock', apiKey: 'sk-b-secret-bbbb' },
+    ]);
+    const { manager, mock } = setup([], { a: { statuses: [401] } }, { store, selector: new FillFirstSelector() });
+    expect((await manager.execute({ dialect: 'openai-chat', body: chat() })).credentialId).toBe('b');
+    expect((await manager.cooldowns())[0]).toMatchObject({ credentialId: 'a', model: '*', reason: 'unauthorized' });
+    expect((await manager.execute({ dialect: 'openai-chat', body: chat() })).credentialId).toBe('b');
+    const a = (await store.get('a'))!;
+    await store.save({ ...a, apiKey: 'sk-new-secret-aaaa' });
+    await new Promise((r) => setTimeout(r, 10));
+    const res = await manager.execute({ dialect: 'openai-chat', body: chat() });
+    expect(res.credentialId).toBe('a');
+    expect(mock.calls.at(-1)!.secret).toBe('sk-new-secret-aaaa');
+  });
+
+  it('gives model_not_found for a model no credential serves', async () => {
+    const credentials: Credential[] = [{ id: 'a', provider: 'mock', models: [{ name: 'mock-model' }] }];
+    const { manager } = setup([], {}, { credentials });
+    const err = await rejection(manager.execute({ dialect: 'openai-chat', body: { ...chat(), model: 'nope' } }));
+    expect(err.code).toBe('SWITCHYARD_MODEL_NOT_FOUND');
+    expect(err.status).toBe(404);
+  });
+});
+
+describe('Manager: streams', () => {
+  it('relays a stream in the caller dialect and reports usage', async () => {
+    const { manager, usage } = setup(['a']);
+    const res = await manager.execute({
+      dialect: 'openai-chat',
+      body: chat('stream me', { stream: true, stream_options: { include_usage: true } }),
+    });
+    expect(res.stream).toBe(true);
+    expect(res.headers['content-type']).toContain('text/event-stream');
+    const out = await text(res.body);
+    expect(out.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    const content = out
+      .split('\n\n')
+      .filter((e) => e.startsWith('data: {'))
+      .map((e) => JSON.parse(e.slice(6)))
+      .flatMap((c) => c.choices.map((ch: { delta: { content?: string } }) => ch.delta.content ?? ''))
+      .join('');
+    expect(content).toBe('Mock reply to: stream me');
+    expect(usage).toHaveLength(1);
+    expect(usage[0]).toMatchObject({ success: true, credentialId: 'a', stream: true });
+    expect(usage[0]!.completionTokens).toBeGreaterThan(0);
+  });
+
+  it('retries on an empty stream while nothing has been sent', async () => {
+    const { manager, mock } = setup(['a', 'b'], { a: { empty: true } }, { selector: new FillFirstSelector() });
+    const res = await manager.execute({ dialect: 'openai-chat', body: chat('x', { stream: true }) });
+    expect(res.credentialId).toBe('b');
+    expect(await text(res.body)).toContain('[DONE]');
+    expect(mock.calls.map((c) => c.credentialId)).toEqual(['a', 'b']);
+  });
+
+  it('retries a stream that ends without its terminal event before the first byte', async () => {
+    const { manager } = setup(['a', 'b'], { a: { dropAfterChunks: 0 } }, { selector: new FillFirstSelector() });
+    const res = await manager.execute({ dialect: 'openai-chat', body: chat('x', { stream: true }) });
+    expect(res.credentialId).toBe('b');
+  });
+
+  it('fails over when no first byte arrives within firstByteTimeoutMs', async () => {
+    const { manager, mock } = setup(['a', 'b'], { a: { stall: 'body' } }, {
+      selector: new FillFirstSelector(),
+      firstByteTimeoutMs: 50,
+    });
+    const res = await manager.execute({ dialect: 'openai-chat', body: chat('x', { stream: true }) });
+    expect(res.credentialId).toBe('b');
+    expect(mock.calls).toHaveLength(2);
+    expect((await manager.cooldowns())[0]).toMatchObject({ credentialId: 'a', reason: 'transient' });
+  });
+
+  it('never retries once a byte has reached the caller', async () => {
+    const { manager, mock, usage } = setup(['a', 'b'], { a: { failAfterChunks: 2 } }, {
+      selector: new FillFirstSelector(),
+    });
+    const res = await manager.execute({ dialect: 'openai-chat', body: chat('one two three four', { stream: true }) });
+    expect(res.credentialId).toBe('a');
+    const out = await text(res.body);
+    expect(mock.calls).toHaveLength(1);
+    expect(out).toContain('Mock');
+    expect(out).not.toContain('four');
+    expect(usage.at(-1)).toMatchObject({ success: false, credentialId: 'a' });
+  });
+});
+
+describe('Manager: OAuth refresh', () => {
+  it('refreshes an expiring credential exactly once for 100 concurrent requests, saving before use', async () => {
+    const store = new MemoryTokenStore([
+      {
+        id: 'o',
+        provider: 'mock',
+        kind: 'oauth',
+        oauth: { accessToken: 'old-access-token', refreshToken: 'refresh-token-1', expiresAt: Date.now() + 1000 },
+      },
+    ]);
+    const mock = mockExecutor({
+      refresh: async (c) => {
+        await new Promise((r) => setTimeout(r, 20));
+        return { ...c, oauth: { ...c.oauth!, accessToken: 'new-access-token', expiresAt: Date.now() + 3_600_000 } };
+      },
+    });
+    const manager = new Manager({ executors: [mock], store });
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () => manager.execute({ dialect: 'openai-chat', body: chat() })),
+    );
+    expect(results).toHaveLength(100);
+    expect(mock.refreshCount).toBe(1);
+    expect(new Set(mock.calls.map((c) => c.secret))).toEqual(new Set(['new-access-token']));
+    expect((await store.get('o'))!.oauth!.accessToken).toBe('new-access-token');
+  });
+
+  it('refreshes once after a 401 and retries the same credential', async () => {
+    const store = new MemoryTokenStore([
+      {
+        id: 'o',
+        provider: 'mock',
+        kind: 'oauth',
+        oauth: { accessToken: 'stale-token-value', refreshToken: 'r1', expiresAt: Date.now() + 3_600_000 },
+      },
+    ]);
+    const mock = mockExecutor({ behaviours: { o: { statuses: [401] } } });
+    const manager = new Manager({ executors: [mock], store, retry: { baseDelayMs: 0 } });
+    const res = await manager.execute({ dialect: 'openai-chat', body: chat() });
+    expect(res.credentialId).toBe('o');
+    expect(mock.refreshCount).toBe(1);
+    expect(mock.calls.map((c) => c.secret)[0]).toBe('stale-token-value');
+    expect(mock.calls[1]!.secret).not.toBe('stale-token-value');
+  });
+
+  it('backs off after a failed refresh and does not loop', async () => {
+    const store = new MemoryTokenStore([
+      { id: 'o', provider: 'mock', kind: 'oauth', oauth: { accessToken: 't0-token', refreshToken: 'r', expiresAt: 0 } },
+    ]);
+    let calls = 0;
+    const mock = mockExecutor({
+      refresh: () => {
+        calls += 1;
+        throw new Error('invalid_grant');
+      },
+    });
+    const manager = new Manager({ executors: [mock], store, retry: { baseDelayMs: 0 } });
+    const err = await rejection(manager.execute({ dialect: 'openai-chat', body: chat() }));
+    expect(err.kind).toBe('unauthorized');
+    expect(calls).toBe(1);
+    // The backoff keeps it out: the next request does not refresh again.
+    await rejection(manager.execute({ dialect: 'openai-chat', body: chat() }));
+    expect(calls).toBe(1);
+    expect(mock.calls).toHaveLength(0);
+  });
+});
+
+describe('Manager: abort', () => {
+  it('passes the caller abort to the executor and reports aborted', async () => {
+    const { manager, mock } = setup(['a', 'b'], { a: { stall: 'headers' } }, { selector: new FillFirstSelector() });
+    const controller = new AbortController();
+    const pending = manager.execute({ dialect: 'openai-chat', body: chat(), signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    const err = await rejection(pending);
+    expect(err.kind).toBe('aborted');
+    expect(mock.calls).toHaveLength(1);
+    expect(await manager.cooldowns()).toEqual([]);
+  });
+
+  it('cancels a pending backoff', async () => {
+    const { manager, mock } = setup(['a', 'b'], { a: { statuses: [500] } }, {
+      selector: new FillFirstSelector(),
+      retry: { attempts: 3, baseDelayMs: 10_000, maxDelayMs: 10_000 },
+    });
+    const controller = new AbortController();
+    const started = Date.now();
+    const pending = manager.execute({ dialect: 'openai-chat', body: chat(), signal: controller.signal });
+    setTimeout(() => controller.abort(), 30);
+    await expect(pending).rejects.toBeTruthy();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(mock.calls).toHaveLength(1);
+  });
+});
+
+describe('Manager: store changes', () => {
+  it('follows credentials added and removed without a restart', async () => {
+    const store = new MemoryTokenStore([{ id: 'a', provider: 'mock' }]);
+    const { manager } = setup([], {}, { store });
+    expect((await manager.execute({ dialect: 'openai-chat', body: chat() })).credentialId).toBe('a');
+    await store.save({ id: 'b', provider: 'mock' });
+    await store.delete('a');
+    await new Promise((r) => setTimeout(r, 10));
+    expect((await manager.execute({ dialect: 'openai-chat', body: chat() })).credentialId).toBe('b');
+  });
+
+  it('lets an in-flight stream finish on the credential it started with', async () => {
+    const store = new MemoryTokenStore([{ id: 'a', provider: 'mock', apiKey: 'sk-aaaa-1111' }]);
+    const { manager } = setup([], { a: { chunkDelayMs: 5 } }, { store });
+    const res = await manager.execute({ dialect: 'openai-chat', body: chat('a b c d e f', { stream: true }) });
+    await store.delete('a');
+    const out = await text(res.body);
+    expect(out).toContain('[DONE]');
+    expect(res.credentialId).toBe('a');
+  });
+});
+
+describe('Manager: secrets', () => {
+  it('never puts a secret in logs, usage records, hook payloads or errors', async () => {
+    const secret = 'sk-planted-secret-9f8e7d6c5b4a';
+    const lines: string[] = [];
+    const log = (obj: Record<string, unknown>, msg?: string) => lines.push(JSON.stringify(obj) + (msg ?? ''));
+    const hooks: string[] = [];
+    const mock = mockExecutor({ behaviours: { a: { statuses: [429, 401, 500] } } });
+    const manager = new Manager({
+      executors: [mock],
+      credentials: [
+        { id: 'a', provider: 'mock', apiKey: secret },
+        {
+          id: 'o',
+          provider: 'mock',
+          kind: 'oauth',
+          oauth: { accessToken: `${secret}-access`, refreshToken: `${secret}-refresh`, expiresAt: 0 },
+        },
+      ],
+      state: new MemoryStateStore(),
+      retry: { attempts: 4, baseDelayMs: 0 },
+      logger: { debug: log, info: log, warn: log, error: log },
+      hooks: {
+        onAttempt: (x) => hooks.push(JSON.stringify(x)),
+        onResult: (x) => hooks.push(JSON.stringify({ ...x, error: x.error?.message })),
+        onUsage: (x) => hooks.push(JSON.stringify(x)),
+      },
+    });
+    const errors: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      try {
+        await manager.execute({ dialect: 'openai-chat', body: chat() });
+      } catch (err) {
+        errors.push(String(err), JSON.stringify(err), (err as Error).message);
+      }
+    }
+    const everything = [...lines, ...hooks, ...errors].join('\n');
+    expect(hooks.length).toBeGreaterThan(5);
+    expect(everything).not.toContain(secret);
+  });
+});
