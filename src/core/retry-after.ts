@@ -7,7 +7,10 @@
  * parseRetryAfter({ 'retry-after': '2' }, Date.now()); // 2000
  * ```
  */
-export function parseRetryAfter(headers: Readonly<Record<string, string | undefined>>, now: number): number | undefined {
+export function parseRetryAfter(
+  headers: Readonly<Record<string, string | undefined>>,
+  now: number,
+): number | undefined {
   const ms = headers['retry-after-ms'];
   if (ms !== undefined) {
     const value = Number(ms);

@@ -53,7 +53,9 @@ export class CredentialRefresher {
 
   /** True when the credential can be refreshed at all. */
   canRefresh(credential: Credential, executor: Executor): boolean {
-    return credential.kind === 'oauth' && executor.refresh !== undefined && credential.oauth?.refreshToken !== undefined;
+    return (
+      credential.kind === 'oauth' && executor.refresh !== undefined && credential.oauth?.refreshToken !== undefined
+    );
   }
 
   /** Refreshes (or joins the refresh in flight) and resolves to the saved credential. */
@@ -136,7 +138,9 @@ export class CredentialRefresher {
 
   #expiring(credential: Credential, executor: Executor): boolean {
     const expiresAt = credential.oauth?.expiresAt;
-    return expiresAt !== undefined && expiresAt - (executor.refreshLeadMs ?? DEFAULT_REFRESH_LEAD_MS) <= this.#deps.now();
+    return (
+      expiresAt !== undefined && expiresAt - (executor.refreshLeadMs ?? DEFAULT_REFRESH_LEAD_MS) <= this.#deps.now()
+    );
   }
 
   #adopt(credential: Credential): Credential {

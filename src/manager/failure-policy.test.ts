@@ -18,17 +18,46 @@ const MIN = 60_000;
 
 describe('decideFailure (the failure table)', () => {
   // kind, context, retry, refresh, cooldown scope, cooldown ms, transient
-  const table: Array<[string, ReturnType<typeof err>, Partial<FailureContext>, boolean, boolean, string | undefined, number | undefined, boolean]> = [
+  const table: Array<
+    [
+      string,
+      ReturnType<typeof err>,
+      Partial<FailureContext>,
+      boolean,
+      boolean,
+      string | undefined,
+      number | undefined,
+      boolean,
+    ]
+  > = [
     ['400 invalid request', err('invalid_request'), {}, false, false, undefined, undefined, false],
     ['client abort', err('aborted'), {}, false, false, undefined, undefined, false],
     ['unknown model', err('model_not_found'), {}, false, false, undefined, undefined, false],
     ['401 refreshable', err('unauthorized'), { canRefresh: true }, true, true, undefined, undefined, false],
     ['401 not refreshable', err('unauthorized'), {}, true, false, 'credential', Number.POSITIVE_INFINITY, false],
     ['403', err('forbidden'), {}, true, false, 'credential', 30 * MIN, false],
-    ['402 / insufficient_quota', err('quota_exhausted', { credentialWide: true }), {}, true, false, 'credential', 30 * MIN, false],
+    [
+      '402 / insufficient_quota',
+      err('quota_exhausted', { credentialWide: true }),
+      {},
+      true,
+      false,
+      'credential',
+      30 * MIN,
+      false,
+    ],
     ['404 on this credential', err('not_found'), {}, true, false, 'model', 30 * MIN, false],
     ['429 with hint', err('rate_limited', { retryAfterMs: 7_000 }), {}, true, false, 'model', 7_000, false],
-    ['429 hint capped', err('rate_limited', { retryAfterMs: 3 * 24 * 60 * MIN }), {}, true, false, 'model', 30 * MIN, false],
+    [
+      '429 hint capped',
+      err('rate_limited', { retryAfterMs: 3 * 24 * 60 * MIN }),
+      {},
+      true,
+      false,
+      'model',
+      30 * MIN,
+      false,
+    ],
     ['429 without hint, first', err('rate_limited'), {}, true, false, 'model', 1_000, false],
     ['429 without hint, third repeat', err('rate_limited'), { strikes: 2 }, true, false, 'model', 4_000, false],
     ['429 without hint, doubling capped', err('rate_limited'), { strikes: 40 }, true, false, 'model', 5 * MIN, false],

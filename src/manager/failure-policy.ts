@@ -76,7 +76,10 @@ function capped(ms: number, cap: number): number {
  * See DESIGN.md "Failure table". Invalid requests and client aborts never retry and never cool a
  * credential down; nothing here knows whether bytes reached the caller (the Manager never retries then).
  */
-export function decideFailure(error: Pick<SwitchyardError, 'kind' | 'retryAfterMs' | 'credentialWide'>, ctx: FailureContext): FailureDecision {
+export function decideFailure(
+  error: Pick<SwitchyardError, 'kind' | 'retryAfterMs' | 'credentialWide'>,
+  ctx: FailureContext,
+): FailureDecision {
   const { policy } = ctx;
   const kind: ErrorKind = error.kind;
   const hint = error.retryAfterMs;
@@ -101,7 +104,11 @@ export function decideFailure(error: Pick<SwitchyardError, 'kind' | 'retryAfterM
         retry: true,
         refresh: false,
         transient: false,
-        cooldown: { scope: 'credential', ms: capped(hint ?? policy.quotaMs, policy.maxCooldownMs), reason: 'forbidden' },
+        cooldown: {
+          scope: 'credential',
+          ms: capped(hint ?? policy.quotaMs, policy.maxCooldownMs),
+          reason: 'forbidden',
+        },
       };
     case 'not_found':
       return {

@@ -46,7 +46,7 @@ export function prepareBody(
         body: run.input.body,
         options: { targetProvider: provider, foreignThinking },
       });
-      translated = { body: out.value, warnings: out.warnings.map((w) => (typeof w === 'string' ? w : w.message)) };
+      translated = { body: out.value, warnings: out.warnings.map((w) => w.message) };
     }
     run.bodies.set(cacheKey, translated);
   }
@@ -93,7 +93,7 @@ export async function readResponse(args: {
   if (args.from !== args.to) {
     const out = translateResponse({ from: args.from, to: args.to, body: parsed as Record<string, unknown> });
     bytes = encoder.encode(JSON.stringify(out.value));
-    if (out.warnings.length > 0) warnings = [...warnings, ...out.warnings.map((w) => (typeof w === 'string' ? w : w.message))];
+    if (out.warnings.length > 0) warnings = [...warnings, ...out.warnings.map((w) => w.message)];
   }
   return {
     result: {

@@ -1,0 +1,28 @@
+/**
+ * Translation between the wire formats of OpenAI Chat Completions, OpenAI Responses, Anthropic Messages
+ * and Google Gemini: requests, responses, SSE streams and errors. Pure code with no I/O, usable without
+ * a Manager.
+ * @module switchyard/translate
+ */
+
+export type * from './canonical.js';
+export type { DialectCodec, SseEvent, StreamDecoder, StreamEncoder, StreamEncoderOptions } from './codec.js';
+export { DIALECTS, type Dialect, isDialect, type Usage } from './dialect.js';
+export { budgetToEffort, EFFORT_BUDGETS, effortToBudget } from './reasoning.js';
+export { codecFor } from './registry.js';
+export {
+  createStreamConverter,
+  createStreamTranslator,
+  type StreamConverter,
+  type StreamConverterOptions,
+} from './stream-converter.js';
+export {
+  readUsage,
+  renderError,
+  type TranslateErrorInput,
+  type TranslateRequestInput,
+  type TranslateResponseInput,
+  translateError,
+  translateRequest,
+  translateResponse,
+} from './translate.js';

@@ -1,0 +1,178 @@
+import { createParser, type EventSourceParser } from 'eventsource-parser';
+import type { CanonicalError, StreamPart } from './canonical.js';
+import type { StreamDecoder, StreamEncoder } from './codec.js';
+import type { Dialect, Usage } from './dialect.js';
+import { codecFor } from './registry.js';
+
+/** Options of {@link createStreamConverter} and {@link createStreamTranslator}. */
+export interface StreamConverterOptions {
+  /** The upstream's dialect (what the bytes fed in are). */
+  from: Dialect;
+  /** The caller's dialect (what comes out). */
+  to: Dialect;
+  /** OpenAI chat callers: emit the usage chunk (`stream_options.include_usage`). Default true. */
+  includeUsage?: boolean;
+}
+
+/**
+ * A push-style SSE translator: feed it the upstream's bytes, get the caller's bytes. One per stream.
+ * The Manager uses it directly (to know when the first byte exists and whether the stream completed);
+ * {@link createStreamTranslator} wraps it in a `TransformStream`.
+ */
+export interface StreamConverter {
+  /** Bytes for the caller produced by this chunk, or null when it produced none yet. */
+  transform(chunk: Uint8Array): Uint8Array | null;
+  /** The upstream ended: flushes, and when its terminal event never came, ends the caller's stream with an error event. */
+  flush(): Uint8Array | null;
+  /** The upstream failed mid-stream: ends the caller's stream with an error event. */
+  fail(message: string): Uint8Array | null;
+  /** True once the upstream's terminal event was seen. */
+  readonly completed: boolean;
+  /** True once any content (text, reasoning, tool call) was seen. */
+  readonly sawContent: boolean;
+  /** Usage seen so far (cumulative). */
+  readonly usage: Usage | undefined;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Creates a stream converter from `from`'s SSE to `to`'s SSE. When `from === to` the bytes pass through
+ * untouched and only usage and completion are read off.
+ *
+ * @example
+ * ```ts
+ * const conv = createStreamConverter({ from: 'anthropic-messages', to: 'openai-chat' });
+ * for await (const chunk of upstream) { const out = conv.transform(chunk); if (out) res.write(out); }
+ * const tail = conv.flush(); if (tail) res.write(tail);
+ * ```
+ */
+export function createStreamConverter(options: StreamConverterOptions): StreamConverter {
+  const passthrough = options.from === options.to;
+  const decoder: StreamDecoder = codecFor(options.from).createStreamDecoder();
+  const target: StreamEncoder | undefined = passthrough
+    ? undefined
+    : codecFor(options.to).createStreamEncoder({ includeUsage: options.includeUsage ?? true });
+  const text = new TextDecoder();
+  let out = '';
+  let usage: Usage | undefined;
+  let sawContent = false;
+  let ended = false;
+
+  const onPart = (part: StreamPart) => {
+    switch (part.type) {
+      case 'start':
+      case 'finish':
+        if (part.usage) usage = mergeUsage(usage, part.usage);
+        break;
+      case 'usage':
+        usage = mergeUsage(usage, part.usage);
+        break;
+      case 'ping':
+      case 'error':
+        break;
+      default:
+        sawContent = true;
+    }
+    if (target) out += target.encode(part);
+  };
+  const parser: EventSourceParser = createParser({
+    onEvent(event) {
+      const parts = decoder.event(
+        event.event === undefined ? { data: event.data } : { event: event.event, data: event.data },
+      );
+      for (const part of parts) onPart(part);
+    },
+  });
+
+  const take = (): Uint8Array | null => {
+    if (out === '') return null;
+    const bytes = encoder.encode(out);
+    out = '';
+    return bytes;
+  };
+  const finish = (error: CanonicalError | undefined): Uint8Array | null => {
+    if (ended) return null;
+    ended = true;
+    if (passthrough) {
+      if (decoder.done || !error) return null;
+      // The upstream stopped mid-answer: say so in the caller's dialect rather than truncating silently.
+      return encoder.encode(codecFor(options.to).createStreamEncoder().end(error));
+    }
+    out += target!.end(decoder.done ? undefined : error);
+    return take();
+  };
+
+  return {
+    transform(chunk) {
+      parser.feed(text.decode(chunk, { stream: true }));
+      if (passthrough) return chunk.byteLength > 0 ? chunk : null;
+      return take();
+    },
+    flush() {
+      const rest = text.decode();
+      if (rest) parser.feed(rest);
+      parser.reset({ consume: true });
+      const pending = passthrough ? null : take();
+      const tail = finish({ status: 502, kind: 'upstream_error', message: 'The upstream stream ended early' });
+      return concat(pending, tail);
+    },
+    fail(message) {
+      return finish({ status: 502, kind: 'upstream_error', message });
+    },
+    get completed() {
+      return decoder.done;
+    },
+    get sawContent() {
+      return sawContent;
+    },
+    get usage() {
+      return usage;
+    },
+  };
+}
+
+/**
+ * The caller-facing stream translator: a `TransformStream` from the upstream's SSE bytes to the
+ * caller's SSE bytes. Web-standard, so it works in Node, Bun, Deno and Workers.
+ *
+ * @example
+ * ```ts
+ * const res = await fetch(anthropicUrl, { method: 'POST', body, headers });
+ * const openaiSse = res.body!.pipeThrough(createStreamTranslator({ from: 'anthropic-messages', to: 'openai-chat' }));
+ * ```
+ */
+export function createStreamTranslator(options: StreamConverterOptions): TransformStream<Uint8Array, Uint8Array> {
+  const converter = createStreamConverter(options);
+  return new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      const out = converter.transform(chunk);
+      if (out) controller.enqueue(out);
+    },
+    flush(controller) {
+      const out = converter.flush();
+      if (out) controller.enqueue(out);
+    },
+  });
+}
+
+function mergeUsage(previous: Usage | undefined, next: Usage): Usage {
+  if (!previous) return { ...next };
+  const merged: Usage = { ...previous };
+  // Usage parts are cumulative; a later report wins field by field, zeros never erase a known count.
+  if (next.inputTokens) merged.inputTokens = next.inputTokens;
+  if (next.outputTokens) merged.outputTokens = next.outputTokens;
+  if (next.cacheReadTokens) merged.cacheReadTokens = next.cacheReadTokens;
+  if (next.cacheWriteTokens) merged.cacheWriteTokens = next.cacheWriteTokens;
+  if (next.reasoningTokens) merged.reasoningTokens = next.reasoningTokens;
+  return merged;
+}
+
+function concat(a: Uint8Array | null, b: Uint8Array | null): Uint8Array | null {
+  if (!a) return b;
+  if (!b) return a;
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a, 0);
+  out.set(b, a.byteLength);
+  return out;
+}

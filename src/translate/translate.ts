@@ -1,0 +1,96 @@
+import type { CanonicalError, Converted, FromCanonicalOptions, TranslationWarning } from './canonical.js';
+import type { Dialect, Usage } from './dialect.js';
+import { codecFor } from './registry.js';
+
+type Body = Record<string, unknown>;
+
+/** Input of {@link translateRequest}. */
+export interface TranslateRequestInput {
+  from: Dialect;
+  to: Dialect;
+  /** The parsed JSON request body in `from`. Not mutated. */
+  body: Body;
+  options?: FromCanonicalOptions;
+}
+
+/**
+ * Converts a request body from one dialect to another through the canonical form. When `from === to`
+ * the body is returned as is. Throws `InvalidRequestError` for input that cannot be represented; what the
+ * target cannot express comes back in `warnings`.
+ *
+ * @example
+ * ```ts
+ * const { value, warnings } = translateRequest({ from: 'openai-chat', to: 'anthropic-messages',
+ *   body: { model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }] } });
+ * ```
+ */
+export function translateRequest(input: TranslateRequestInput): Converted<Body> {
+  if (input.from === input.to) return { value: input.body, warnings: [] };
+  const parsed = codecFor(input.from).requestToCanonical(input.body);
+  const out = codecFor(input.to).requestFromCanonical(parsed.value, input.options ?? {});
+  return { value: out.value, warnings: join(parsed.warnings, out.warnings) };
+}
+
+/** Input of {@link translateResponse}. */
+export interface TranslateResponseInput {
+  from: Dialect;
+  to: Dialect;
+  /** The parsed JSON (non-stream) response body in `from`. */
+  body: Body;
+}
+
+/**
+ * Converts a non-stream response body between dialects. When `from === to` it is returned as is.
+ *
+ * @example
+ * ```ts
+ * const { value } = translateResponse({ from: 'anthropic-messages', to: 'openai-chat', body: anthropicMessage });
+ * value.choices[0].message.content;
+ * ```
+ */
+export function translateResponse(input: TranslateResponseInput): Converted<Body> {
+  if (input.from === input.to) return { value: input.body, warnings: [] };
+  const parsed = codecFor(input.from).responseToCanonical(input.body);
+  const out = codecFor(input.to).responseFromCanonical(parsed.value);
+  return { value: out.value, warnings: join(parsed.warnings, out.warnings) };
+}
+
+/** Input of {@link translateError}. */
+export interface TranslateErrorInput {
+  /** The dialect the error body is in. */
+  from: Dialect;
+  to: Dialect;
+  status: number;
+  /** The error body: parsed JSON, or text (an HTML page from a proxy, say). */
+  body: unknown;
+  headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Renders an upstream error body in another dialect's error shape, with the HTTP status to send.
+ *
+ * @example
+ * ```ts
+ * translateError({ from: 'anthropic-messages', to: 'openai-chat', status: 529,
+ *   body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } });
+ * // { status: 529, body: { error: { message: 'Overloaded', type: ..., code: ... } } }
+ * ```
+ */
+export function translateError(input: TranslateErrorInput): { status: number; body: Body } {
+  const canonical = codecFor(input.from).errorToCanonical(input.status, input.body, input.headers);
+  return codecFor(input.to).errorFromCanonical(canonical);
+}
+
+/** Renders a canonical error in a dialect's error shape. */
+export function renderError(to: Dialect, error: CanonicalError): { status: number; body: Body } {
+  return codecFor(to).errorFromCanonical(error);
+}
+
+/** The usage of a non-stream response body, in canonical form; undefined when it carries none. */
+export function readUsage(dialect: Dialect, body: Body): Usage | undefined {
+  return codecFor(dialect).readUsage(body);
+}
+
+function join(a: TranslationWarning[], b: TranslationWarning[]): TranslationWarning[] {
+  return a.length === 0 ? b : b.length === 0 ? a : [...a, ...b];
+}
