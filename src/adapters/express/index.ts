@@ -1,0 +1,2 @@
+/** @module switchyard/express */
+export { type ExpressAdapterOptions, switchyard } from './switchyard-express.js';

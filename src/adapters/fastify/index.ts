@@ -1,0 +1,2 @@
+/** @module switchyard/fastify */
+export { type FastifyAdapterOptions, switchyardFastify } from './switchyard-fastify.js';

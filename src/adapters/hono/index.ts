@@ -1,0 +1,2 @@
+/** @module switchyard/hono */
+export { switchyard } from './switchyard-hono.js';

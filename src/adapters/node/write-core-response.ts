@@ -1,0 +1,95 @@
+import type { ServerResponse } from 'node:http';
+import type { CoreResponse } from '../../http/types.js';
+
+/**
+ * Writes a core response to a Node `ServerResponse`. A streamed body is written as it arrives,
+ * honouring backpressure (a full socket buffer pauses reading from the upstream until `drain`); when
+ * the client goes away the body iterator's `return()` is called so the upstream is released.
+ *
+ * Resolves when the response is finished or abandoned; never rejects.
+ *
+ * @example
+ * ```ts
+ * await writeCoreResponse(res, { status: 200, headers: { 'content-type': 'text/plain' },
+ *   body: new TextEncoder().encode('ok') });
+ * ```
+ */
+export async function writeCoreResponse(res: ServerResponse, response: CoreResponse): Promise<void> {
+  const body = response.body;
+  if (res.destroyed) {
+    if (body !== null && !(body instanceof Uint8Array)) void release(body[Symbol.asyncIterator]());
+    return;
+  }
+  res.writeHead(response.status, response.headers);
+  if (body === null) {
+    res.end();
+    return;
+  }
+  if (body instanceof Uint8Array) {
+    res.end(body);
+    return;
+  }
+  // An SSE client should see the headers before the first event, however long that takes.
+  res.flushHeaders();
+  const iterator = body[Symbol.asyncIterator]();
+  const closed = onceClosed(res);
+  let finished = false;
+  try {
+    for (;;) {
+      const pending = iterator.next();
+      // Should the client leave first, a later rejection of this read must not go unhandled.
+      pending.catch(noop);
+      const next = await Promise.race([pending, closed.promise]);
+      if (next === CLOSED || res.destroyed) break;
+      if (next.done) {
+        finished = true;
+        break;
+      }
+      if (!res.write(next.value) && !(await drained(res))) break;
+    }
+  } catch {
+    // The body failed after the headers went out: cut the connection so the client sees the truncation.
+    finished = true;
+    res.destroy();
+  } finally {
+    closed.dispose();
+    if (!finished) void release(iterator);
+  }
+  if (finished && !res.destroyed) res.end();
+}
+
+const CLOSED = Symbol('closed');
+
+function onceClosed(res: ServerResponse): { promise: Promise<typeof CLOSED>; dispose(): void } {
+  let listener: (() => void) | undefined;
+  const promise = new Promise<typeof CLOSED>((resolve) => {
+    listener = () => resolve(CLOSED);
+    res.once('close', listener);
+  });
+  return { promise, dispose: () => res.off('close', listener!) };
+}
+
+/** Waits for `drain`; false when the response closed instead. */
+function drained(res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => () => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(ok);
+    };
+    const onDrain = done(true);
+    const onClose = done(false);
+    res.once('drain', onDrain);
+    res.once('close', onClose);
+  });
+}
+
+function noop(): void {}
+
+async function release(iterator: AsyncIterator<Uint8Array>): Promise<void> {
+  try {
+    await iterator.return?.();
+  } catch {
+    // Releasing is best effort: the stream is abandoned either way.
+  }
+}

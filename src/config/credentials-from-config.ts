@@ -1,0 +1,138 @@
+import type { Credential, ModelEntry } from '../core/credential.js';
+import { hash53 } from '../manager/selectors/session-key.js';
+import type { SwitchyardConfig } from './schema.js';
+
+/** An OpenAI-compatible service named in `openai-compatibility`, served by an OpenAI executor under its own provider id. */
+export interface CompatibleProvider {
+  /** Provider id derived from the entry's `name` (`OpenRouter` → `openrouter`). */
+  provider: string;
+  name: string;
+  baseUrl: string;
+}
+
+/** The credentials a config file declares, and the OpenAI-compatible providers they need. */
+export interface ConfigCredentials {
+  credentials: Credential[];
+  compatible: CompatibleProvider[];
+}
+
+type ProviderKey = NonNullable<SwitchyardConfig['claude-api-key']>[number];
+
+const SECTIONS = [
+  ['gemini-api-key', 'gemini'],
+  ['claude-api-key', 'anthropic'],
+  ['codex-api-key', 'openai'],
+] as const;
+
+/**
+ * Turns the provider sections of a config into credentials. Ids are derived from the provider and a hash
+ * of the key (never the key itself), so they stay stable across reloads and only changed entries are
+ * replaced. When the file names no provider keys, `OPENAI_API_KEY`, `ANTHROPIC_API_KEY` and
+ * `GEMINI_API_KEY` from `env` become credentials.
+ */
+export function credentialsFromConfig(config: SwitchyardConfig, env: NodeJS.ProcessEnv = {}): ConfigCredentials {
+  const credentials: Credential[] = [];
+  const seen = new Map<string, number>();
+  const add = (c: Credential) => {
+    const n = seen.get(c.id) ?? 0;
+    seen.set(c.id, n + 1);
+    credentials.push(n === 0 ? c : { ...c, id: `${c.id}-${n + 1}` });
+  };
+  const globalProxy = config['proxy-url'] || undefined;
+
+  for (const [section, provider] of SECTIONS) {
+    for (const entry of config[section] ?? []) add(fromProviderKey(provider, entry, globalProxy));
+  }
+  const compatible: CompatibleProvider[] = [];
+  for (const entry of config['openai-compatibility'] ?? []) {
+    const provider = slug(entry.name);
+    compatible.push({ provider, name: entry.name, baseUrl: entry['base-url'] });
+    for (const key of entry['api-key-entries'] ?? []) {
+      add(
+        compact({
+          id: `${provider}-${hash53(key['api-key']).slice(0, 8)}`,
+          provider,
+          label: entry.name,
+          apiKey: key['api-key'],
+          baseUrl: entry['base-url'],
+          proxyUrl: key['proxy-url'] || globalProxy,
+          headers: entry.headers,
+          models: models(entry.models),
+          excludedModels: entry['excluded-models'],
+          prefix: entry.prefix,
+          priority: key.priority,
+          weight: key.weight,
+        }),
+      );
+    }
+  }
+
+  if (credentials.length === 0) {
+    const fromEnv = [
+      ['OPENAI_API_KEY', 'openai'],
+      ['ANTHROPIC_API_KEY', 'anthropic'],
+      ['GEMINI_API_KEY', 'gemini'],
+    ] as const;
+    for (const [name, provider] of fromEnv) {
+      const key = env[name];
+      if (key) add(compact({ id: `${provider}-env`, provider, apiKey: key, proxyUrl: globalProxy }));
+    }
+  }
+  return { credentials, compatible };
+}
+
+function fromProviderKey(provider: string, entry: ProviderKey, globalProxy: string | undefined): Credential {
+  return compact({
+    id: `${provider}-${hash53(entry['api-key']).slice(0, 8)}`,
+    provider,
+    apiKey: entry['api-key'],
+    baseUrl: entry['base-url'],
+    proxyUrl: entry['proxy-url'] || globalProxy,
+    headers: entry.headers,
+    models: models(entry.models),
+    excludedModels: entry['excluded-models'],
+    prefix: entry.prefix,
+    priority: entry.priority,
+    weight: entry.weight,
+  });
+}
+
+function models(list: Array<{ name: string; alias?: string | undefined }> | undefined): ModelEntry[] | undefined {
+  return list?.map((m) => (m.alias ? { name: m.name, alias: m.alias } : { name: m.name }));
+}
+
+/** `OpenRouter` → `openrouter`, `Opencode Zen` → `opencode-zen`. */
+export function slug(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'compatible'
+  );
+}
+
+function compact(c: Record<string, unknown>): Credential {
+  for (const key of Object.keys(c)) if (c[key] === undefined) delete c[key];
+  return c as unknown as Credential;
+}
+
+/**
+ * Applies `oauth-model-alias` and `oauth-excluded-models` to a credential from the auth directory: the
+ * channel is the credential's provider. A `fork: true` alias keeps the original name listed as well.
+ */
+export function applyOAuthModelRules(credential: Credential, config: SwitchyardConfig): Credential {
+  const aliases = config['oauth-model-alias']?.[credential.provider];
+  const excluded = config['oauth-excluded-models']?.[credential.provider];
+  if (!aliases && !excluded) return credential;
+  const out: Credential = { ...credential };
+  if (aliases && aliases.length > 0) {
+    const entries: ModelEntry[] = [...(credential.models ?? [])];
+    for (const a of aliases) {
+      if (a.alias) entries.push({ name: a.name, alias: a.alias });
+      if (!a.alias || a.fork) entries.push({ name: a.name });
+    }
+    out.models = entries;
+  }
+  if (excluded && excluded.length > 0) out.excludedModels = [...(credential.excludedModels ?? []), ...excluded];
+  return out;
+}

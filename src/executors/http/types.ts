@@ -1,0 +1,112 @@
+import type { Dispatcher } from 'undici';
+import type { Credential } from '../../core/credential.js';
+import type { ErrorKind } from '../../core/errors.js';
+import type { QuotaSnapshot } from '../../core/quota.js';
+import type { Dialect } from '../../translate/dialect.js';
+import type { Executor, ExecutorRequest, ModelInfo, Operation } from '../types.js';
+
+/** What a provider declaration needs to pick the upstream path. */
+export interface PathInput {
+  operation: Operation;
+  model: string;
+  stream: boolean;
+  dialect: Dialect;
+}
+
+/** A failed (non-2xx) upstream answer, as handed to {@link ProviderDeclaration.parseError}. */
+export interface UpstreamFailure {
+  status: number;
+  /** Response headers, lower-case names. */
+  headers: Readonly<Record<string, string>>;
+  /** The body parsed as JSON, when it was JSON. Secrets already scrubbed. */
+  json: unknown;
+  /** The body as text (truncated; an HTML page is reduced to its title). Secrets already scrubbed. */
+  text: string;
+  /** Epoch ms when the answer arrived, for date-valued headers. */
+  now: number;
+}
+
+/**
+ * How a provider reads one of its error answers. Anything left out falls back to the generic rules:
+ * the kind from the status code, the message from the body, `retryAfterMs` from `retry-after-ms` /
+ * `Retry-After`.
+ */
+export interface ErrorClassification {
+  kind?: ErrorKind;
+  /** The upstream's own message, without secrets. */
+  message?: string;
+  retryAfterMs?: number;
+  credentialWide?: boolean;
+}
+
+/** One page of a provider's model list. */
+export interface ModelPage {
+  models: ModelInfo[];
+  /** Cursor of the next page, when there is one. */
+  next?: string;
+}
+
+/**
+ * A provider described as data: where it lives, how it authenticates, which path serves which
+ * operation and how its errors and rate-limit headers read. {@link createHttpExecutor} turns it into an
+ * {@link Executor}.
+ */
+export interface ProviderDeclaration {
+  /** Provider id credentials refer to. */
+  provider: string;
+  /** Base URL used when neither the credential nor the executor options give one. */
+  baseUrl: string;
+  nativeDialect(caller: Dialect, credential: Credential): Dialect;
+  /** Authentication headers for a credential (the secret goes here and nowhere else). */
+  authHeaders(credential: Credential): Record<string, string>;
+  /** Headers derived from the request, e.g. `anthropic-version` and a passed-through `anthropic-beta`. */
+  requestHeaders?(request: ExecutorRequest): Record<string, string>;
+  /** The path after the base URL, query included; undefined when the operation is not supported. */
+  path(input: PathInput): string | undefined;
+  /** The body actually sent. Must not mutate `request.body`; return a shallow copy when adding fields. */
+  body?(request: ExecutorRequest): Record<string, unknown>;
+  /** Reads an error answer. */
+  parseError(failure: UpstreamFailure): ErrorClassification;
+  /** Reads rate-limit headers, on success and failure alike. */
+  quota?(headers: Readonly<Record<string, string>>, now: number): QuotaSnapshot | undefined;
+  /** How to list models; absent when the provider has no model list. */
+  listModels?: {
+    /** The path of one page; `cursor` is the previous page's `next`. */
+    path(cursor: string | undefined): string;
+    parse(json: unknown): ModelPage;
+  };
+}
+
+/** Transport and limit options shared by every HTTP executor. */
+export interface HttpExecutorOptions {
+  /**
+   * The undici dispatcher for direct connections, e.g. a `MockAgent` in tests or your own `Agent`.
+   * Default: one keep-alive `Agent` shared by all executors with the same connect timeout.
+   */
+  dispatcher?: Dispatcher;
+  /** Base URL for credentials that have none. Default: the provider's public API. */
+  baseUrl?: string;
+  /** Proxy for credentials that have no `proxyUrl`: `http://`, `https://`, `socks5://`. Default: none. */
+  proxyUrl?: string;
+  /** TCP/TLS connect timeout, ms (applies to dispatchers this executor creates). Default 10 000. */
+  connectTimeoutMs?: number;
+  /** Time allowed until the response headers arrive, ms. Default 300 000 (reasoning models are slow). */
+  headersTimeoutMs?: number;
+  /** Longest silence allowed between two body chunks, ms. Default 300 000. */
+  bodyTimeoutMs?: number;
+  /** Largest non-stream response body accepted, bytes; larger ones fail with an UpstreamError. Default 32 MiB. */
+  maxBodyBytes?: number;
+  /** How long a credential's model list is cached, ms. Default 300 000. */
+  modelsCacheTtlMs?: number;
+  /** Extra headers sent with every request (a credential's own `headers` win). */
+  headers?: Record<string, string>;
+  /** Clock, for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** An {@link Executor} built from a {@link ProviderDeclaration}. */
+export interface HttpExecutor extends Executor {
+  listModels(credential: Credential, signal?: AbortSignal): Promise<ModelInfo[]>;
+  /** Closes the proxy dispatchers this executor created (never an injected or shared one). */
+  close(): Promise<void>;
+}

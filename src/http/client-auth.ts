@@ -1,0 +1,94 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { compileWildcard } from '../manager/wildcard.js';
+import type { ClientKey, ClientPolicy, CoreRequest } from './types.js';
+
+/** A caller that passed authentication. */
+export interface Caller {
+  principal: string;
+  /** The key of the rate-limit windows: the key's fingerprint, or the principal. */
+  limitKey: string;
+  /** Model filter; undefined allows every model. */
+  allowsModel?: (model: string) => boolean;
+  rpm?: number;
+  tpm?: number;
+}
+
+interface CompiledKey {
+  digest: Buffer;
+  caller: Caller;
+}
+
+/**
+ * The configured client keys, kept only as SHA-256 digests. A presented key is hashed and compared with
+ * every digest by `timingSafeEqual`: equal-length inputs, no early exit, so neither the key's length nor
+ * its position in the list shows in the timing.
+ */
+export class ClientKeys {
+  readonly #keys: CompiledKey[];
+
+  constructor(apiKeys: readonly string[] = [], keys: readonly ClientKey[] = []) {
+    const entries: ClientKey[] = [...apiKeys.map((key) => ({ key })), ...keys];
+    this.#keys = entries.map((entry) => {
+      const digest = sha256(entry.key);
+      const fingerprint = digest.subarray(0, 4).toString('hex');
+      const caller: Caller = { principal: entry.principal ?? `key:${fingerprint}`, limitKey: `key:${fingerprint}` };
+      applyPolicy(caller, entry);
+      return { digest, caller };
+    });
+  }
+
+  get size(): number {
+    return this.#keys.length;
+  }
+
+  /** The caller whose key equals `presented`, or undefined. */
+  find(presented: string): Caller | undefined {
+    const digest = sha256(presented);
+    let found: Caller | undefined;
+    for (const entry of this.#keys) {
+      // No break: every digest is compared, whichever matches.
+      if (timingSafeEqual(entry.digest, digest) && !found) found = entry.caller;
+    }
+    return found;
+  }
+}
+
+/** Copies a policy's limits and model filter onto a caller. */
+export function applyPolicy(caller: Caller, policy: ClientPolicy): Caller {
+  if (policy.models) {
+    const matchers = policy.models.map(compileWildcard);
+    caller.allowsModel = (model) => matchers.some((m) => m(model));
+  }
+  if (policy.rpm !== undefined) caller.rpm = policy.rpm;
+  if (policy.tpm !== undefined) caller.tpm = policy.tpm;
+  return caller;
+}
+
+/**
+ * The API key a client presented, the way each SDK sends it: `Authorization: Bearer` (OpenAI),
+ * `x-api-key` (Anthropic), `x-goog-api-key` (Google), or `?key=` (Google's URL form).
+ */
+export function presentedKey(request: CoreRequest): string | undefined {
+  const headers = request.headers;
+  const authorization = headers.authorization;
+  if (authorization && authorization.length > 7 && authorization.slice(0, 7).toLowerCase() === 'bearer ') {
+    return authorization.slice(7).trim();
+  }
+  const key = headers['x-api-key'] || headers['x-goog-api-key'];
+  if (key) return key.trim();
+  const query = request.query;
+  const fromQuery = query instanceof URLSearchParams ? query.get('key') : query.key;
+  return fromQuery || undefined;
+}
+
+/** True for an IPv4 or IPv6 loopback address (IPv4-mapped included). */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  if (address === '::1' || address === 'localhost') return true;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4.startsWith('127.');
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}

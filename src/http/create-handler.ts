@@ -1,0 +1,271 @@
+import { randomUUID } from 'node:crypto';
+import { SwitchyardError } from '../core/errors.js';
+import type { Manager } from '../manager/manager.js';
+import type { ExecuteInput } from '../manager/types.js';
+import type { Dialect } from '../translate/dialect.js';
+import { readUsage } from '../translate/translate.js';
+import { applyPolicy, type Caller, ClientKeys, isLoopback, presentedKey } from './client-auth.js';
+import { errorResponse, HttpError } from './error-response.js';
+import { forwardedHeaders, responseHeaders } from './headers.js';
+import {
+  anthropicModel,
+  anthropicModelList,
+  geminiModel,
+  geminiModelList,
+  type ListedModel,
+  openaiModel,
+  openaiModelList,
+} from './model-list.js';
+import { admit, chargeTokens, estimateTokens } from './rate-limits.js';
+import { readJsonBody } from './read-body.js';
+import { validateBody } from './request-schemas.js';
+import { guessDialect, isRoute, matchRoute, type Route } from './routes.js';
+import type { CoreHandler, CoreRequest, CoreResponse, HandlerOptions } from './types.js';
+
+/** Default {@link HandlerOptions.maxBodyBytes}: 10 MB. */
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+type ExecuteRoute = Extract<Route, { type: 'execute' }>;
+type ModelRoute = Extract<Route, { type: 'list-models' | 'get-model' }>;
+
+/**
+ * The HTTP surface of a {@link Manager} as one framework-free function: OpenAI (`/v1/chat/completions`,
+ * `/v1/responses`, `/v1/models`), Anthropic (`/v1/messages`, `/v1/messages/count_tokens`), Gemini
+ * (`/v1beta/models/{model}:generateContent`, `:streamGenerateContent?alt=sse`, `:countTokens`,
+ * `/v1beta/models`) and `/healthz`. The route decides the caller's dialect, the model the credentials.
+ *
+ * It checks client keys (in constant time), per-key models and rate limits, body size and the minimal
+ * shape of each body, and answers every failure in the caller's dialect with an `x-request-id` header.
+ * It never rejects: an unexpected exception becomes a 500 without details (see `onError`).
+ *
+ * Mount it with an adapter: `switchyard/node`, `switchyard/fetch`, `switchyard/express`,
+ * `switchyard/fastify` or `switchyard/hono`.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { Manager, mockExecutor } from 'switchyard';
+ * import { createHandler } from 'switchyard/http';
+ * import { toNodeListener } from 'switchyard/node';
+ *
+ * const manager = new Manager({ executors: [mockExecutor()], credentials: [{ id: 'm1', provider: 'mock' }] });
+ * const handler = createHandler(manager, { apiKeys: [process.env.GATEWAY_KEY!] });
+ * createServer(toNodeListener(handler)).listen(8317);
+ * ```
+ */
+export function createHandler(manager: Manager, options: HandlerOptions = {}): CoreHandler {
+  const basePath = normalizeBasePath(options.basePath);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const keys = new ClientKeys(options.apiKeys, options.keys);
+  const authenticate = options.authenticate;
+  const open = keys.size === 0 && !authenticate;
+  const now = options.now ?? Date.now;
+  const created = Math.floor(Date.now() / 1000);
+
+  const relative = (path: string): string | undefined => {
+    let rel: string | undefined = path;
+    if (basePath !== '') {
+      if (path === basePath) rel = '/';
+      else rel = path.startsWith(basePath) && path[basePath.length] === '/' ? path.slice(basePath.length) : undefined;
+    }
+    // `/v1/models/` and `/v1/models` are the same route.
+    if (rel !== undefined && rel.length > 1 && rel.endsWith('/')) rel = rel.slice(0, -1);
+    return rel;
+  };
+
+  const report = (error: unknown, requestId: string, path: string) => {
+    try {
+      options.onError?.(error, { requestId, path });
+    } catch {
+      // A logging hook must not turn an answer into a crash.
+    }
+  };
+
+  async function authorize(request: CoreRequest): Promise<Caller | undefined> {
+    if (open) {
+      if (options.allowUnauthenticated || isLoopback(request.remoteAddress)) return undefined;
+      throw new HttpError(
+        403,
+        'forbidden',
+        'This switchyard endpoint has no client API keys configured, so it only serves loopback clients. ' +
+          'Configure apiKeys (or an authenticate function), or set allowUnauthenticated: true.',
+      );
+    }
+    const presented = presentedKey(request);
+    if (presented !== undefined && keys.size > 0) {
+      const caller = keys.find(presented);
+      if (caller) return caller;
+    }
+    if (authenticate) {
+      const result = await authenticate(request);
+      if (result)
+        return applyPolicy({ principal: result.principal, limitKey: `principal:${result.principal}` }, result);
+    }
+    throw new HttpError(
+      401,
+      'unauthorized',
+      presented === undefined
+        ? 'Missing API key: send it as Authorization: Bearer, x-api-key, x-goog-api-key or ?key='
+        : 'Invalid API key',
+    );
+  }
+
+  async function listModels(
+    route: ModelRoute,
+    dialect: Dialect,
+    caller: Caller | undefined,
+    requestId: string,
+  ): Promise<CoreResponse> {
+    let models: ListedModel[] = await manager.listModels();
+    const allows = caller?.allowsModel;
+    if (allows) models = models.filter((m) => allows(m.id));
+    if (route.type === 'list-models') {
+      const body =
+        route.format === 'gemini'
+          ? geminiModelList(models)
+          : dialect === 'anthropic-messages'
+            ? anthropicModelList(models, created)
+            : openaiModelList(models, created);
+      return json(200, body, requestId);
+    }
+    const name = route.format === 'gemini' && route.model.startsWith('models/') ? route.model.slice(7) : route.model;
+    const model = models.find((m) => m.id === name);
+    if (!model) throw new HttpError(404, 'model_not_found', `The model '${name}' does not exist`, { param: 'model' });
+    const body =
+      route.format === 'gemini'
+        ? geminiModel(model)
+        : dialect === 'anthropic-messages'
+          ? anthropicModel(model, created)
+          : openaiModel(model, created);
+    return json(200, body, requestId);
+  }
+
+  async function execute(
+    route: ExecuteRoute,
+    request: CoreRequest,
+    caller: Caller | undefined,
+    requestId: string,
+  ): Promise<CoreResponse> {
+    const declared = Number(request.headers['content-length']);
+    if (declared > maxBodyBytes) {
+      throw new HttpError(413, 'invalid_request', `The request body is larger than ${maxBodyBytes} bytes`);
+    }
+    const parsed = await readJsonBody(request.body, maxBodyBytes);
+    const body = validateBody(route.dialect, route.operation, unwrapCountTokens(route, parsed.value));
+    const model = route.model ?? (body.model as string);
+    if (caller?.allowsModel && !caller.allowsModel(model)) {
+      throw new HttpError(403, 'forbidden', `This API key may not use the model '${model}'`, { param: 'model' });
+    }
+    if (route.stream && queryValue(request, 'alt') !== 'sse') {
+      throw new HttpError(400, 'invalid_request', 'streamGenerateContent is served as SSE only: add ?alt=sse', {
+        param: 'alt',
+      });
+    }
+    if (caller && (caller.rpm !== undefined || caller.tpm !== undefined)) {
+      const size = parsed.size ?? (caller.tpm !== undefined ? JSON.stringify(body).length : 0);
+      await admit(manager.state, caller, estimateTokens(size), now());
+    }
+    const input: ExecuteInput = {
+      dialect: route.dialect,
+      body,
+      operation: route.operation,
+      headers: forwardedHeaders(request.headers),
+      signal: request.signal,
+      requestId,
+    };
+    if (route.model !== undefined) input.model = route.model;
+    if (route.stream !== undefined) input.stream = route.stream;
+    if (caller) input.principal = caller.principal;
+    const result = await manager.execute(input);
+    const headers = responseHeaders(result.headers);
+    headers['x-request-id'] = requestId;
+    if (result.body instanceof Uint8Array) {
+      headers['content-length'] = String(result.body.byteLength);
+      if (caller?.tpm !== undefined && route.operation === 'generate') {
+        void chargeOutput(caller, route.dialect, result.body).catch((err) => report(err, requestId, request.path));
+      }
+    }
+    return { status: result.status, headers, body: result.body };
+  }
+
+  async function chargeOutput(caller: Caller, dialect: Dialect, bytes: Uint8Array): Promise<void> {
+    const usage = readUsage(dialect, JSON.parse(decoder.decode(bytes)) as Record<string, unknown>);
+    if (usage) await chargeTokens(manager.state, caller, usage.outputTokens, now());
+  }
+
+  const handler = async (request: CoreRequest): Promise<CoreResponse> => {
+    const requestId = `req_${randomUUID().replaceAll('-', '')}`;
+    const path = relative(request.path);
+    let dialect = guessDialect(path ?? request.path, request.headers);
+    try {
+      const lookup = path === undefined ? undefined : matchRoute(request.method, path);
+      if (!lookup) throw new HttpError(404, 'not_found', `No route for ${request.method} ${request.path}`);
+      if ('allow' in lookup) {
+        throw new HttpError(405, 'invalid_request', `Method ${request.method} is not allowed on ${request.path}`, {
+          headers: { allow: lookup.allow },
+        });
+      }
+      const route = lookup.route;
+      if (route.type === 'health') return headOnly(request, json(200, { status: 'ok' }, requestId));
+      if (route.type === 'execute') dialect = route.dialect;
+      else if (route.format === 'gemini') dialect = 'gemini';
+      else dialect = request.headers['anthropic-version'] !== undefined ? 'anthropic-messages' : 'openai-chat';
+      const caller = await authorize(request);
+      if (route.type !== 'execute') return headOnly(request, await listModels(route, dialect, caller, requestId));
+      return await execute(route, request, caller, requestId);
+    } catch (err) {
+      if (!(err instanceof HttpError) && !SwitchyardError.is(err)) report(err, requestId, request.path);
+      try {
+        return errorResponse(dialect, err, requestId);
+      } catch (renderErr) {
+        report(renderErr, requestId, request.path);
+        return json(500, { error: { message: 'Internal error' } }, requestId);
+      }
+    }
+  };
+  return Object.assign(handler, {
+    handles: (path: string) => {
+      const rel = relative(path);
+      return rel !== undefined && isRoute(rel);
+    },
+  });
+}
+
+function json(status: number, value: unknown, requestId: string): CoreResponse {
+  const bytes = encoder.encode(JSON.stringify(value));
+  return {
+    status,
+    headers: {
+      'content-type': 'application/json',
+      'content-length': String(bytes.byteLength),
+      'x-request-id': requestId,
+    },
+    body: bytes,
+  };
+}
+
+function headOnly(request: CoreRequest, response: CoreResponse): CoreResponse {
+  return request.method === 'HEAD' ? { ...response, body: null } : response;
+}
+
+function queryValue(request: CoreRequest, name: string): string | undefined {
+  const query = request.query;
+  return (query instanceof URLSearchParams ? query.get(name) : query[name]) ?? undefined;
+}
+
+/** Gemini's countTokens also takes `{ generateContentRequest: {...} }`; the Manager wants the inner request. */
+function unwrapCountTokens(route: ExecuteRoute, body: unknown): unknown {
+  if (route.dialect !== 'gemini' || route.operation !== 'count_tokens') return body;
+  if (typeof body !== 'object' || body === null) return body;
+  const inner = (body as Record<string, unknown>).generateContentRequest;
+  return typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? inner : body;
+}
+
+function normalizeBasePath(basePath: string | undefined): string {
+  if (!basePath || basePath === '/') return '';
+  const withSlash = basePath.startsWith('/') ? basePath : `/${basePath}`;
+  return withSlash.endsWith('/') ? withSlash.slice(0, -1) : withSlash;
+}

@@ -1,0 +1,45 @@
+/**
+ * Caller headers handed to the Manager: provider options the upstream may need and session ids for
+ * affinity. An allow-list, so the caller's own credentials (`authorization`, `x-api-key`,
+ * `x-goog-api-key`, cookies) and hop-by-hop headers never travel upstream.
+ */
+export const FORWARDED_REQUEST_HEADERS: readonly string[] = [
+  'anthropic-version',
+  'anthropic-beta',
+  'x-session-id',
+  'session_id',
+  'x-claude-code-session-id',
+  'x-client-request-id',
+];
+
+/**
+ * Response headers the caller may see. An allow-list, so nothing that identifies the upstream
+ * (`set-cookie`, provider request ids, organisation ids) and no hop-by-hop header passes.
+ */
+const RESPONSE_HEADERS: ReadonlySet<string> = new Set([
+  'content-type',
+  'cache-control',
+  'x-accel-buffering',
+  'content-language',
+  'retry-after',
+]);
+
+/** The caller headers the Manager may see. */
+export function forwardedHeaders(headers: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of FORWARDED_REQUEST_HEADERS) {
+    const value = headers[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+/** The Manager's response headers the caller may see. */
+export function responseHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) {
+    const lower = name.toLowerCase();
+    if (RESPONSE_HEADERS.has(lower)) out[lower] = headers[name]!;
+  }
+  return out;
+}

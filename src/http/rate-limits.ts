@@ -1,0 +1,44 @@
+import type { StateStore } from '../manager/state/types.js';
+import type { Caller } from './client-auth.js';
+import { HttpError } from './error-response.js';
+
+const MINUTE = 60_000;
+
+/**
+ * Admits one request against the caller's requests-per-minute and tokens-per-minute windows (fixed
+ * one-minute windows in the Manager's state store, so every instance sharing a Redis store shares them).
+ *
+ * The token window is charged with `promptTokens` up front. A request is refused once the window is
+ * already full before it, so one large request into an empty window still passes.
+ *
+ * @throws {HttpError} 429 with the time until the window resets.
+ */
+export async function admit(state: StateStore, caller: Caller, promptTokens: number, now: number): Promise<void> {
+  if (caller.rpm !== undefined) {
+    const { total, resetAt } = await state.hit(`switchyard:rpm:${caller.limitKey}`, 1, MINUTE, now);
+    if (total > caller.rpm) {
+      throw new HttpError(429, 'rate_limited', `Rate limit reached: ${caller.rpm} requests per minute`, {
+        retryAfterMs: Math.max(0, resetAt - now),
+      });
+    }
+  }
+  if (caller.tpm !== undefined) {
+    const { total, resetAt } = await state.hit(`switchyard:tpm:${caller.limitKey}`, promptTokens, MINUTE, now);
+    if (total - promptTokens >= caller.tpm) {
+      throw new HttpError(429, 'rate_limited', `Rate limit reached: ${caller.tpm} tokens per minute`, {
+        retryAfterMs: Math.max(0, resetAt - now),
+      });
+    }
+  }
+}
+
+/** Charges tokens learnt after the answer (its output) to the caller's token window. */
+export async function chargeTokens(state: StateStore, caller: Caller, tokens: number, now: number): Promise<void> {
+  if (caller.tpm === undefined || tokens <= 0) return;
+  await state.hit(`switchyard:tpm:${caller.limitKey}`, tokens, MINUTE, now);
+}
+
+/** A rough prompt size in tokens from the body's size: about four bytes of JSON per token. */
+export function estimateTokens(bodyBytes: number): number {
+  return Math.max(1, Math.ceil(bodyBytes / 4));
+}

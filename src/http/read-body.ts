@@ -1,0 +1,87 @@
+import { HttpError } from './error-response.js';
+import type { CoreRequestBody } from './types.js';
+
+const decoder = new TextDecoder();
+
+/** A parsed body and its size in characters (undefined when a framework had parsed it already). */
+export interface ParsedBody {
+  value: unknown;
+  size: number | undefined;
+}
+
+/**
+ * The request body as parsed JSON: parses raw bytes or text, or takes a value a framework already
+ * parsed. Stops reading (and releases the stream) as soon as the body passes `maxBytes`.
+ *
+ * @throws {HttpError} 413 when the body is too large, 400 when it is missing or not JSON.
+ */
+export async function readJsonBody(body: CoreRequestBody, maxBytes: number): Promise<ParsedBody> {
+  if (body === null || body === undefined) throw new HttpError(400, 'invalid_request', 'The request has no body');
+  let text: string;
+  if (body instanceof Uint8Array) {
+    if (body.byteLength > maxBytes) throw tooLarge(maxBytes);
+    text = decoder.decode(body);
+  } else if (typeof body === 'string') {
+    // A string's UTF-8 size is at least its length; the exact count only matters near the limit.
+    if (body.length > maxBytes || (body.length * 3 > maxBytes && utf8Length(body) > maxBytes)) throw tooLarge(maxBytes);
+    text = body;
+  } else if (isAsyncIterable(body)) {
+    text = decoder.decode(await readAll(body, maxBytes));
+  } else {
+    return { value: body, size: undefined };
+  }
+  if (text.trim() === '') throw new HttpError(400, 'invalid_request', 'The request has no body');
+  try {
+    return { value: JSON.parse(text), size: text.length };
+  } catch (err) {
+    const detail = err instanceof Error ? `: ${err.message}` : '';
+    throw new HttpError(400, 'invalid_request', `The request body is not valid JSON${detail}`);
+  }
+}
+
+async function readAll(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
+  const iterator = body[Symbol.asyncIterator]();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) break;
+    size += next.value.byteLength;
+    if (size > maxBytes) {
+      // Stop the upload here; the host drops the rest.
+      void Promise.resolve(iterator.return?.()).catch(() => {});
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(next.value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+function tooLarge(maxBytes: number): HttpError {
+  return new HttpError(413, 'invalid_request', `The request body is larger than ${maxBytes} bytes`);
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}

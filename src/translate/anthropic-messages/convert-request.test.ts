@@ -1,0 +1,226 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { InvalidRequestError } from '../../core/errors.js';
+import type { CanonicalRequest } from '../canonical.js';
+import { jsonFixture } from './fixtures.test-helpers.js';
+import { anthropicMessagesCodec as codec } from './index.js';
+
+const toAnthropic = (request: CanonicalRequest, targetProvider = 'anthropic', foreignThinking?: 'text') =>
+  codec.requestFromCanonical(request, foreignThinking ? { targetProvider, foreignThinking } : { targetProvider });
+
+describe('anthropic-messages requests', () => {
+  it('round-trips a rich request (system blocks, thinking, tools, results, images, documents) unchanged', () => {
+    const body = jsonFixture('tool-use.request.json');
+    const canonical = codec.requestToCanonical(body);
+    expect(canonical.warnings).toEqual([]);
+    const back = toAnthropic(canonical.value);
+    expect(back.warnings).toEqual([]);
+    expect(back.value).toEqual(body);
+  });
+
+  it('reads the request into canonical form', () => {
+    const { value } = codec.requestToCanonical(jsonFixture('tool-use.request.json'));
+    expect(value.messages.map((m) => m.role)).toEqual([
+      'system',
+      'user',
+      'assistant',
+      'tool',
+      'user',
+      'assistant',
+      'tool',
+    ]);
+    expect(value.reasoning).toEqual({ enabled: true, budgetTokens: 2048 });
+    expect(value.toolChoice).toEqual({ type: 'auto' });
+    expect(value.parallelToolCalls).toBe(false);
+    expect(value.user).toBe('user-42');
+    const assistant = value.messages[2];
+    expect(assistant?.content[0]).toEqual({
+      type: 'reasoning',
+      text: 'The user wants the weather.',
+      signature: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds',
+      origin: 'anthropic',
+    });
+    expect(value.messages[3]?.content[0]).toMatchObject({
+      toolCallId: 'toolu_01A09q90qw90lq917835lq9',
+      name: 'get_weather',
+    });
+    const doc = value.messages[4]?.content[2];
+    expect(doc).toMatchObject({ type: 'file', mediaType: 'text/plain', filename: 'Notes' });
+  });
+
+  it('hoists mid-conversation system messages, merges same-role turns, defaults max_tokens', () => {
+    const { value, warnings } = toAnthropic({
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'a' }] },
+        { role: 'user', content: [{ type: 'text', text: 'b' }] },
+        { role: 'system', content: [{ type: 'text', text: 'be brief' }] },
+        { role: 'assistant', content: [{ type: 'tool-call', id: 't1', name: 'f', arguments: '{"x":1}' }] },
+        { role: 'user', content: [{ type: 'text', text: 'and?' }] },
+        { role: 'tool', content: [{ type: 'tool-result', toolCallId: 't1', content: 'done' }] },
+      ],
+      seed: 1,
+    });
+    expect(value).toEqual({
+      max_tokens: 4096,
+      system: 'be brief',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'a' },
+            { type: 'text', text: 'b' },
+          ],
+        },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'f', input: { x: 1 } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 't1', content: 'done' },
+            { type: 'text', text: 'and?' },
+          ],
+        },
+      ],
+    });
+    expect(warnings.map((w) => w.code)).toEqual(['system-hoisted', 'unsupported-setting']);
+  });
+
+  const foreign: CanonicalRequest = {
+    messages: [
+      { role: 'user', content: [{ type: 'text', text: 'q' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'reasoning', text: 'gemini thought', signature: 'g-sig', origin: 'gemini' },
+          { type: 'reasoning', text: 'unsigned thought' },
+          { type: 'reasoning', text: 'mine', signature: 'a-sig', origin: 'anthropic' },
+          { type: 'text', text: 'answer' },
+        ],
+      },
+    ],
+  };
+
+  it('never sends foreign or unsigned thinking to Anthropic: dropped by default', () => {
+    const { value, warnings } = toAnthropic(foreign);
+    expect((value.messages as Array<{ content: unknown }>)[1]?.content).toEqual([
+      { type: 'thinking', thinking: 'mine', signature: 'a-sig' },
+      { type: 'text', text: 'answer' },
+    ]);
+    expect(warnings.map((w) => w.code)).toEqual(['foreign-thinking-dropped', 'foreign-thinking-dropped']);
+  });
+
+  it('turns foreign thinking into text on request', () => {
+    const { value } = toAnthropic(foreign, 'claude', 'text');
+    expect((value.messages as Array<{ content: unknown }>)[1]?.content).toEqual([
+      { type: 'text', text: 'gemini thought' },
+      { type: 'text', text: 'unsigned thought' },
+      { type: 'thinking', thinking: 'mine', signature: 'a-sig' },
+      { type: 'text', text: 'answer' },
+    ]);
+  });
+
+  it('keeps tagged signatures for a non-Anthropic target (the mock)', () => {
+    const { value } = toAnthropic(foreign, 'mock');
+    expect((value.messages as Array<{ content: unknown[] }>)[1]?.content[0]).toEqual({
+      type: 'thinking',
+      thinking: 'gemini thought',
+      signature: 'sy1:gemini:g-sig',
+    });
+    // ...and reading it back restores the origin.
+    const again = codec.requestToCanonical(value);
+    expect(again.value.messages[1]?.content[0]).toMatchObject({ signature: 'g-sig', origin: 'gemini' });
+  });
+
+  it('maps effort to a thinking budget, tool choice, and emulates JSON schema output', () => {
+    const { value, warnings } = toAnthropic({
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'q' }] }],
+      reasoning: { enabled: true, effort: 'low' },
+      tools: [{ name: 'f', parameters: { type: 'object' } }],
+      toolChoice: { type: 'required' },
+      responseFormat: { type: 'json', schema: { type: 'object', properties: { a: { type: 'string' } } } },
+      presencePenalty: 1,
+      user: 'u1',
+      stopSequences: ['x'],
+    });
+    expect(value.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
+    expect(value.max_tokens).toBe(2048 + 4096);
+    expect(value.tool_choice).toEqual({ type: 'any' });
+    expect(value.metadata).toEqual({ user_id: 'u1' });
+    expect(value.stop_sequences).toEqual(['x']);
+    expect(value.system).toEqual([
+      { type: 'text', text: expect.stringContaining('{"type":"object","properties":{"a":{"type":"string"}}}') },
+    ]);
+    expect(warnings.map((w) => w.code)).toEqual(['response-format-emulated', 'unsupported-setting']);
+    expect(toAnthropic({ messages: [], reasoning: { enabled: false } }).value.thinking).toEqual({ type: 'disabled' });
+  });
+
+  it('keeps unknown fields, server tools and output_config for a same-dialect trip', () => {
+    const body = {
+      model: 'claude-opus-4-5',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+      tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 5 }],
+      output_config: { format: { type: 'json_schema', schema: { type: 'object' } } },
+      service_tier: 'auto',
+    };
+    const canonical = codec.requestToCanonical(body);
+    expect(canonical.value.responseFormat).toEqual({ type: 'json', schema: { type: 'object' } });
+    expect(canonical.warnings.map((w) => w.code)).toEqual(['unsupported-tool']);
+    expect(toAnthropic(canonical.value).value).toEqual(body);
+  });
+
+  it('rejects what cannot be represented with InvalidRequestError naming the field', () => {
+    expect(() => codec.requestToCanonical({ messages: 'hi' })).toThrow(InvalidRequestError);
+    expect(() => codec.requestToCanonical({ messages: [{ role: 'system', content: 'x' }] })).toThrow(
+      /messages\[0\]\.role/,
+    );
+    expect(() =>
+      codec.requestToCanonical({ messages: [{ role: 'user', content: [{ type: 'tool_result' }] }] }),
+    ).toThrow(/tool_use_id/);
+    expect(() => codec.requestToCanonical({ messages: [], max_tokens: '1' })).toThrow(/max_tokens/);
+  });
+
+  it('never throws anything but InvalidRequestError on arbitrary JSON', () => {
+    const block = fc.oneof(
+      fc.jsonValue(),
+      fc.record(
+        {
+          type: fc.constantFrom('text', 'image', 'document', 'tool_use', 'tool_result', 'thinking'),
+          text: fc.jsonValue(),
+          source: fc.jsonValue(),
+          content: fc.jsonValue(),
+        },
+        { requiredKeys: ['type'] },
+      ),
+    );
+    const message = fc.oneof(
+      fc.jsonValue(),
+      fc.record({ role: fc.constantFrom('user', 'assistant'), content: fc.oneof(fc.string(), fc.array(block)) }),
+    );
+    const body = fc.oneof(
+      fc.dictionary(fc.string(), fc.jsonValue()),
+      fc.record(
+        {
+          messages: fc.oneof(fc.jsonValue(), fc.array(message)),
+          system: fc.jsonValue(),
+          tools: fc.jsonValue(),
+          tool_choice: fc.jsonValue(),
+          thinking: fc.jsonValue(),
+          metadata: fc.jsonValue(),
+          output_config: fc.jsonValue(),
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    fc.assert(
+      fc.property(body, (input) => {
+        try {
+          const { value } = codec.requestToCanonical(input as Record<string, unknown>);
+          toAnthropic(value);
+        } catch (error) {
+          if (!(error instanceof InvalidRequestError)) throw error;
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -1,0 +1,178 @@
+import type { CanonicalError, FinishReason, ReasoningOrigin, StreamPart } from '../canonical.js';
+import type { StreamEncoder } from '../codec.js';
+import type { Usage } from '../dialect.js';
+import type { JsonObject } from '../json.js';
+import { tagSignature } from '../reasoning.js';
+import { errorTypeFromCanonical } from './errors.js';
+import { stopReasonFromCanonical } from './map-stop-reason.js';
+import { usageFromCanonical } from './usage.js';
+
+type Open = 'text' | 'thinking' | 'tool' | undefined;
+
+/** One SSE event: the `event:` name always equals the data's `type`. */
+function sse(type: string, data: JsonObject): string {
+  return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+function randomId(): string {
+  return `msg_${globalThis.crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
+}
+
+/**
+ * Encodes canonical stream parts as Anthropic Messages SSE, one instance per stream, in Anthropic's exact
+ * grammar: `message_start` (synthesised when the first part is not `start`), then per block
+ * `content_block_start` / `content_block_delta`s / `content_block_stop` with consecutive indexes from 0,
+ * then `message_delta` (stop reason, stop sequence, cumulative usage) and `message_stop`.
+ *
+ * A part of another kind closes the open block; a signature seals its thinking block (the next
+ * reasoning opens a new one, as Anthropic sends them). `message_delta` waits for `end()` because usage
+ * may arrive after the finish (OpenAI's usage chunk). An early end (`end(error)` with no `finish`)
+ * becomes an `event: error`, which the Anthropic SDKs raise as an APIError: a visible failure rather
+ * than an answer that looks complete.
+ *
+ * @see https://docs.anthropic.com/en/docs/build-with-claude/streaming
+ */
+export function createStreamEncoder(): StreamEncoder {
+  let started = false;
+  let ended = false;
+  let open: Open;
+  let signed = false;
+  let nextIndex = 0;
+  let openIndex = -1;
+  let openTool = -1;
+  /** Canonical tool-call index → Anthropic block index. */
+  const toolBlocks = new Map<number, number>();
+  let usage: Usage | undefined;
+  let finish: { reason: FinishReason; stopSequence: string | undefined } | undefined;
+
+  const start = (id: string, model: string): string => {
+    started = true;
+    const message = {
+      id,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: usageFromCanonical(usage ?? { inputTokens: 0, outputTokens: 0 }),
+    };
+    return sse('message_start', { type: 'message_start', message });
+  };
+  const ensureStarted = (): string => (started ? '' : start(randomId(), ''));
+  const close = (): string => {
+    if (open === undefined) return '';
+    const out = sse('content_block_stop', { type: 'content_block_stop', index: openIndex });
+    open = undefined;
+    openTool = -1;
+    return out;
+  };
+  const openBlock = (kind: Exclude<Open, undefined>, block: JsonObject): string => {
+    let out = close();
+    open = kind;
+    signed = false;
+    openIndex = nextIndex++;
+    out += sse('content_block_start', { type: 'content_block_start', index: openIndex, content_block: block });
+    return out;
+  };
+  const delta = (index: number, body: JsonObject): string =>
+    sse('content_block_delta', { type: 'content_block_delta', index, delta: body });
+  const openThinking = (): string =>
+    open === 'thinking' && !signed ? '' : openBlock('thinking', { type: 'thinking', thinking: '', signature: '' });
+  const signatureFor = (signature: string, origin: ReasoningOrigin | undefined): string =>
+    origin === undefined ? signature : tagSignature(origin, signature, 'anthropic');
+
+  return {
+    encode(part: StreamPart): string {
+      if (ended) return '';
+      switch (part.type) {
+        case 'start':
+          if (part.usage !== undefined) usage = part.usage;
+          return started ? '' : start(part.id || randomId(), part.model);
+        case 'text-delta': {
+          if (part.text === '') return '';
+          let out = ensureStarted();
+          if (open !== 'text') out += openBlock('text', { type: 'text', text: '' });
+          return out + delta(openIndex, { type: 'text_delta', text: part.text });
+        }
+        case 'reasoning-delta': {
+          if (part.text === '') return '';
+          const out = ensureStarted() + openThinking();
+          return out + delta(openIndex, { type: 'thinking_delta', thinking: part.text });
+        }
+        case 'reasoning-signature': {
+          const out = ensureStarted() + openThinking();
+          signed = true;
+          return (
+            out + delta(openIndex, { type: 'signature_delta', signature: signatureFor(part.signature, part.origin) })
+          );
+        }
+        case 'reasoning-redacted': {
+          // Anthropic sends redacted thinking whole in its start event, with no deltas.
+          const out = ensureStarted() + close();
+          const index = nextIndex++;
+          return (
+            out +
+            sse('content_block_start', {
+              type: 'content_block_start',
+              index,
+              content_block: { type: 'redacted_thinking', data: part.data },
+            }) +
+            sse('content_block_stop', { type: 'content_block_stop', index })
+          );
+        }
+        case 'block-end':
+          return open === 'text' || open === 'thinking' ? close() : '';
+        case 'tool-call-start': {
+          let out = ensureStarted();
+          out += openBlock('tool', { type: 'tool_use', id: part.id, name: part.name, input: {} });
+          openTool = part.index;
+          toolBlocks.set(part.index, openIndex);
+          return out;
+        }
+        case 'tool-call-delta': {
+          if (part.argumentsDelta === '') return '';
+          // A source that interleaves parallel calls (OpenAI may) gets each delta on its own block's index.
+          const index = open === 'tool' && openTool === part.index ? openIndex : toolBlocks.get(part.index);
+          if (index === undefined) return '';
+          return delta(index, { type: 'input_json_delta', partial_json: part.argumentsDelta });
+        }
+        case 'tool-call-end':
+          return open === 'tool' && openTool === part.index ? close() : '';
+        case 'usage':
+          usage = part.usage;
+          return '';
+        case 'finish':
+          if (part.usage !== undefined) usage = part.usage;
+          finish = { reason: part.finishReason, stopSequence: part.stopSequence };
+          return ensureStarted() + close();
+        case 'ping':
+          return sse('ping', { type: 'ping' });
+        case 'error':
+          ended = true;
+          return errorEvent(part.error);
+      }
+    },
+    end(error?: CanonicalError): string {
+      if (ended) return '';
+      ended = true;
+      if (finish === undefined && error !== undefined) return errorEvent(error);
+      let out = ensureStarted() + close();
+      const final = usageFromCanonical(usage ?? { inputTokens: 0, outputTokens: 0 });
+      out += sse('message_delta', {
+        type: 'message_delta',
+        delta: {
+          stop_reason: stopReasonFromCanonical(finish?.reason ?? 'stop'),
+          stop_sequence: finish?.stopSequence ?? null,
+        },
+        usage: final,
+      });
+      return out + sse('message_stop', { type: 'message_stop' });
+    },
+  };
+}
+
+function errorEvent(error: CanonicalError): string {
+  const { type } = errorTypeFromCanonical(error);
+  return sse('error', { type: 'error', error: { type, message: error.message } });
+}

@@ -1,0 +1,326 @@
+import type {
+  CanonicalMessage,
+  CanonicalRequest,
+  Converted,
+  FromCanonicalOptions,
+  ReasoningPart,
+  TranslationWarning,
+} from '../canonical.js';
+import { type JsonObject, obj } from '../json.js';
+import { effortToBudget, providerFamily } from '../reasoning.js';
+import {
+  fileFromCanonical,
+  imageFromCanonical,
+  textFromCanonical,
+  thinkingFromCanonical,
+  toolUseFromCanonical,
+} from './convert-content.js';
+import { applyExtras, fromMetadata } from './metadata.js';
+import { BLOCKS_KEY, SERVER_TOOLS_KEY } from './request-to-canonical.js';
+
+/**
+ * `max_tokens` when the canonical request has none: Anthropic requires the field, and 4096 is an output
+ * every current Claude model accepts. With thinking on, the budget is added on top (Anthropic requires
+ * `budget_tokens < max_tokens`).
+ */
+export const DEFAULT_MAX_TOKENS = 4096;
+/** Anthropic's smallest accepted `budget_tokens`. */
+export const MIN_THINKING_BUDGET = 1024;
+
+const BOOKKEEPING = new Set([SERVER_TOOLS_KEY, 'tool_choice_extra']);
+
+interface Turn {
+  role: 'user' | 'assistant';
+  content: JsonObject[];
+  /** Set while the turn holds exactly one canonical message: decides string vs block content. */
+  single: CanonicalMessage | undefined;
+}
+
+/** Decides whether a reasoning part may go out as a thinking block; pushes its replacement otherwise. */
+function reasoningBlock(
+  part: ReasoningPart,
+  family: ReturnType<typeof providerFamily>,
+  options: FromCanonicalOptions,
+  out: JsonObject[],
+  warnings: TranslationWarning[],
+): void {
+  const isRedacted = part.redactedData !== undefined;
+  // Anthropic verifies signatures: only its own may be replayed to it, and a thinking block needs one.
+  const foreign = family === 'anthropic' && part.origin !== 'anthropic';
+  const unsigned = !isRedacted && (part.signature === undefined || part.signature === '');
+  if (!foreign && !unsigned) {
+    out.push(thinkingFromCanonical(part));
+    return;
+  }
+  const why = foreign ? `from '${part.origin ?? 'an unknown provider'}'` : 'without a signature';
+  if (options.foreignThinking === 'text' && !isRedacted && part.text !== '') {
+    out.push({ type: 'text', text: part.text });
+    warnings.push({ code: 'foreign-thinking-as-text', message: `Reasoning ${why} was sent as text` });
+    return;
+  }
+  warnings.push({ code: 'foreign-thinking-dropped', message: `Reasoning ${why} was dropped` });
+}
+
+function pushTurn(turns: Turn[], role: 'user' | 'assistant', content: JsonObject[], message: CanonicalMessage): void {
+  if (content.length === 0) return;
+  const last = turns[turns.length - 1];
+  // Anthropic requires alternating turns: consecutive same-role messages merge into one turn.
+  if (last !== undefined && last.role === role) {
+    for (const block of content) last.content.push(block);
+    last.single = undefined;
+    return;
+  }
+  turns.push({ role, content, single: message });
+}
+
+/** Tool results must open the user turn that answers the tool calls. */
+function resultsFirst(content: JsonObject[]): JsonObject[] {
+  let seenOther = false;
+  let needsSort = false;
+  for (const block of content) {
+    if (block.type !== 'tool_result') seenOther = true;
+    else if (seenOther) needsSort = true;
+  }
+  if (!needsSort) return content;
+  return [...content.filter((b) => b.type === 'tool_result'), ...content.filter((b) => b.type !== 'tool_result')];
+}
+
+function turnContent(turn: Turn): unknown {
+  const only = turn.content.length === 1 ? turn.content[0] : undefined;
+  const keepBlocks = fromMetadata(turn.single?.providerMetadata)?.[BLOCKS_KEY] === true;
+  if (turn.single !== undefined && !keepBlocks && only?.type === 'text' && Object.keys(only).length === 2) {
+    return only.text;
+  }
+  return turn.role === 'user' ? resultsFirst(turn.content) : turn.content;
+}
+
+function thinkingConfig(
+  request: CanonicalRequest,
+  meta: JsonObject | undefined,
+  body: JsonObject,
+  warnings: TranslationWarning[],
+): void {
+  const reasoning = request.reasoning;
+  if (reasoning === undefined) return;
+  if (!reasoning.enabled || reasoning.effort === 'none' || reasoning.budgetTokens === 0) {
+    body.thinking = { type: 'disabled' };
+    return;
+  }
+  // Raw Anthropic settings (adaptive thinking, output_config.effort) are restored from providerMetadata.
+  if (meta?.thinking !== undefined) return;
+  if (reasoning.budgetTokens === undefined && obj(meta?.output_config)?.effort !== undefined) return;
+  let budget = reasoning.budgetTokens ?? effortToBudget(reasoning.effort ?? 'medium');
+  if (budget < 0) budget = effortToBudget('medium');
+  budget = Math.max(MIN_THINKING_BUDGET, budget);
+  const maxTokens = body.max_tokens as number;
+  if (request.maxOutputTokens === undefined) {
+    body.max_tokens = budget + DEFAULT_MAX_TOKENS;
+  } else if (budget >= maxTokens) {
+    if (maxTokens <= MIN_THINKING_BUDGET) {
+      warnings.push({
+        code: 'unsupported-setting',
+        message: `Thinking needs max_tokens above ${MIN_THINKING_BUDGET}; it was left off`,
+      });
+      return;
+    }
+    budget = maxTokens - 1;
+  }
+  body.thinking = { type: 'enabled', budget_tokens: budget };
+}
+
+function systemBlocks(
+  request: CanonicalRequest,
+  warnings: TranslationWarning[],
+): { blocks: JsonObject[]; plain: boolean } {
+  const blocks: JsonObject[] = [];
+  let plain = true;
+  let seenOther = false;
+  let hoisted = false;
+  for (const message of request.messages) {
+    if (message.role !== 'system') {
+      seenOther = true;
+      continue;
+    }
+    if (seenOther) hoisted = true;
+    if (fromMetadata(message.providerMetadata)?.[BLOCKS_KEY] === true) plain = false;
+    for (const part of message.content) {
+      const block = textFromCanonical(part);
+      if (part.providerMetadata !== undefined) plain = false;
+      blocks.push(block);
+    }
+  }
+  if (hoisted) {
+    warnings.push({
+      code: 'system-hoisted',
+      message: 'System messages after the first turn were moved into the system prompt (Anthropic has one)',
+    });
+  }
+  const format = request.responseFormat;
+  if (format?.type === 'json') {
+    plain = false;
+    const schema = format.schema === undefined ? '' : `\n${JSON.stringify(format.schema)}`;
+    blocks.push({
+      type: 'text',
+      text:
+        format.schema === undefined
+          ? 'Respond only with a valid JSON value, with no other text.'
+          : `Respond only with a JSON value, with no other text, that conforms to this JSON Schema:${schema}`,
+    });
+    warnings.push({
+      code: 'response-format-emulated',
+      message: 'The JSON response format was turned into a system instruction; the output is not enforced',
+    });
+  }
+  return { blocks, plain };
+}
+
+/**
+ * A canonical request → Anthropic Messages request body.
+ *
+ * - System messages anywhere in the conversation are hoisted, in order, into `system` (warning
+ *   `system-hoisted` when one came after the first turn): Anthropic has a single system prompt, and
+ *   moving it keeps the instruction an instruction, where user text would weaken it.
+ * - Consecutive same-role turns merge (Anthropic requires alternation); tool results go in a user turn,
+ *   ahead of any text.
+ * - Reasoning from another family than `options.targetProvider`'s (when that is Anthropic), and any
+ *   reasoning without a signature, is never sent as a thinking block: dropped, or plain text with
+ *   `options.foreignThinking: 'text'`. For non-Anthropic targets (the mock) tagged signatures are kept.
+ * - `max_tokens` defaults to {@link DEFAULT_MAX_TOKENS}; effort-only reasoning gets the budget of
+ *   `reasoning.ts`'s table, at least 1024 and below `max_tokens`.
+ * - A JSON response format becomes a system instruction (warning `response-format-emulated`), unless
+ *   the request came from Anthropic with `output_config`, which is restored as is.
+ * - `seed`, penalties and image `detail` have no Anthropic counterpart: warnings / dropped.
+ * - `tool_choice` is only sent with tools (Anthropic rejects it alone).
+ *
+ * @example
+ * ```ts
+ * const { value } = requestFromCanonical({ messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] },
+ *   { targetProvider: 'anthropic' });
+ * // { max_tokens: 4096, messages: [{ role: 'user', content: 'Hi' }] }
+ * ```
+ */
+export function requestFromCanonical(
+  request: CanonicalRequest,
+  options: FromCanonicalOptions,
+): Converted<Record<string, unknown>> {
+  const warnings: TranslationWarning[] = [];
+  const meta = fromMetadata(request.providerMetadata);
+  const family = providerFamily(options.targetProvider);
+  const body: JsonObject = {};
+  if (request.model !== undefined) body.model = request.model;
+  body.max_tokens = request.maxOutputTokens ?? DEFAULT_MAX_TOKENS;
+
+  const native = meta?.output_config !== undefined;
+  const { blocks, plain } = systemBlocks(native ? { ...request, responseFormat: undefined } : request, warnings);
+
+  const turns: Turn[] = [];
+  for (const message of request.messages) {
+    switch (message.role) {
+      case 'system':
+        break;
+      case 'user': {
+        const content: JsonObject[] = [];
+        for (const part of message.content) {
+          if (part.type === 'text') content.push(textFromCanonical(part));
+          else if (part.type === 'image') content.push(imageFromCanonical(part));
+          else {
+            const block = fileFromCanonical(part, warnings);
+            if (block !== undefined) content.push(block);
+          }
+        }
+        pushTurn(turns, 'user', content, message);
+        break;
+      }
+      case 'assistant': {
+        const content: JsonObject[] = [];
+        for (const part of message.content) {
+          if (part.type === 'text') content.push(textFromCanonical(part));
+          else if (part.type === 'tool-call') content.push(toolUseFromCanonical(part, warnings));
+          else reasoningBlock(part, family, options, content, warnings);
+        }
+        pushTurn(turns, 'assistant', content, message);
+        break;
+      }
+      case 'tool': {
+        const content: JsonObject[] = [];
+        for (const part of message.content) {
+          const block: JsonObject = { type: 'tool_result', tool_use_id: part.toolCallId };
+          if (typeof part.content === 'string') block.content = part.content;
+          else {
+            const inner: JsonObject[] = [];
+            for (const item of part.content) {
+              if (item.type === 'text') inner.push(textFromCanonical(item));
+              else if (item.type === 'image') inner.push(imageFromCanonical(item));
+              else {
+                const doc = fileFromCanonical(item, warnings);
+                if (doc !== undefined) inner.push(doc);
+              }
+            }
+            block.content = inner;
+          }
+          if (part.isError) block.is_error = true;
+          content.push(applyExtras(block, part.providerMetadata));
+        }
+        pushTurn(turns, 'user', content, message);
+        break;
+      }
+    }
+  }
+  body.messages = turns.map((turn) => ({ role: turn.role, content: turnContent(turn) }));
+  if (blocks.length > 0) {
+    body.system = plain && blocks.length === 1 ? blocks[0]?.text : blocks;
+  }
+
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.topK !== undefined) body.top_k = request.topK;
+  if (request.stopSequences !== undefined && request.stopSequences.length > 0) {
+    body.stop_sequences = request.stopSequences;
+  }
+  if (request.stream !== undefined) body.stream = request.stream;
+  if (request.user !== undefined) body.metadata = { user_id: request.user };
+
+  const serverTools = Array.isArray(meta?.[SERVER_TOOLS_KEY]) ? (meta[SERVER_TOOLS_KEY] as unknown[]) : [];
+  if ((request.tools !== undefined && request.tools.length > 0) || serverTools.length > 0) {
+    const tools: unknown[] = [];
+    for (const tool of request.tools ?? []) {
+      const out: JsonObject = { name: tool.name };
+      if (tool.description !== undefined) out.description = tool.description;
+      out.input_schema = tool.parameters;
+      if (tool.strict !== undefined) out.strict = tool.strict;
+      tools.push(applyExtras(out, tool.providerMetadata));
+    }
+    for (const tool of serverTools) tools.push(tool);
+    body.tools = tools;
+    const choice = toolChoice(request, meta);
+    if (choice !== undefined) body.tool_choice = choice;
+  }
+  thinkingConfig(request, meta, body, warnings);
+
+  if (request.seed !== undefined) {
+    warnings.push({ code: 'unsupported-setting', message: 'Anthropic has no seed; it was dropped' });
+  }
+  if (request.presencePenalty !== undefined || request.frequencyPenalty !== undefined) {
+    warnings.push({ code: 'unsupported-setting', message: 'Anthropic has no presence/frequency penalty; dropped' });
+  }
+  applyExtras(body, request.providerMetadata, BOOKKEEPING);
+  return { value: body, warnings };
+}
+
+function toolChoice(request: CanonicalRequest, meta: JsonObject | undefined): JsonObject | undefined {
+  const choice = request.toolChoice;
+  let out: JsonObject;
+  if (choice === undefined) {
+    if (request.parallelToolCalls !== false) return undefined;
+    out = { type: 'auto' };
+  } else if (choice.type === 'required') out = { type: 'any' };
+  else if (choice.type === 'tool') out = { type: 'tool', name: choice.name };
+  else out = { type: choice.type };
+  // `none` takes no parallel flag; the others say it only when it differs from Anthropic's default.
+  if (out.type !== 'none' && request.parallelToolCalls !== undefined) {
+    out.disable_parallel_tool_use = !request.parallelToolCalls;
+  }
+  const extra = obj(meta?.tool_choice_extra);
+  if (extra !== undefined) for (const key in extra) if (!(key in out)) out[key] = extra[key];
+  return out;
+}

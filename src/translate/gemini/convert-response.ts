@@ -1,0 +1,103 @@
+import type { CanonicalResponse, Converted, TranslationWarning } from '../canonical.js';
+import { arr, type JsonObject, obj, str } from '../json.js';
+import { assistantToParts, modelPartsToCanonical } from './convert-parts.js';
+import { mapGeminiFinishReason, toGeminiFinishReason } from './map-finish-reason.js';
+import { responseCallId } from './tool-call-ids.js';
+import { usageFromGemini, usageToGemini } from './usage.js';
+
+const CANDIDATE_READ = new Set(['content', 'finishReason', 'index']);
+const TOP_READ = new Set(['candidates', 'usageMetadata', 'modelVersion', 'responseId', 'createTime']);
+
+/**
+ * A Gemini `GenerateContentResponse` → canonical response. Only `candidates[0]` is read (a warning says
+ * when there were more). A prompt blocked before generation (`promptFeedback.blockReason`, no
+ * candidates) finishes with `content_filter`. Safety ratings, citations, grounding and the raw
+ * `finishReason` / `usageMetadata` are kept in `providerMetadata.gemini`.
+ * @see https://ai.google.dev/api/generate-content#generatecontentresponse
+ */
+export function geminiResponseToCanonical(body: JsonObject): Converted<CanonicalResponse> {
+  const warnings: TranslationWarning[] = [];
+  const candidates = arr(body.candidates);
+  if (candidates.length > 1)
+    warnings.push({ code: 'dropped-content', message: 'Only the first of several candidates is translated.' });
+  const candidate = obj(candidates[0]);
+  const responseId = str(body.responseId);
+  const parts = arr(obj(candidate?.content)?.parts);
+  const content = modelPartsToCanonical(
+    parts,
+    (_pi, k, name, args) => responseCallId(responseId, k, name, args),
+    warnings,
+  );
+  const hasToolCalls = content.some((c) => c.type === 'tool-call');
+  const rawFinish = str(candidate?.finishReason);
+  const blocked = str(obj(body.promptFeedback)?.blockReason);
+  const finishReason = !candidate && blocked ? 'content_filter' : mapGeminiFinishReason(rawFinish, hasToolCalls);
+
+  const response: CanonicalResponse = {
+    id: responseId ?? 'gemini-response',
+    model: str(body.modelVersion) ?? '',
+    content,
+    finishReason,
+  };
+  const created = str(body.createTime);
+  if (created !== undefined && !Number.isNaN(Date.parse(created)))
+    response.created = Math.floor(Date.parse(created) / 1000);
+  const usage = usageFromGemini(body.usageMetadata);
+  if (usage) response.usage = usage;
+
+  const meta: JsonObject = {};
+  if (rawFinish !== undefined) meta.finishReason = rawFinish;
+  if (body.usageMetadata !== undefined) meta.usageMetadata = body.usageMetadata;
+  if (created !== undefined) meta.createTime = created;
+  if (candidate) {
+    const extra: JsonObject = {};
+    for (const key in candidate) if (!CANDIDATE_READ.has(key)) extra[key] = candidate[key];
+    if (Object.keys(extra).length > 0) meta.candidate = extra;
+  }
+  const extra: JsonObject = {};
+  for (const key in body) if (!TOP_READ.has(key)) extra[key] = body[key];
+  if (Object.keys(extra).length > 0) meta.extra = extra;
+  if (Object.keys(meta).length > 0) response.providerMetadata = { gemini: meta };
+  return { value: response, warnings };
+}
+
+/**
+ * A canonical response → a Gemini `GenerateContentResponse` with one candidate. Reasoning from other
+ * providers reaches the Gemini client as thought parts whose `thoughtSignature` is tagged with its
+ * origin, so the next request sends it back to that provider.
+ */
+export function geminiResponseFromCanonical(response: CanonicalResponse): Converted<JsonObject> {
+  const warnings: TranslationWarning[] = [];
+  const meta = response.providerMetadata?.gemini ?? {};
+  const parts = assistantToParts(response.content, { warnings, mode: 'response', nameFor: (name) => name });
+  const hasToolCalls = response.content.some((c) => c.type === 'tool-call');
+  const raw = str(meta.finishReason);
+  // The raw reason survives a same-dialect trip when it still means the same thing.
+  const finishReason =
+    raw !== undefined && mapGeminiFinishReason(raw, hasToolCalls) === response.finishReason
+      ? raw
+      : toGeminiFinishReason(response.finishReason);
+  const candidate: JsonObject = {
+    content: { role: 'model', parts },
+    finishReason,
+    index: 0,
+    ...(obj(meta.candidate) ?? {}),
+  };
+  const body: JsonObject = { candidates: [candidate] };
+  const usage = obj(meta.usageMetadata) ?? (response.usage ? usageToGemini(response.usage) : undefined);
+  if (usage) body.usageMetadata = usage;
+  body.modelVersion = response.model;
+  body.responseId = response.id;
+  const createTime =
+    str(meta.createTime) ??
+    (response.created !== undefined ? new Date(response.created * 1000).toISOString() : undefined);
+  if (createTime !== undefined) body.createTime = createTime;
+  const extra = obj(meta.extra);
+  if (extra) for (const key in extra) body[key] = extra[key];
+  return { value: body, warnings };
+}
+
+/** Usage of a non-stream Gemini response body. */
+export function readGeminiUsage(body: JsonObject): ReturnType<typeof usageFromGemini> {
+  return usageFromGemini(body.usageMetadata);
+}

@@ -1,0 +1,36 @@
+/**
+ * @module openai-chat
+ * The `openai-chat` dialect: OpenAI Chat Completions (`POST /v1/chat/completions`) and the many services
+ * that speak it, to and from the canonical form.
+ */
+import type { DialectCodec } from '../codec.js';
+import { requestFromCanonical, requestToCanonical } from './convert-request.js';
+import { readUsage, responseFromCanonical, responseToCanonical } from './convert-response.js';
+import { createStreamDecoder } from './decode-stream.js';
+import { createStreamEncoder } from './encode-stream.js';
+import { errorFromCanonical, errorToCanonical } from './errors.js';
+
+/**
+ * The codec of the `openai-chat` dialect.
+ *
+ * @example
+ * ```ts
+ * const { value } = openaiChatCodec.requestToCanonical({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'Hi' }] });
+ * const body = anthropicMessagesCodec.requestFromCanonical(value, { targetProvider: 'anthropic' }).value;
+ * ```
+ */
+export const openaiChatCodec: DialectCodec = {
+  dialect: 'openai-chat',
+  requestToCanonical,
+  requestFromCanonical,
+  responseToCanonical,
+  responseFromCanonical,
+  readUsage,
+  createStreamDecoder,
+  createStreamEncoder,
+  errorToCanonical,
+  errorFromCanonical,
+};
+
+export { OpenAIChatStreamDecoder } from './decode-stream.js';
+export { OpenAIChatStreamEncoder } from './encode-stream.js';

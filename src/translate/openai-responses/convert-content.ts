@@ -1,0 +1,163 @@
+import type { FilePart, ImagePart, MediaSource, TextPart, TranslationWarning, UserContent } from '../canonical.js';
+import { invalid, isRecord, type JsonObject, str } from '../json.js';
+import { ours, withOurs } from './metadata.js';
+
+/**
+ * One input content part (`input_text`, `input_image`, `input_file`) in canonical form; undefined (with a
+ * warning) for parts no other dialect can carry (`input_audio`, ...).
+ *
+ * @see https://platform.openai.com/docs/api-reference/responses/create#responses-create-input
+ */
+export function inputPartToCanonical(
+  part: unknown,
+  field: string,
+  warnings: TranslationWarning[],
+): UserContent | undefined {
+  if (typeof part === 'string') return { type: 'text', text: part };
+  if (!isRecord(part)) invalid(field, 'must be an object');
+  switch (part.type) {
+    case 'input_text':
+    case 'output_text':
+      return { type: 'text', text: requireString(part.text, `${field}.text`) };
+    case 'input_image':
+      return imageToCanonical(part, field);
+    case 'input_file':
+      return fileToCanonical(part, field);
+    default:
+      warnings.push({
+        code: 'dropped-content',
+        message: `Content part '${String(part.type)}' at ${field} has no canonical counterpart and was dropped`,
+      });
+      return undefined;
+  }
+}
+
+function imageToCanonical(part: JsonObject, field: string): ImagePart | FilePart {
+  const detail = str(part.detail);
+  const url = str(part.image_url);
+  if (url !== undefined) {
+    const image: ImagePart = { type: 'image', source: urlSource(url) };
+    if (detail !== undefined) image.detail = detail;
+    return image;
+  }
+  const fileId = str(part.file_id);
+  if (fileId === undefined) invalid(`${field}.image_url`, 'is required when file_id is absent');
+  // The canonical image carries URLs and bytes only; an uploaded image travels as a file flagged as an image.
+  const file: FilePart = { type: 'file', source: { type: 'file-id', fileId }, mediaType: 'image/*' };
+  const metadata = withOurs({ image: true, detail });
+  if (metadata) file.providerMetadata = metadata;
+  return file;
+}
+
+function fileToCanonical(part: JsonObject, field: string): FilePart {
+  const filename = str(part.filename);
+  const data = str(part.file_data);
+  const url = str(part.file_url);
+  const fileId = str(part.file_id);
+  let file: FilePart;
+  if (data !== undefined) {
+    const parsed = parseDataUrl(data);
+    file = parsed
+      ? { type: 'file', source: { type: 'base64', mediaType: parsed.mediaType, data: parsed.data } }
+      : // A bare base64 payload: the media type is guessed from the filename (PDF is what OpenAI accepts most).
+        { type: 'file', source: { type: 'base64', mediaType: mediaTypeOf(filename), data } };
+    file.mediaType = (file.source as { mediaType: string }).mediaType;
+  } else if (url !== undefined) {
+    file = { type: 'file', source: urlSource(url) };
+  } else if (fileId !== undefined) {
+    file = { type: 'file', source: { type: 'file-id', fileId } };
+  } else {
+    invalid(field, 'needs file_data, file_url or file_id');
+  }
+  if (filename !== undefined) file.filename = filename;
+  return file;
+}
+
+/** A canonical user part (or tool-result part) as a Responses input content part. */
+export function partFromCanonical(part: TextPart | ImagePart | FilePart): JsonObject {
+  switch (part.type) {
+    case 'text':
+      return { type: 'input_text', text: part.text };
+    case 'image':
+      return { type: 'input_image', image_url: sourceUrl(part.source), detail: part.detail ?? 'auto' };
+    case 'file':
+      return fileFromCanonical(part);
+  }
+}
+
+function fileFromCanonical(part: FilePart): JsonObject {
+  const source = part.source;
+  if (source.type === 'file-id') {
+    const meta = ours(part.providerMetadata);
+    if (meta.image === true || part.mediaType?.startsWith('image/')) {
+      return { type: 'input_image', file_id: source.fileId, detail: str(meta.detail) ?? 'auto' };
+    }
+    return withFilename({ type: 'input_file', file_id: source.fileId }, part.filename);
+  }
+  if (source.type === 'url' && !source.url.startsWith('data:')) {
+    return withFilename({ type: 'input_file', file_url: source.url }, part.filename);
+  }
+  // OpenAI wants a filename with inline file data; one is made up from the media type when unknown.
+  const mediaType = source.type === 'base64' ? source.mediaType : parseDataUrl(source.url)?.mediaType;
+  return {
+    type: 'input_file',
+    filename: part.filename ?? defaultFilename(mediaType ?? part.mediaType),
+    file_data: sourceUrl(source),
+  };
+}
+
+function withFilename(out: JsonObject, filename: string | undefined): JsonObject {
+  if (filename !== undefined) out.filename = filename;
+  return out;
+}
+
+/** A URL string (http(s), or a `data:` URL) as a canonical media source; base64 data URLs are unpacked. */
+export function urlSource(url: string): MediaSource {
+  const parsed = parseDataUrl(url);
+  return parsed ? { type: 'base64', mediaType: parsed.mediaType, data: parsed.data } : { type: 'url', url };
+}
+
+/** A canonical media source as the URL OpenAI takes (`data:` URL for inline bytes). */
+export function sourceUrl(source: MediaSource): string {
+  return source.type === 'url' ? source.url : `data:${source.mediaType};base64,${source.data}`;
+}
+
+/** A base64 `data:` URL split into media type and payload; undefined for anything else. */
+export function parseDataUrl(url: string): { mediaType: string; data: string } | undefined {
+  if (!url.startsWith('data:')) return undefined;
+  const comma = url.indexOf(',');
+  if (comma < 0) return undefined;
+  const header = url.slice(5, comma);
+  if (!header.endsWith(';base64')) return undefined;
+  return { mediaType: header.slice(0, -7) || 'application/octet-stream', data: url.slice(comma + 1) };
+}
+
+const EXTENSIONS: Readonly<Record<string, string>> = {
+  pdf: 'application/pdf',
+  txt: 'text/plain',
+  md: 'text/markdown',
+  csv: 'text/csv',
+  json: 'application/json',
+  html: 'text/html',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+};
+
+function mediaTypeOf(filename: string | undefined): string {
+  const ext = filename?.slice(filename.lastIndexOf('.') + 1).toLowerCase();
+  return (ext && EXTENSIONS[ext]) || 'application/pdf';
+}
+
+function defaultFilename(mediaType: string | undefined): string {
+  for (const ext in EXTENSIONS) if (EXTENSIONS[ext] === mediaType) return `file.${ext}`;
+  return 'file';
+}
+
+/** A required string field, or the typed invalid-request error naming it. */
+export function requireString(value: unknown, field: string): string {
+  if (typeof value !== 'string') invalid(field, 'must be a string');
+  return value;
+}
