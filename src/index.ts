@@ -35,4 +35,20 @@ export type { MockBehaviour, MockExecutor, MockExecutorOptions, MockCall } from 
 export * from './manager/selectors/index.js';
 export { MemoryStateStore } from './manager/state/memory-state-store.js';
 export { MemoryTokenStore } from './manager/stores/memory-token-store.js';
-export { FileTokenStore } from './manager/stores/file-token-store.js';
+export { FileTokenStore, type FileTokenStoreOptions } from './manager/stores/file-token-store.js';
+export { CombinedTokenStore, type CombinedTokenStoreOptions } from './manager/stores/combined-token-store.js';
+export { credentialSchema, parseCredential } from './core/credential-schema.js';
+export {
+  anthropicExecutor,
+  type AnthropicExecutorOptions,
+  createHttpExecutor,
+  geminiExecutor,
+  type GeminiExecutorOptions,
+  type HttpExecutor,
+  type HttpExecutorOptions,
+  openaiCompatibleExecutor,
+  type OpenAICompatibleExecutorOptions,
+  openaiExecutor,
+  type OpenAIExecutorOptions,
+  type ProviderDeclaration,
+} from './executors/index.js';

@@ -20,7 +20,7 @@ import { admit, chargeTokens, estimateTokens } from './rate-limits.js';
 import { readJsonBody } from './read-body.js';
 import { validateBody } from './request-schemas.js';
 import { guessDialect, isRoute, matchRoute, type Route } from './routes.js';
-import type { CoreHandler, CoreRequest, CoreResponse, HandlerOptions } from './types.js';
+import type { CoreHandler, CoreRequest, CoreResponse, HandlerOptions, HandlerSettings } from './types.js';
 
 /** Default {@link HandlerOptions.maxBodyBytes}: 10 MB. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -58,10 +58,9 @@ type ModelRoute = Extract<Route, { type: 'list-models' | 'get-model' }>;
  */
 export function createHandler(manager: Manager, options: HandlerOptions = {}): CoreHandler {
   const basePath = normalizeBasePath(options.basePath);
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const keys = new ClientKeys(options.apiKeys, options.keys);
-  const authenticate = options.authenticate;
-  const open = keys.size === 0 && !authenticate;
+  // Access settings; `update()` swaps them as a whole so a request sees one consistent set.
+  let current: HandlerOptions = { ...options };
+  let access = accessFrom(current);
   const now = options.now ?? Date.now;
   const created = Math.floor(Date.now() / 1000);
 
@@ -78,6 +77,10 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
 
   const report = (error: unknown, requestId: string, path: string) => {
     try {
+      options.logger?.error(
+        { requestId, path, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) },
+        'request failed unexpectedly',
+      );
       options.onError?.(error, { requestId, path });
     } catch {
       // A logging hook must not turn an answer into a crash.
@@ -85,8 +88,9 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
   };
 
   async function authorize(request: CoreRequest): Promise<Caller | undefined> {
-    if (open) {
-      if (options.allowUnauthenticated || isLoopback(request.remoteAddress)) return undefined;
+    const { keys, authenticate } = access;
+    if (keys.size === 0 && !authenticate) {
+      if (access.allowUnauthenticated || isLoopback(request.remoteAddress)) return undefined;
       throw new HttpError(
         403,
         'forbidden',
@@ -149,6 +153,7 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     caller: Caller | undefined,
     requestId: string,
   ): Promise<CoreResponse> {
+    const maxBodyBytes = access.maxBodyBytes;
     const declared = Number(request.headers['content-length']);
     if (declared > maxBodyBytes) {
       throw new HttpError(413, 'invalid_request', `The request body is larger than ${maxBodyBytes} bytes`);
@@ -231,7 +236,33 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
       const rel = relative(path);
       return rel !== undefined && isRoute(rel);
     },
+    update: (settings: HandlerSettings) => {
+      const merged: HandlerOptions = { ...current };
+      for (const name of UPDATABLE) {
+        if (Object.hasOwn(settings, name)) Object.assign(merged, { [name]: settings[name] });
+      }
+      access = accessFrom(merged);
+      current = merged;
+    },
   });
+}
+
+const UPDATABLE = ['apiKeys', 'keys', 'authenticate', 'allowUnauthenticated', 'maxBodyBytes'] as const;
+
+interface Access {
+  keys: ClientKeys;
+  authenticate: HandlerOptions['authenticate'];
+  allowUnauthenticated: boolean;
+  maxBodyBytes: number;
+}
+
+function accessFrom(options: HandlerOptions): Access {
+  return {
+    keys: new ClientKeys(options.apiKeys, options.keys),
+    authenticate: options.authenticate,
+    allowUnauthenticated: options.allowUnauthenticated ?? false,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+  };
 }
 
 function json(status: number, value: unknown, requestId: string): CoreResponse {

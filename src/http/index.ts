@@ -13,5 +13,7 @@ export type {
   CoreRequest,
   CoreRequestBody,
   CoreResponse,
+  Handler,
   HandlerOptions,
+  HandlerSettings,
 } from './types.js';

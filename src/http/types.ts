@@ -1,4 +1,5 @@
 import type { Awaitable } from '../core/awaitable.js';
+import type { Logger } from '../manager/logger.js';
 
 /**
  * A request body as a host hands it over: the raw bytes (whole, or as a stream of chunks), text, or a
@@ -55,7 +56,20 @@ export interface CoreHandler {
    * middleware can let other requests fall through to the host's own routes.
    */
   handles(path: string): boolean;
+  /**
+   * Replaces access settings on a live handler (a config file was edited): keys, `authenticate`,
+   * `allowUnauthenticated`, `maxBodyBytes`. Settings not named keep their value; requests in flight are not affected.
+   */
+  update(settings: HandlerSettings): void;
 }
+
+/** Another name of {@link CoreHandler}. */
+export type Handler = CoreHandler;
+
+/** The settings {@link CoreHandler.update} can change on a live handler. */
+export type HandlerSettings = Partial<
+  Pick<HandlerOptions, 'apiKeys' | 'keys' | 'authenticate' | 'allowUnauthenticated' | 'maxBodyBytes'>
+>;
 
 /** Limits and permissions of one client API key (or of a principal from {@link HandlerOptions.authenticate}). */
 export interface ClientPolicy {
@@ -107,6 +121,8 @@ export interface HandlerOptions {
    * caller only sees a generic 500. Must not throw.
    */
   onError?: (error: unknown, context: { requestId: string; path: string }) => void;
+  /** Where unexpected failures are logged (error name and message, request id, path). Default: nowhere. */
+  logger?: Logger;
   /** Clock for the rate-limit windows, ms. Default `Date.now`. */
   now?: () => number;
 }

@@ -27,7 +27,12 @@ const isGeminiError = (status: number) => (b: Body) => {
 
 const DIALECTS = [
   { name: 'openai-chat', path: '/v1/chat/completions', body: chatBody(), check: () => isOpenAIError },
-  { name: 'openai-responses', path: '/v1/responses', body: { model: 'mock-model', input: 'hi' }, check: () => isOpenAIError },
+  {
+    name: 'openai-responses',
+    path: '/v1/responses',
+    body: { model: 'mock-model', input: 'hi' },
+    check: () => isOpenAIError,
+  },
   { name: 'anthropic-messages', path: '/v1/messages', body: messagesBody(), check: () => isAnthropicError },
   {
     name: 'gemini',
@@ -91,7 +96,10 @@ describe('createHandler: routes', () => {
   it('counts tokens on the Anthropic and Gemini routes', async () => {
     const { handler, mock } = setup();
     const anthropic = await handler(
-      request({ path: '/v1/messages/count_tokens', json: { model: 'mock-model', messages: [{ role: 'user', content: 'hi' }] } }),
+      request({
+        path: '/v1/messages/count_tokens',
+        json: { model: 'mock-model', messages: [{ role: 'user', content: 'hi' }] },
+      }),
     );
     expect(anthropic.status).toBe(200);
     expect(await json(anthropic)).toHaveProperty('input_tokens');
@@ -151,7 +159,9 @@ describe('createHandler: model lists', () => {
     const { handler } = setup();
     const one = await handler(request({ method: 'GET', path: '/v1/models/mock-model' }));
     expect(await json(one)).toMatchObject({ id: 'mock-model', object: 'model' });
-    const missing = await handler(request({ method: 'GET', path: '/v1beta/models/nope', headers: { 'x-goog-api-key': KEY } }));
+    const missing = await handler(
+      request({ method: 'GET', path: '/v1beta/models/nope', headers: { 'x-goog-api-key': KEY } }),
+    );
     expect(missing.status).toBe(404);
     isGeminiError(404)(await json(missing));
   });
@@ -186,7 +196,6 @@ describe('createHandler: client access', () => {
   });
 
   it('uses authenticate() and passes its principal to the Manager', async () => {
-    const onUsage = vi.fn();
     const { handler, manager } = setup({
       handler: { authenticate: (req) => (req.headers['x-tenant'] === 't1' ? { principal: 'tenant-1' } : null) },
     });
@@ -196,7 +205,7 @@ describe('createHandler: client access', () => {
     expect(execute.mock.calls[0]![0].principal).toBe('tenant-1');
     const refused = await handler(request({ json: chatBody(), headers: { 'x-tenant': 't2' } }));
     expect(refused.status).toBe(401);
-    expect(onUsage).not.toHaveBeenCalled();
+    expect(execute).toHaveBeenCalledOnce();
   });
 
   it('gives a key its principal', async () => {
@@ -349,28 +358,34 @@ describe('createHandler: bad input', () => {
     ['anthropic-messages', '/v1/messages', { model: 'mock-model', max_tokens: '5', messages: [] }, 'max_tokens'],
     ['gemini', '/v1beta/models/mock-model:generateContent', { contents: 'hi' }, 'contents'],
   ];
-  it.each(missing)('answers a %s body without a valid field with 400 naming it (%s)', async (dialect, path, body, field) => {
-    const { handler } = setup();
-    const res = await handler(request({ path, json: body }));
-    expect(res.status).toBe(400);
-    const out = await json(res);
-    expect(JSON.stringify(out)).toContain(`'${field}'`);
-    if (dialect.startsWith('openai')) expect((out.error as Body).param).toBe(field);
-  });
+  it.each(missing)(
+    'answers a %s body without a valid field with 400 naming it (%s)',
+    async (dialect, path, body, field) => {
+      const { handler } = setup();
+      const res = await handler(request({ path, json: body }));
+      expect(res.status).toBe(400);
+      const out = await json(res);
+      expect(JSON.stringify(out)).toContain(`'${field}'`);
+      if (dialect.startsWith('openai')) expect((out.error as Body).param).toBe(field);
+    },
+  );
 });
 
 describe('createHandler: limits and upstream failures', () => {
-  it.each(DIALECTS)('answers 429 with Retry-After when every credential cools down ($name)', async ({ path, body, check }) => {
-    const behaviour = { statuses: [429, 429], retryAfter: '7' };
-    const { handler, mock } = setup({ behaviours: { a: behaviour, b: behaviour } });
-    const res = await handler(request({ path, json: body }));
-    expect(res.status).toBe(429);
-    const seconds = Number(res.headers['retry-after']);
-    expect(seconds).toBeGreaterThanOrEqual(6);
-    expect(seconds).toBeLessThanOrEqual(7);
-    check(429)(await json(res));
-    expect(mock.calls).toHaveLength(2);
-  });
+  it.each(DIALECTS)(
+    'answers 429 with Retry-After when every credential cools down ($name)',
+    async ({ path, body, check }) => {
+      const behaviour = { statuses: [429, 429], retryAfter: '7' };
+      const { handler, mock } = setup({ behaviours: { a: behaviour, b: behaviour } });
+      const res = await handler(request({ path, json: body }));
+      expect(res.status).toBe(429);
+      const seconds = Number(res.headers['retry-after']);
+      expect(seconds).toBeGreaterThanOrEqual(6);
+      expect(seconds).toBeLessThanOrEqual(7);
+      check(429)(await json(res));
+      expect(mock.calls).toHaveLength(2);
+    },
+  );
 
   it('renders an upstream 400 in the caller dialect', async () => {
     const { handler } = setup({ behaviours: { a: { statuses: [400] }, b: { statuses: [400] } } });
@@ -447,5 +462,33 @@ describe('createHandler: limits and upstream failures', () => {
     controller.abort();
     await iterator.return?.();
     expect(signals[0]!.aborted).toBe(true);
+  });
+});
+
+describe('createHandler: update', () => {
+  it('swaps client keys on a live handler, keeping what is not named', async () => {
+    const { handler } = setup({ handler: { apiKeys: [KEY], maxBodyBytes: 100_000 } });
+    handler.update({ apiKeys: ['new-key'] });
+    expect((await handler(request({ json: chatBody() }))).status).toBe(401);
+    handler.update({ maxBodyBytes: 10 });
+    const res = await handler(request({ json: chatBody(), headers: { authorization: 'Bearer new-key' } }));
+    expect(res.status).toBe(413);
+    handler.update({ maxBodyBytes: 100_000 });
+    expect((await handler(request({ json: chatBody(), headers: { 'x-api-key': 'new-key' } }))).status).toBe(200);
+  });
+
+  it('logs unexpected failures through the logger', async () => {
+    const error = vi.fn();
+    const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error };
+    const { handler } = setup({
+      handler: {
+        authenticate: () => {
+          throw new TypeError('boom');
+        },
+        logger,
+      },
+    });
+    expect((await handler(request({ json: chatBody() }))).status).toBe(500);
+    expect(error).toHaveBeenCalledWith(expect.objectContaining({ error: 'TypeError: boom' }), expect.any(String));
   });
 });

@@ -1,5 +1,11 @@
 import type { Executor } from '../../src/executors/types.js';
-import { type CoreHandler, type CoreRequest, type CoreResponse, createHandler, type HandlerOptions } from '../../src/http/index.js';
+import {
+  type CoreHandler,
+  type CoreRequest,
+  type CoreResponse,
+  createHandler,
+  type HandlerOptions,
+} from '../../src/http/index.js';
 import { type Credential, Manager, type MockBehaviour, mockExecutor } from '../../src/index.js';
 
 export const KEY = 'sk-client-0123456789abcdef';
