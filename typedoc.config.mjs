@@ -10,4 +10,6 @@ export default {
   treatWarningsAsErrors: true,
   readme: 'none',
   name: 'switchyard',
+  // No git remote in every checkout (CI clones); source links would be broken.
+  disableSources: true,
 };

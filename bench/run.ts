@@ -4,8 +4,16 @@ import { arch, cpus, platform } from 'node:os';
 import { benchSelectors } from './selectors.bench.js';
 
 const selectors = await benchSelectors();
-console.log(`\nSelectors: 1,000,000 picks among 10,000 credentials (ratio to a first-candidate baseline in the same run)`);
-console.table(selectors.map((r) => ({ selector: r.name, 'picks/s': r.picksPerSecond.toLocaleString('en'), ratio: r.ratio.toFixed(2) })));
+console.log(
+  `\nSelectors: 1,000,000 picks among 10,000 credentials (ratio to a first-candidate baseline in the same run)`,
+);
+console.table(
+  selectors.map((r) => ({
+    selector: r.name,
+    'picks/s': r.picksPerSecond.toLocaleString('en'),
+    ratio: r.ratio.toFixed(2),
+  })),
+);
 
 const results = {
   date: new Date().toISOString(),

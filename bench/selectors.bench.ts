@@ -39,13 +39,20 @@ const selectors: Selector[] = [
 async function run(selector: Selector): Promise<number> {
   const state = new MemoryStateStore();
   // A few credentials cooling, as in real traffic.
-  for (let i = 0; i < N; i += 97) state.setCooldown({ credentialId: `cred-${i}`, model: 'm', until: 1e15, reason: 'rate_limited', strikes: 1 });
+  for (let i = 0; i < N; i += 97)
+    state.setCooldown({ credentialId: `cred-${i}`, model: 'm', until: 1e15, reason: 'rate_limited', strikes: 1 });
   for (let i = 0; i < N; i += 2) state.acquire(`cred-${i}`);
   const needs = selector.needs ?? {};
   const start = performance.now();
   for (let i = 0; i < PICKS; i++) {
     const now = 1_000;
-    const sel = state.selection({ cursorKey: 'rr:m', model: 'm', now, advanceCursor: needs.cursor === true, withInFlight: needs.inFlight === true });
+    const sel = state.selection({
+      cursorKey: 'rr:m',
+      model: 'm',
+      now,
+      advanceCursor: needs.cursor === true,
+      withInFlight: needs.inFlight === true,
+    });
     const unavailable = sel.unavailable;
     const ctx: PickContext = {
       model: 'm',

@@ -6,12 +6,46 @@
 export type { Awaitable } from './core/awaitable.js';
 export type { Credential, ModelEntry, OAuthTokens } from './core/credential.js';
 export { redactCredential } from './core/credential.js';
+export { credentialSchema, parseCredential } from './core/credential-schema.js';
 export * from './core/errors.js';
 export type { QuotaSnapshot } from './core/quota.js';
+export { parseRetryAfter } from './core/retry-after.js';
+export {
+  type AnthropicExecutorOptions,
+  anthropicExecutor,
+  createHttpExecutor,
+  type ErrorClassification,
+  type GeminiExecutorOptions,
+  geminiExecutor,
+  type HttpExecutor,
+  type HttpExecutorOptions,
+  type ModelPage,
+  type OpenAICompatibleExecutorOptions,
+  type OpenAIExecutorOptions,
+  openaiCompatibleExecutor,
+  openaiExecutor,
+  type PathInput,
+  type ProviderDeclaration,
+  type UpstreamFailure,
+} from './executors/index.js';
+export type { MockBehaviour, MockCall, MockExecutor, MockExecutorOptions } from './executors/mock.js';
+export { mockExecutor } from './executors/mock.js';
 export type { Executor, ExecutorRequest, ExecutorResponse, ModelInfo, Operation } from './executors/types.js';
+export type { CooldownPolicy, FailureContext, FailureDecision, QuotaExceededBehaviour } from './manager/failure-policy.js';
+export { DEFAULT_COOLDOWN_POLICY, decideFailure } from './manager/failure-policy.js';
+export type { Logger } from './manager/logger.js';
+export type { ManagerOptions, RetryOptions } from './manager/manager.js';
+export { Manager } from './manager/manager.js';
+export type { ModelRequest, ModelRouterOptions, Route } from './manager/model-router.js';
+export { ModelRouter } from './manager/model-router.js';
+export * from './manager/selectors/index.js';
 export type { PickContext, Selector } from './manager/selectors/types.js';
+export { MemoryStateStore } from './manager/state/memory-state-store.js';
 export type { Cooldown, CooldownReason, SelectionQuery, SelectionState, StateStore } from './manager/state/types.js';
 export { ALL_MODELS } from './manager/state/types.js';
+export { CombinedTokenStore, type CombinedTokenStoreOptions } from './manager/stores/combined-token-store.js';
+export { FileTokenStore, type FileTokenStoreOptions } from './manager/stores/file-token-store.js';
+export { MemoryTokenStore } from './manager/stores/memory-token-store.js';
 export type { SaveOptions, TokenStore, TokenStoreEvent } from './manager/stores/types.js';
 export type {
   AttemptInfo,
@@ -22,33 +56,3 @@ export type {
   UsageRecord,
 } from './manager/types.js';
 export type { Dialect, Usage } from './translate/dialect.js';
-export { Manager } from './manager/manager.js';
-export type { ManagerOptions, RetryOptions } from './manager/manager.js';
-export type { CooldownPolicy, QuotaExceededBehaviour, FailureDecision } from './manager/failure-policy.js';
-export { DEFAULT_COOLDOWN_POLICY, decideFailure } from './manager/failure-policy.js';
-export type { Logger } from './manager/logger.js';
-export { ModelRouter } from './manager/model-router.js';
-export type { Route, ModelRequest } from './manager/model-router.js';
-export { parseRetryAfter } from './core/retry-after.js';
-export { mockExecutor } from './executors/mock.js';
-export type { MockBehaviour, MockExecutor, MockExecutorOptions, MockCall } from './executors/mock.js';
-export * from './manager/selectors/index.js';
-export { MemoryStateStore } from './manager/state/memory-state-store.js';
-export { MemoryTokenStore } from './manager/stores/memory-token-store.js';
-export { FileTokenStore, type FileTokenStoreOptions } from './manager/stores/file-token-store.js';
-export { CombinedTokenStore, type CombinedTokenStoreOptions } from './manager/stores/combined-token-store.js';
-export { credentialSchema, parseCredential } from './core/credential-schema.js';
-export {
-  anthropicExecutor,
-  type AnthropicExecutorOptions,
-  createHttpExecutor,
-  geminiExecutor,
-  type GeminiExecutorOptions,
-  type HttpExecutor,
-  type HttpExecutorOptions,
-  openaiCompatibleExecutor,
-  type OpenAICompatibleExecutorOptions,
-  openaiExecutor,
-  type OpenAIExecutorOptions,
-  type ProviderDeclaration,
-} from './executors/index.js';

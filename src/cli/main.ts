@@ -92,7 +92,10 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
   }
   const listener = toNodeListener(app.handler);
   const server: Server = config.tls?.enable
-    ? createHttpsServer({ cert: readFileSync(config.tls.cert ?? ''), key: readFileSync(config.tls.key ?? '') }, listener)
+    ? createHttpsServer(
+        { cert: readFileSync(config.tls.cert ?? ''), key: readFileSync(config.tls.key ?? '') },
+        listener,
+      )
     : createHttpServer(listener);
 
   await new Promise<void>((resolve, reject) => {

@@ -18,10 +18,10 @@ import { RoundRobinSelector } from '../manager/selectors/round-robin.js';
 import { StickySelector } from '../manager/selectors/sticky.js';
 import type { Selector } from '../manager/selectors/types.js';
 import { WeightedSelector } from '../manager/selectors/weighted.js';
+import type { StateStore } from '../manager/state/types.js';
 import { CombinedTokenStore } from '../manager/stores/combined-token-store.js';
 import { FileTokenStore } from '../manager/stores/file-token-store.js';
 import { MemoryTokenStore } from '../manager/stores/memory-token-store.js';
-import type { StateStore } from '../manager/state/types.js';
 import type { TokenStore } from '../manager/stores/types.js';
 import { applyOAuthModelRules, credentialsFromConfig } from './credentials-from-config.js';
 import { parseConfig } from './load-config.js';
@@ -75,16 +75,22 @@ const DEFAULT_MOCK_CREDENTIALS = 2;
  * http.createServer(toNodeListener(handler)).listen(8317);
  * ```
  */
-export async function fromConfig(source: string | SwitchyardConfig | undefined, options: FromConfigOptions = {}): Promise<Switchyard> {
+export async function fromConfig(
+  source: string | SwitchyardConfig | undefined,
+  options: FromConfigOptions = {},
+): Promise<Switchyard> {
   const logger = options.logger ?? silentLogger;
   const env = options.env ?? process.env;
   const path = typeof source === 'string' ? resolve(source) : undefined;
-  let config: SwitchyardConfig = path ? await readConfig(path, logger) : ((source as SwitchyardConfig | undefined) ?? {});
+  let config: SwitchyardConfig = path
+    ? await readConfig(path, logger)
+    : ((source as SwitchyardConfig | undefined) ?? {});
 
   const declared = credentialsFromConfig(config, env);
   const configStore = new MemoryTokenStore(declared.credentials);
   const authDir = expandHome(config['auth-dir'] ?? './auths');
-  const authStore = options.tokenStore ?? new FileTokenStore({ dir: authDir, watch: options.watch ?? path !== undefined });
+  const authStore =
+    options.tokenStore ?? new FileTokenStore({ dir: authDir, watch: options.watch ?? path !== undefined });
   const stores: TokenStore[] = [configStore, authStore];
   const onlyMock = declared.credentials.length === 0 && (await authStore.list()).length === 0;
   let mockStore: MemoryTokenStore | undefined;
@@ -207,7 +213,8 @@ function same(a: Credential, b: Credential): boolean {
 export function managerSettings(config: SwitchyardConfig): Partial<ManagerOptions> {
   const out: Partial<ManagerOptions> = { selector: selectorFor(config) };
   if (config['request-retry'] !== undefined) out.retry = { attempts: config['request-retry'] + 1 };
-  if (config['max-retry-interval'] !== undefined) out.retry = { ...out.retry, maxWaitMs: config['max-retry-interval'] * 1000 };
+  if (config['max-retry-interval'] !== undefined)
+    out.retry = { ...out.retry, maxWaitMs: config['max-retry-interval'] * 1000 };
   const quota = config['quota-exceeded'];
   const behaviour = typeof quota === 'string' ? quota : quota?.behavior;
   if (behaviour) out.quotaExceeded = behaviour;

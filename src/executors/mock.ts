@@ -263,7 +263,11 @@ function chatCompletion(
         finish_reason: toolCall ? 'tool_calls' : 'stop',
       },
     ],
-    usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    },
   };
 }
 
@@ -280,7 +284,12 @@ function chatChunks(model: string, reply: string, toolCall: MockBehaviour['toolC
     out.push(
       chunk({
         tool_calls: [
-          { index: 0, id: 'call_mock_1', type: 'function', function: { name: toolCall.name, arguments: args.slice(0, half) } },
+          {
+            index: 0,
+            id: 'call_mock_1',
+            type: 'function',
+            function: { name: toolCall.name, arguments: args.slice(0, half) },
+          },
         ],
       }),
       chunk({ tool_calls: [{ index: 0, function: { arguments: args.slice(half) } }] }),
@@ -297,7 +306,11 @@ function chatChunks(model: string, reply: string, toolCall: MockBehaviour['toolC
     JSON.stringify({
       ...base,
       choices: [],
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+      },
     }),
   );
   out.push('[DONE]');

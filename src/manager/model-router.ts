@@ -96,7 +96,10 @@ export class ModelRouter {
           const id = credential.prefix ? `${credential.prefix}/${name}` : name;
           for (const key of this.#forcePrefix || !credential.prefix ? [id] : [id, name]) {
             let providers = out.get(key);
-            if (!providers) out.set(key, (providers = new Set()));
+            if (!providers) {
+              providers = new Set();
+              out.set(key, providers);
+            }
             providers.add(credential.provider);
           }
         }

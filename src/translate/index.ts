@@ -8,6 +8,7 @@
 export type * from './canonical.js';
 export type { DialectCodec, SseEvent, StreamDecoder, StreamEncoder, StreamEncoderOptions } from './codec.js';
 export { DIALECTS, type Dialect, isDialect, type Usage } from './dialect.js';
+export type { JsonObject } from './json.js';
 export { budgetToEffort, EFFORT_BUDGETS, effortToBudget } from './reasoning.js';
 export { codecFor } from './registry.js';
 export {

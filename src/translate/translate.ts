@@ -1,15 +1,14 @@
 import type { CanonicalError, Converted, FromCanonicalOptions, TranslationWarning } from './canonical.js';
 import type { Dialect, Usage } from './dialect.js';
+import type { JsonObject } from './json.js';
 import { codecFor } from './registry.js';
-
-type Body = Record<string, unknown>;
 
 /** Input of {@link translateRequest}. */
 export interface TranslateRequestInput {
   from: Dialect;
   to: Dialect;
   /** The parsed JSON request body in `from`. Not mutated. */
-  body: Body;
+  body: JsonObject;
   options?: FromCanonicalOptions;
 }
 
@@ -24,7 +23,7 @@ export interface TranslateRequestInput {
  *   body: { model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }] } });
  * ```
  */
-export function translateRequest(input: TranslateRequestInput): Converted<Body> {
+export function translateRequest(input: TranslateRequestInput): Converted<JsonObject> {
   if (input.from === input.to) return { value: input.body, warnings: [] };
   const parsed = codecFor(input.from).requestToCanonical(input.body);
   const out = codecFor(input.to).requestFromCanonical(parsed.value, input.options ?? {});
@@ -36,7 +35,7 @@ export interface TranslateResponseInput {
   from: Dialect;
   to: Dialect;
   /** The parsed JSON (non-stream) response body in `from`. */
-  body: Body;
+  body: JsonObject;
 }
 
 /**
@@ -48,7 +47,7 @@ export interface TranslateResponseInput {
  * value.choices[0].message.content;
  * ```
  */
-export function translateResponse(input: TranslateResponseInput): Converted<Body> {
+export function translateResponse(input: TranslateResponseInput): Converted<JsonObject> {
   if (input.from === input.to) return { value: input.body, warnings: [] };
   const parsed = codecFor(input.from).responseToCanonical(input.body);
   const out = codecFor(input.to).responseFromCanonical(parsed.value);
@@ -76,18 +75,18 @@ export interface TranslateErrorInput {
  * // { status: 529, body: { error: { message: 'Overloaded', type: ..., code: ... } } }
  * ```
  */
-export function translateError(input: TranslateErrorInput): { status: number; body: Body } {
+export function translateError(input: TranslateErrorInput): { status: number; body: JsonObject } {
   const canonical = codecFor(input.from).errorToCanonical(input.status, input.body, input.headers);
   return codecFor(input.to).errorFromCanonical(canonical);
 }
 
 /** Renders a canonical error in a dialect's error shape. */
-export function renderError(to: Dialect, error: CanonicalError): { status: number; body: Body } {
+export function renderError(to: Dialect, error: CanonicalError): { status: number; body: JsonObject } {
   return codecFor(to).errorFromCanonical(error);
 }
 
 /** The usage of a non-stream response body, in canonical form; undefined when it carries none. */
-export function readUsage(dialect: Dialect, body: Body): Usage | undefined {
+export function readUsage(dialect: Dialect, body: JsonObject): Usage | undefined {
   return codecFor(dialect).readUsage(body);
 }
 

@@ -29,7 +29,8 @@ function setup(
   const clock = { now: 1_000_000 };
   const manager = new Manager({
     executors: [mock],
-    credentials: options.credentials ?? ids.map((id) => ({ id, provider: 'mock', apiKey: `sk-secret-${id}-0123456789` })),
+    credentials:
+      options.credentials ?? ids.map((id) => ({ id, provider: 'mock', apiKey: `sk-secret-${id}-0123456789` })),
     retry: { attempts: 3, baseDelayMs: 0 },
     hooks: { onUsage: (r) => usage.push(r) },
     now: () => clock.now,
@@ -75,15 +76,24 @@ describe('Manager: rotation and failover', () => {
   });
 
   it('fails over past a credential that answers 429 and cools it down for that model', async () => {
-    const { manager, mock, clock } = setup(['a', 'b'], { a: { statuses: [429], retryAfter: '2' } }, {
-      selector: new FillFirstSelector(),
-    });
+    const { manager, mock, clock } = setup(
+      ['a', 'b'],
+      { a: { statuses: [429], retryAfter: '2' } },
+      {
+        selector: new FillFirstSelector(),
+      },
+    );
     const res = await manager.execute({ dialect: 'openai-chat', body: chat() });
     expect(res.credentialId).toBe('b');
     expect(mock.calls.map((c) => c.credentialId)).toEqual(['a', 'b']);
     const cooldowns = await manager.cooldowns();
     expect(cooldowns).toEqual([
-      expect.objectContaining({ credentialId: 'a', model: 'mock-model', until: clock.now + 2000, reason: 'rate_limited' }),
+      expect.objectContaining({
+        credentialId: 'a',
+        model: 'mock-model',
+        until: clock.now + 2000,
+        reason: 'rate_limited',
+      }),
     ]);
     // While cooling, a is skipped without being called.
     await manager.execute({ dialect: 'openai-chat', body: chat() });
@@ -110,10 +120,14 @@ describe('Manager: rotation and failover', () => {
   });
 
   it('caps upstream reset hints at maxCooldownMs and lets a success clear nothing it should not', async () => {
-    const { manager, clock } = setup(['a', 'b'], { a: { statuses: [429], retryAfter: String(3 * 86400) } }, {
-      selector: new FillFirstSelector(),
-      cooldowns: { maxCooldownMs: 10 * 60_000 },
-    });
+    const { manager, clock } = setup(
+      ['a', 'b'],
+      { a: { statuses: [429], retryAfter: String(3 * 86400) } },
+      {
+        selector: new FillFirstSelector(),
+        cooldowns: { maxCooldownMs: 10 * 60_000 },
+      },
+    );
     await manager.execute({ dialect: 'openai-chat', body: chat() });
     const [cooldown] = await manager.cooldowns();
     expect(cooldown!.until - clock.now).toBe(10 * 60_000);
@@ -163,20 +177,28 @@ describe('Manager: rotation and failover', () => {
   });
 
   it('quotaExceeded fail-fast returns the 429 without failing over', async () => {
-    const { manager, mock } = setup(['a', 'b'], { a: { statuses: [429] } }, {
-      quotaExceeded: 'fail-fast',
-      selector: new FillFirstSelector(),
-    });
+    const { manager, mock } = setup(
+      ['a', 'b'],
+      { a: { statuses: [429] } },
+      {
+        quotaExceeded: 'fail-fast',
+        selector: new FillFirstSelector(),
+      },
+    );
     const err = await rejection(manager.execute({ dialect: 'openai-chat', body: chat() }));
     expect(err.kind).toBe('rate_limited');
     expect(mock.calls).toHaveLength(1);
   });
 
   it('quotaExceeded skip-auth cools the whole credential', async () => {
-    const { manager } = setup(['a', 'b'], { a: { statuses: [429] } }, {
-      quotaExceeded: 'skip-auth',
-      selector: new FillFirstSelector(),
-    });
+    const { manager } = setup(
+      ['a', 'b'],
+      { a: { statuses: [429] } },
+      {
+        quotaExceeded: 'skip-auth',
+        selector: new FillFirstSelector(),
+      },
+    );
     await manager.execute({ dialect: 'openai-chat', body: chat() });
     expect((await manager.cooldowns())[0]).toMatchObject({ credentialId: 'a', model: '*' });
   });
@@ -192,7 +214,8 @@ describe('Manager: rotation and failover', () => {
     expect(first.credentialId).toBe('low');
     const { manager: healthy } = setup([], {}, { credentials });
     const ids = new Set<string>();
-    for (let i = 0; i < 10; i++) ids.add((await healthy.execute({ dialect: 'openai-chat', body: chat() })).credentialId);
+    for (let i = 0; i < 10; i++)
+      ids.add((await healthy.execute({ dialect: 'openai-chat', body: chat() })).credentialId);
     expect([...ids].sort()).toEqual(['high1', 'high2']);
   });
 
@@ -260,10 +283,14 @@ describe('Manager: streams', () => {
   });
 
   it('fails over when no first byte arrives within firstByteTimeoutMs', async () => {
-    const { manager, mock } = setup(['a', 'b'], { a: { stall: 'body' } }, {
-      selector: new FillFirstSelector(),
-      firstByteTimeoutMs: 50,
-    });
+    const { manager, mock } = setup(
+      ['a', 'b'],
+      { a: { stall: 'body' } },
+      {
+        selector: new FillFirstSelector(),
+        firstByteTimeoutMs: 50,
+      },
+    );
     const res = await manager.execute({ dialect: 'openai-chat', body: chat('x', { stream: true }) });
     expect(res.credentialId).toBe('b');
     expect(mock.calls).toHaveLength(2);
@@ -271,9 +298,13 @@ describe('Manager: streams', () => {
   });
 
   it('never retries once a byte has reached the caller', async () => {
-    const { manager, mock, usage } = setup(['a', 'b'], { a: { failAfterChunks: 2 } }, {
-      selector: new FillFirstSelector(),
-    });
+    const { manager, mock, usage } = setup(
+      ['a', 'b'],
+      { a: { failAfterChunks: 2 } },
+      {
+        selector: new FillFirstSelector(),
+      },
+    );
     const res = await manager.execute({ dialect: 'openai-chat', body: chat('one two three four', { stream: true }) });
     expect(res.credentialId).toBe('a');
     const out = await text(res.body);
@@ -364,10 +395,14 @@ describe('Manager: abort', () => {
   });
 
   it('cancels a pending backoff', async () => {
-    const { manager, mock } = setup(['a', 'b'], { a: { statuses: [500] } }, {
-      selector: new FillFirstSelector(),
-      retry: { attempts: 3, baseDelayMs: 10_000, maxDelayMs: 10_000 },
-    });
+    const { manager, mock } = setup(
+      ['a', 'b'],
+      { a: { statuses: [500] } },
+      {
+        selector: new FillFirstSelector(),
+        retry: { attempts: 3, baseDelayMs: 10_000, maxDelayMs: 10_000 },
+      },
+    );
     const controller = new AbortController();
     const started = Date.now();
     const pending = manager.execute({ dialect: 'openai-chat', body: chat(), signal: controller.signal });

@@ -41,7 +41,10 @@ export class PrioritySelector implements Selector {
       for (const c of candidates) {
         const p = c.priority ?? 0;
         let tier = byPriority.get(p);
-        if (!tier) byPriority.set(p, (tier = []));
+        if (!tier) {
+          tier = [];
+          byPriority.set(p, tier);
+        }
         tier.push(c);
       }
       tiers = [...byPriority].sort((a, b) => b[0] - a[0]).map(([, t]) => t);
