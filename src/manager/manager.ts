@@ -19,7 +19,7 @@ import { DEFAULT_COOLDOWN_POLICY, decideFailure } from './failure-policy.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { ModelRouter, type Route } from './model-router.js';
-import { prepareBody, readResponse, streamResponse } from './respond.js';
+import { localTokenCount, prepareBody, readResponse, streamResponse } from './respond.js';
 import { scrubSecrets } from './scrub.js';
 import { PrioritySelector } from './selectors/priority.js';
 import { RoundRobinSelector } from './selectors/round-robin.js';
@@ -96,6 +96,8 @@ interface RunState {
   secrets: Set<string>;
   sessionKey?: string | null;
   lastCredential?: Credential;
+  /** The picked credential had an expired cooldown entry: a success clears it (and its strikes). */
+  staleCooldown?: boolean;
 }
 
 let requestCounter = 0;
@@ -204,10 +206,45 @@ export class Manager {
     return this.state.listCooldowns(this.#now());
   }
 
-  /** The model names clients can ask for, from the credentials' model lists and aliases. */
-  async listModels(): Promise<Array<{ id: string; providers: string[] }>> {
+  /**
+   * The model names clients can ask for: the credentials' model lists and aliases, plus, for credentials
+   * without a list (they serve any model of their provider), what their executor's `listModels` reports
+   * (cached by the executor; a provider that fails or takes longer than `timeoutMs` is left out).
+   */
+  async listModels(
+    options: { signal?: AbortSignal; timeoutMs?: number } = {},
+  ): Promise<Array<{ id: string; providers: string[] }>> {
     await this.start();
-    return this.#router.listModels();
+    const listed = this.#router.listModels();
+    const byId = new Map(listed.map((m) => [m.id, m]));
+    const firstListless = new Map<string, Credential>();
+    for (const c of this.#credentials.values()) {
+      if (!c.disabled && (!c.models || c.models.length === 0) && !firstListless.has(c.provider)) {
+        firstListless.set(c.provider, c);
+      }
+    }
+    const signal = AbortSignal.any([
+      AbortSignal.timeout(options.timeoutMs ?? 5_000),
+      ...(options.signal ? [options.signal] : []),
+    ]);
+    const reports = await Promise.all(
+      [...firstListless].map(async ([provider, credential]) => {
+        const executor = this.#executors.get(provider);
+        if (!executor?.listModels) return [];
+        try {
+          return await executor.listModels(credential, signal);
+        } catch (err) {
+          this.#logger.warn({ provider, code: codeOf(err) }, 'listing upstream models failed');
+          return [];
+        }
+      }),
+    );
+    for (const model of reports.flat()) {
+      const entry = byId.get(model.id);
+      if (!entry) byId.set(model.id, { id: model.id, providers: [model.provider] });
+      else if (!entry.providers.includes(model.provider)) entry.providers.push(model.provider);
+    }
+    return [...byId.values()];
   }
 
   /** Models each provider reports for one of its credentials (executors' `listModels`, cached by them). */
@@ -300,7 +337,11 @@ export class Manager {
     run.decision = undefined;
     const signal = run.input.signal;
     if (signal?.aborted) throw new AbortedError('The request was aborted', { cause: signal.reason });
-    let credential = run.refreshNext ?? (await this.#pick(run));
+    let credential: Credential;
+    if (run.refreshNext) {
+      credential = run.refreshNext;
+      run.staleCooldown = false;
+    } else credential = await this.#pick(run);
     const forceRefresh = run.refreshNext !== undefined;
     run.refreshNext = undefined;
     run.attempt += 1;
@@ -327,7 +368,23 @@ export class Manager {
       this.#emit('onAttempt', info);
       await this.state.acquire(credential.id);
       acquired = true;
+      const staleCooldown = run.staleCooldown === true;
       const native = executor.nativeDialect(run.input.dialect, credential);
+      const operation = run.input.operation ?? 'generate';
+      if (operation === 'count_tokens' && native === 'openai-chat') {
+        // Chat Completions has no token counter: answer with the documented local estimate.
+        const result = localTokenCount(run.input.dialect, run.input.body, {
+          requestId: run.requestId,
+          credentialId: credential.id,
+          provider: credential.provider,
+          model: upstreamModel,
+          warnings: ['count-tokens-estimated: the upstream cannot count tokens; this is a local estimate'],
+        });
+        this.state.release(credential.id);
+        acquired = false;
+        this.#emit('onResult', { ...info, ok: true, latencyMs: this.#now() - attemptStart });
+        return result;
+      }
       const prepared = prepareBody(run, native, credential.provider, upstreamModel, this.#foreignThinking);
       const controller = new AbortController();
       const onAbort = () => controller.abort(signal?.reason);
@@ -337,7 +394,7 @@ export class Manager {
         response = await executor.execute({
           credential,
           dialect: native,
-          operation: run.input.operation ?? 'generate',
+          operation,
           model: upstreamModel,
           body: prepared.body,
           stream: run.stream,
@@ -360,7 +417,7 @@ export class Manager {
       const finish = (outcome: { error?: SwitchyardError; usage?: UsageTokens; ttfbMs?: number }) => {
         signal?.removeEventListener('abort', onAbort);
         this.state.release(credential.id);
-        if (!outcome.error) void this.#onSuccess(credential.id, run.route.key);
+        if (!outcome.error) void this.#onSuccess(credential.id, run.route.request.model, staleCooldown);
         this.#emit('onResult', {
           ...info,
           ok: !outcome.error,
@@ -393,7 +450,7 @@ export class Manager {
           finish,
         });
       }
-      const result = await readResponse({ response, from: native, to: run.input.dialect, common });
+      const result = await readResponse({ response, from: native, to: run.input.dialect, operation, common });
       finish({ usage: result.usage });
       return result.result;
     } catch (err) {
@@ -440,7 +497,10 @@ export class Manager {
         if (run.sessionKey !== null) ctx.sessionKey = `${route.key}|${run.sessionKey}`;
       }
       const picked = await this.selector.pick(route.candidates, ctx);
-      if (picked) return this.#credentials.get(picked.id) ?? picked;
+      if (picked) {
+        run.staleCooldown = unavailable.has(picked.id);
+        return this.#credentials.get(picked.id) ?? picked;
+      }
 
       // Nothing available: explain why, or wait for the earliest cooldown when allowed.
       const limited = run.lastError?.kind === 'rate_limited' || run.lastError?.kind === 'quota_exhausted';
@@ -529,9 +589,14 @@ export class Manager {
     return cooldown ? { cooldown } : {};
   }
 
-  async #onSuccess(credentialId: string, _key: string): Promise<void> {
+  async #onSuccess(credentialId: string, model: string, staleCooldown: boolean): Promise<void> {
     try {
       await this.state.recordSuccess(credentialId);
+      if (staleCooldown) {
+        // The cooldown ran out and the credential works again: forget it, so the next 429 starts over at 1 s.
+        await this.state.clearCooldown(credentialId, model);
+        await this.state.clearCooldown(credentialId, ALL_MODELS);
+      }
     } catch (err) {
       this.#logger.warn({ credentialId, code: codeOf(err) }, 'recording success failed');
     }

@@ -1,7 +1,8 @@
 import { SwitchyardError, TimeoutError, UpstreamError } from '../core/errors.js';
-import type { ExecutorResponse } from '../executors/types.js';
+import type { ExecutorResponse, Operation } from '../executors/types.js';
 import type { Dialect, Usage } from '../translate/dialect.js';
 import { createStreamConverter, readUsage, translateRequest, translateResponse } from '../translate/index.js';
+import { estimateTokens, readTokenCount, renderTokenCount } from '../translate/token-count.js';
 import type { ExecuteInput, ExecuteResult } from './types.js';
 
 const encoder = new TextEncoder();
@@ -70,6 +71,7 @@ export async function readResponse(args: {
   response: ExecutorResponse;
   from: Dialect;
   to: Dialect;
+  operation: Operation;
   common: Common;
 }): Promise<{ result: ExecuteResult; usage: Usage | undefined }> {
   const chunks: Uint8Array[] = [];
@@ -88,8 +90,17 @@ export async function readResponse(args: {
   if (typeof parsed !== 'object' || parsed === null) {
     throw new UpstreamError('The upstream answered with a JSON body that is not an object');
   }
-  const usage = safeUsage(args.from, parsed as Record<string, unknown>);
   let warnings = args.common.warnings;
+  if (args.operation === 'count_tokens') {
+    const tokens = readTokenCount(parsed as Record<string, unknown>);
+    if (tokens === undefined) throw new UpstreamError('The upstream answered a token count without a count');
+    if (args.from !== args.to) bytes = encoder.encode(JSON.stringify(renderTokenCount(args.to, tokens)));
+    return {
+      result: { status: 200, headers: { ...JSON_HEADERS }, stream: false, body: bytes, ...args.common },
+      usage: undefined,
+    };
+  }
+  const usage = safeUsage(args.from, parsed as Record<string, unknown>);
   if (args.from !== args.to) {
     const out = translateResponse({ from: args.from, to: args.to, body: parsed as Record<string, unknown> });
     bytes = encoder.encode(JSON.stringify(out.value));
@@ -114,6 +125,12 @@ function safeUsage(dialect: Dialect, body: Record<string, unknown>): Usage | und
   } catch {
     return undefined;
   }
+}
+
+/** A count-tokens answer computed locally, in the caller's dialect. */
+export function localTokenCount(dialect: Dialect, body: Record<string, unknown>, common: Common): ExecuteResult {
+  const bytes = encoder.encode(JSON.stringify(renderTokenCount(dialect, estimateTokens(body))));
+  return { status: 200, headers: { ...JSON_HEADERS }, stream: false, body: bytes, ...common };
 }
 
 interface Outcome {

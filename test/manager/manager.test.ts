@@ -475,3 +475,72 @@ describe('Manager: secrets', () => {
     expect(everything).not.toContain(secret);
   });
 });
+
+describe('Manager: cooldown strikes, token counts, model listing', () => {
+  it('a success after a cooldown ran out resets the doubling of hint-less 429s', async () => {
+    const { manager, clock } = setup(['a'], { a: { statuses: [429, 200, 429] } });
+    await rejection(manager.execute({ dialect: 'openai-chat', body: chat() }));
+    const [first] = await manager.cooldowns();
+    expect(first!.until - clock.now).toBe(1000);
+    clock.now = first!.until + 1;
+    await manager.execute({ dialect: 'openai-chat', body: chat() });
+    await new Promise((r) => setTimeout(r, 0));
+    await rejection(manager.execute({ dialect: 'openai-chat', body: chat() }));
+    const [second] = await manager.cooldowns();
+    expect(second!.until - clock.now).toBe(1000);
+  });
+
+  it('answers count_tokens with a local estimate when the upstream speaks Chat Completions', async () => {
+    let called = 0;
+    const chatOnly = {
+      provider: 'chatonly',
+      nativeDialect: () => 'openai-chat' as const,
+      async execute(): Promise<never> {
+        called += 1;
+        throw new Error('must not be called');
+      },
+    };
+    const manager = new Manager({ executors: [chatOnly], credentials: [{ id: 'c', provider: 'chatonly' }] });
+    const body = { model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'x'.repeat(400) }] };
+    const res = await manager.execute({ dialect: 'anthropic-messages', operation: 'count_tokens', body });
+    const counted = JSON.parse(await text(res.body));
+    expect(called).toBe(0);
+    expect(counted.input_tokens).toBeGreaterThanOrEqual(100);
+    expect(counted.input_tokens).toBeLessThan(130);
+    expect(res.warnings[0]).toContain('estimate');
+  });
+
+  it('renders an upstream token count in the caller dialect', async () => {
+    const gemini = {
+      provider: 'g',
+      nativeDialect: () => 'gemini' as const,
+      async execute() {
+        const bytes = new TextEncoder().encode(JSON.stringify({ totalTokens: 42 }));
+        return {
+          status: 200,
+          headers: {},
+          body: (async function* () {
+            yield bytes;
+          })(),
+        };
+      },
+    };
+    const manager = new Manager({ executors: [gemini], credentials: [{ id: 'g1', provider: 'g' }] });
+    const res = await manager.execute({
+      dialect: 'anthropic-messages',
+      operation: 'count_tokens',
+      body: { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
+    });
+    expect(JSON.parse(await text(res.body))).toEqual({ input_tokens: 42 });
+  });
+
+  it('lists model aliases and what executors report for credentials without a model list', async () => {
+    const credentials: Credential[] = [
+      { id: 'a', provider: 'mock', models: [{ name: 'upstream-x', alias: 'x' }] },
+      { id: 'b', provider: 'mock' },
+    ];
+    const { manager } = setup([], {}, { credentials });
+    const ids = (await manager.listModels()).map((m) => m.id).sort();
+    expect(ids).toEqual(['mock-model', 'x']);
+  });
+});
