@@ -31,7 +31,12 @@ export {
 export type { MockBehaviour, MockCall, MockExecutor, MockExecutorOptions } from './executors/mock.js';
 export { mockExecutor } from './executors/mock.js';
 export type { Executor, ExecutorRequest, ExecutorResponse, ModelInfo, Operation } from './executors/types.js';
-export type { CooldownPolicy, FailureContext, FailureDecision, QuotaExceededBehaviour } from './manager/failure-policy.js';
+export type {
+  CooldownPolicy,
+  FailureContext,
+  FailureDecision,
+  QuotaExceededBehaviour,
+} from './manager/failure-policy.js';
 export { DEFAULT_COOLDOWN_POLICY, decideFailure } from './manager/failure-policy.js';
 export type { Logger } from './manager/logger.js';
 export type { ManagerOptions, RetryOptions } from './manager/manager.js';

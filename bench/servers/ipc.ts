@@ -2,6 +2,9 @@
 // `{ type: 'ready', port }`, answers `{ type: 'mem-reset' }` / `{ type: 'mem-report' }` (RSS sampling),
 // and exits on `{ type: 'stop' }` or when the parent goes away.
 
+/** The client key switchyard accepts in the benchmarks. */
+export const BENCH_CLIENT_KEY = 'sk-bench-client';
+
 /** Messages the parent sends to a child. */
 export type ParentMessage = { type: 'stop' } | { type: 'mem-reset' } | { type: 'mem-report' };
 

@@ -84,6 +84,8 @@ export interface SwitchyardErrorOptions {
   upstream?: UpstreamErrorInfo;
   /** When true the whole credential is exhausted, not just the model (e.g. billing, `insufficient_quota`). */
   credentialWide?: boolean;
+  /** The request field at fault, for invalid requests (rendered as OpenAI's `param`). */
+  param?: string;
   cause?: unknown;
 }
 
@@ -109,6 +111,7 @@ export class SwitchyardError extends Error {
   readonly credentialId: string | undefined;
   readonly upstream: UpstreamErrorInfo | undefined;
   readonly credentialWide: boolean;
+  readonly param: string | undefined;
 
   constructor(kind: ErrorKind, message: string, options: SwitchyardErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -120,6 +123,7 @@ export class SwitchyardError extends Error {
     this.credentialId = options.credentialId;
     this.upstream = options.upstream;
     this.credentialWide = options.credentialWide ?? false;
+    this.param = options.param;
   }
 
   /** True for any switchyard error, even one thrown by another copy of the package. */

@@ -99,6 +99,7 @@ function renderSwitchyardError(
   }
   const canonical: CanonicalError = { status: error.status, message: error.message, kind: error.kind };
   if (error.retryAfterMs !== undefined) canonical.retryAfterMs = error.retryAfterMs;
+  if (error.param !== undefined) canonical.param = error.param;
   const out = render(dialect, canonical);
   return { status: error.status, body: out.body };
 }

@@ -11,6 +11,7 @@ import {
   UpstreamError,
 } from '../core/errors.js';
 import { quotaExhaustedUntil } from '../core/quota.js';
+import { scrubSecrets } from '../core/scrub-secrets.js';
 import type { Executor, ExecutorResponse, ModelInfo } from '../executors/types.js';
 import type { Dialect } from '../translate/dialect.js';
 import { CredentialRefresher, REFRESH_FAILED } from './credential-refresher.js';
@@ -20,7 +21,6 @@ import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { ModelRouter, type Route } from './model-router.js';
 import { localTokenCount, prepareBody, readResponse, streamResponse } from './respond.js';
-import { scrubSecrets } from './scrub.js';
 import { PrioritySelector } from './selectors/priority.js';
 import { RoundRobinSelector } from './selectors/round-robin.js';
 import { extractSessionKey } from './selectors/session-key.js';
@@ -637,6 +637,7 @@ export class Manager {
           ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
           ...(error.credentialId ? { credentialId: error.credentialId } : {}),
           ...(error.upstream ? { upstream: error.upstream } : {}),
+          ...(error.param ? { param: error.param } : {}),
         });
       }
     }

@@ -35,7 +35,7 @@ export function obj(value: unknown): JsonObject | undefined {
 
 /** Throws the typed `invalid_request` error naming the field at fault. */
 export function invalid(field: string, problem: string): never {
-  throw new InvalidRequestError(`Invalid request: '${field}' ${problem}`);
+  throw new InvalidRequestError(`Invalid request: '${field}' ${problem}`, { param: field });
 }
 
 /** Parses JSON text leniently: the value, or undefined when it is not JSON. */

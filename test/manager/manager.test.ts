@@ -544,3 +544,26 @@ describe('Manager: cooldown strikes, token counts, model listing', () => {
     expect(ids).toEqual(['mock-model', 'x']);
   });
 });
+
+describe('Manager: invalid input', () => {
+  it('rejects a request the translation cannot represent with invalid_request naming the field, without calling upstream', async () => {
+    const anthropicOnly = {
+      provider: 'anth',
+      calls: 0,
+      nativeDialect: () => 'anthropic-messages' as const,
+      async execute(): Promise<never> {
+        anthropicOnly.calls += 1;
+        throw new Error('must not be called');
+      },
+    };
+    const manager = new Manager({ executors: [anthropicOnly], credentials: [{ id: 'x', provider: 'anth' }] });
+    const err = await rejection(
+      manager.execute({ dialect: 'openai-chat', body: { model: 'm', messages: 'not a list' } }),
+    );
+    expect(err.kind).toBe('invalid_request');
+    expect(err.status).toBe(400);
+    expect(err.param).toBe('messages');
+    expect(anthropicOnly.calls).toBe(0);
+    expect(await manager.cooldowns()).toEqual([]);
+  });
+});

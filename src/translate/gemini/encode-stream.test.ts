@@ -66,6 +66,23 @@ describe('gemini stream encoder, judged by @google/genai', () => {
     });
   });
 
+  it('puts usage that arrives after the finish (OpenAI chat order) on the last chunk', () => {
+    const body = encodeAll([
+      { type: 'start', id: 'chatcmpl-1', model: 'gpt-4o-mini' },
+      { type: 'text-delta', text: 'Hi' },
+      { type: 'finish', finishReason: 'stop' },
+      { type: 'usage', usage: { inputTokens: 9, outputTokens: 2, cacheReadTokens: 4 } },
+    ]);
+    const last = JSON.parse(body.trimEnd().split('\n').at(-1)!.slice('data: '.length));
+    expect(last.candidates[0].finishReason).toBe('STOP');
+    expect(last.usageMetadata).toEqual({
+      promptTokenCount: 9,
+      candidatesTokenCount: 2,
+      totalTokenCount: 11,
+      cachedContentTokenCount: 4,
+    });
+  });
+
   it('ends a stream cut short with an error object, which the SDK raises', async () => {
     const body = encodeAll(parts.slice(0, 6), true);
     expect(body.trimEnd().split('\n').at(-1)).toBe(

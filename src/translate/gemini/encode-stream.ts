@@ -23,7 +23,8 @@ interface OpenCall {
  *   one `functionCall` part with parsed `args`.
  * - A signature waits for the next text or function-call part and rides on it (where Gemini puts it);
  *   signatures of other providers are tagged with their origin.
- * - `finishReason` and `usageMetadata` go on the last chunk.
+ * - `finishReason` and `usageMetadata` go on the last chunk, sent by `end()`: usage may arrive after the
+ *   finish (OpenAI chat sends it in a chunk of its own).
  * - An `error` part, or `end(error)` before any `finish`, sends `{"error":{code,message,status}}`, which
  *   `@google/genai` raises as an `ApiError`: a cut-off stream never looks complete.
  */
@@ -32,7 +33,8 @@ export function createGeminiStreamEncoder(): StreamEncoder {
   let model = '';
   let usage: Usage | undefined;
   let pending: string | undefined;
-  let finished = false;
+  /** Set by the `finish` part; the last chunk waits for `end()`, because usage may come after it. */
+  let finish: string | undefined;
   let failed = false;
   let ended = false;
   const calls = new Map<number, OpenCall>();
@@ -61,7 +63,9 @@ export function createGeminiStreamEncoder(): StreamEncoder {
 
   return {
     encode(part: StreamPart): string {
-      if (finished || failed) return '';
+      if (failed || ended) return '';
+      // After the finish only usage still counts (OpenAI chat sends it in a chunk of its own).
+      if (finish !== undefined && part.type !== 'usage') return '';
       switch (part.type) {
         case 'start':
           id = part.id;
@@ -108,19 +112,10 @@ export function createGeminiStreamEncoder(): StreamEncoder {
         case 'usage':
           usage = part.usage;
           return '';
-        case 'finish': {
+        case 'finish':
           if (part.usage) usage = part.usage;
-          const parts: JsonObject[] = [];
-          for (const index of [...calls.keys()].sort((a, b) => a - b)) {
-            const call = calls.get(index);
-            if (call) parts.push(callPart(call));
-          }
-          calls.clear();
-          if (pending !== undefined) parts.push({ text: '', thoughtSignature: pending });
-          pending = undefined;
-          finished = true;
-          return chunk(parts, toGeminiFinishReason(part.finishReason));
-        }
+          finish = toGeminiFinishReason(part.finishReason);
+          return '';
         case 'error':
           return fail(part.error);
         case 'reasoning-redacted':
@@ -132,7 +127,18 @@ export function createGeminiStreamEncoder(): StreamEncoder {
     end(error?: CanonicalError): string {
       if (ended) return '';
       ended = true;
-      if (finished || failed) return '';
+      if (failed) return '';
+      if (finish !== undefined) {
+        const parts: JsonObject[] = [];
+        for (const index of [...calls.keys()].sort((a, b) => a - b)) {
+          const call = calls.get(index);
+          if (call) parts.push(callPart(call));
+        }
+        calls.clear();
+        if (pending !== undefined) parts.push({ text: '', thoughtSignature: pending });
+        pending = undefined;
+        return chunk(parts, finish);
+      }
       return fail(
         error ?? { status: 502, kind: 'upstream_error', message: 'The stream ended before the model finished' },
       );

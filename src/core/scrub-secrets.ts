@@ -9,7 +9,7 @@ const MARK = '[redacted]';
  * scrubSecrets('bad key sk-123456', ['sk-123456']); // 'bad key [redacted]'
  * ```
  */
-export function scrubSecrets(text: string, secrets: readonly string[]): string {
+export function scrubSecrets(text: string, secrets: Iterable<string>): string {
   let out = text;
   for (const secret of secrets) {
     if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join(MARK);

@@ -1,0 +1,53 @@
+// switchyard as the benchmarks run it, in a child process: one Manager with an OpenAI, an Anthropic
+// and a Gemini credential, all pointed at the fake upstream (BENCH_UPSTREAM), served on 127.0.0.1
+// through the adapter named by BENCH_ADAPTER: `node` (switchyard/node, at the root), `express` or
+// `hono` (both mounted at /llm).
+import { createServer, type Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import express from 'express';
+import { Hono } from 'hono';
+import { switchyard as expressSwitchyard } from '../../src/adapters/express/index.js';
+import { switchyard as honoSwitchyard } from '../../src/adapters/hono/index.js';
+import { toNodeListener } from '../../src/adapters/node/index.js';
+import { createHandler } from '../../src/http/index.js';
+import { anthropicExecutor, geminiExecutor, Manager, openaiExecutor } from '../../src/index.js';
+import { BENCH_CLIENT_KEY, portOf, serveChild } from './ipc.js';
+
+const upstream = process.env.BENCH_UPSTREAM ?? 'http://127.0.0.1:1';
+const adapter = process.env.BENCH_ADAPTER ?? 'node';
+
+const manager = new Manager({
+  executors: [openaiExecutor(), anthropicExecutor(), geminiExecutor()],
+  credentials: [
+    { id: 'openai-bench', provider: 'openai', apiKey: 'sk-fake-openai', baseUrl: `${upstream}/v1` },
+    { id: 'anthropic-bench', provider: 'anthropic', apiKey: 'sk-fake-anthropic', baseUrl: upstream },
+    { id: 'gemini-bench', provider: 'gemini', apiKey: 'fake-gemini', baseUrl: upstream },
+  ],
+});
+const handler = createHandler(manager, { apiKeys: [BENCH_CLIENT_KEY] });
+
+function listen(server: Server): Promise<Server> {
+  server.keepAliveTimeout = 30_000;
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+let server: Server;
+if (adapter === 'express') {
+  const app = express();
+  app.use('/llm', expressSwitchyard(handler));
+  server = await listen(createServer(app));
+} else if (adapter === 'hono') {
+  const app = new Hono();
+  app.route('/llm', honoSwitchyard(handler));
+  server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
+  });
+  server.keepAliveTimeout = 30_000;
+} else {
+  server = await listen(createServer(toNodeListener(handler)));
+}
+
+serveChild(portOf(server.address()), () => {
+  server.closeAllConnections();
+  server.close();
+});
