@@ -38,17 +38,14 @@ export function prepareBody(
   const cacheKey = `${native}\u0000${provider}`;
   let translated = run.bodies.get(cacheKey);
   if (!translated) {
-    if (native === run.input.dialect) {
-      translated = { body: run.input.body, warnings: [] };
-    } else {
-      const out = translateRequest({
-        from: run.input.dialect,
-        to: native,
-        body: run.input.body,
-        options: { targetProvider: provider, foreignThinking },
-      });
-      translated = { body: out.value, warnings: out.warnings.map((w) => w.message) };
-    }
+    // Same dialect: the body passes through as is, unless it replays another provider's thinking signature.
+    const out = translateRequest({
+      from: run.input.dialect,
+      to: native,
+      body: run.input.body,
+      options: { targetProvider: provider, foreignThinking },
+    });
+    translated = { body: out.value, warnings: out.warnings.map((w) => w.message) };
     run.bodies.set(cacheKey, translated);
   }
   if (native === 'gemini') return translated;

@@ -78,3 +78,30 @@ export function providerFamily(provider: string | undefined): ReasoningOrigin | 
   if (provider === 'gemini') return 'gemini';
   return undefined;
 }
+
+const SIGNATURE_KEYS: ReadonlySet<string> = new Set([
+  'signature',
+  'thoughtSignature',
+  'thought_signature',
+  'encrypted_content',
+]);
+
+/**
+ * True when a request body holds a signature that switchyard tagged as another family's (it went out
+ * through a translated answer). Same-dialect requests pass through untouched unless this is true: then
+ * they take the canonical path so the foreign signature is dropped instead of being rejected upstream.
+ */
+export function hasTaggedSignature(value: unknown, depth = 0): boolean {
+  if (depth > 12 || typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasTaggedSignature(item, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value as Record<string, unknown>) {
+    const v = (value as Record<string, unknown>)[key];
+    if (typeof v === 'string') {
+      if (SIGNATURE_KEYS.has(key) && v.startsWith(TAG)) return true;
+    } else if (typeof v === 'object' && v !== null && hasTaggedSignature(v, depth + 1)) return true;
+  }
+  return false;
+}

@@ -1,6 +1,7 @@
 import type { CanonicalError, Converted, FromCanonicalOptions, TranslationWarning } from './canonical.js';
 import type { Dialect, Usage } from './dialect.js';
 import type { JsonObject } from './json.js';
+import { hasTaggedSignature } from './reasoning.js';
 import { codecFor } from './registry.js';
 
 /** Input of {@link translateRequest}. */
@@ -14,7 +15,8 @@ export interface TranslateRequestInput {
 
 /**
  * Converts a request body from one dialect to another through the canonical form. When `from === to`
- * the body is returned as is. Throws `InvalidRequestError` for input that cannot be represented; what the
+ * the body is returned as is, unless it carries another provider's thinking signature (then it takes the
+ * canonical path, which drops it). Throws `InvalidRequestError` for input that cannot be represented; what the
  * target cannot express comes back in `warnings`.
  *
  * @example
@@ -24,7 +26,7 @@ export interface TranslateRequestInput {
  * ```
  */
 export function translateRequest(input: TranslateRequestInput): Converted<JsonObject> {
-  if (input.from === input.to) return { value: input.body, warnings: [] };
+  if (input.from === input.to && !hasTaggedSignature(input.body)) return { value: input.body, warnings: [] };
   const parsed = codecFor(input.from).requestToCanonical(input.body);
   const out = codecFor(input.to).requestFromCanonical(parsed.value, input.options ?? {});
   return { value: out.value, warnings: join(parsed.warnings, out.warnings) };

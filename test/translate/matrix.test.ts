@@ -92,9 +92,11 @@ describe.each(fixtures('.stream.txt').map((f) => [`${f.dialect}/${f.name}`, f] a
     expect(back.calls).toEqual(source.calls);
     expect(back.finish).toBe(finishThrough(target, source.finish!, source.calls.length > 0));
 
-    // Usage, in the target's own fields.
-    expect(comparableUsage(sourceUsage)).toBeDefined();
-    expect(wireUsage(target, sseEvents(out))).toEqual(comparableUsage(sourceUsage));
+    // Usage, in the target's own fields (a source without usage gives none, or zeros where the grammar
+    // requires the fields).
+    const wire = wireUsage(target, sseEvents(out));
+    if (sourceUsage) expect(wire).toEqual(comparableUsage(sourceUsage));
+    else if (wire) expect(Object.values(wire).every((n) => n === 0)).toBe(true);
 
     // Signatures: carried (tagged with their origin unless native to the target) or, in Chat, absent.
     const raw = wireSignatures(target, out);
@@ -115,7 +117,13 @@ describe.each(fixtures('.stream.txt').map((f) => [`${f.dialect}/${f.name}`, f] a
   });
 
   it('passes through byte for byte to its own dialect', () => {
-    expect(convertStream(fixture.dialect, fixture.dialect, fixture.text)).toBe(fixture.text);
+    const out = convertStream(fixture.dialect, fixture.dialect, fixture.text);
+    if (source.done) expect(out).toBe(fixture.text);
+    // An upstream that stopped before its terminal event is followed by the dialect's error event.
+    else {
+      expect(out.startsWith(fixture.text)).toBe(true);
+      expect(decodeStream(fixture.dialect, out.slice(fixture.text.length)).errors.length).toBe(1);
+    }
   });
 });
 
@@ -163,7 +171,7 @@ describe.each(fixtures('.request.json').map((f) => [`${f.dialect}/${f.name}`, f]
     const source = codecFor(fixture.dialect).requestToCanonical(body).value;
 
     it.each(DIALECTS.filter((d) => d !== fixture.dialect))('→ %s keeps what the target can say', (target) => {
-      const { value } = translateRequest({
+      const { value, warnings } = translateRequest({
         from: fixture.dialect,
         to: target,
         body,
@@ -185,7 +193,14 @@ describe.each(fixtures('.request.json').map((f) => [`${f.dialect}/${f.name}`, f]
       if (source.toolChoice && !(target === 'gemini' && source.toolChoice.type === 'tool')) {
         expect(back.toolChoice).toEqual(source.toolChoice);
       }
-      if (source.reasoning?.enabled) expect(back.reasoning?.enabled).toBe(true);
+      if (source.reasoning?.enabled) {
+        // Anthropic needs budget_tokens >= 1024 and below max_tokens: with max_tokens <= 1024 it says so.
+        const leftOff =
+          target === 'anthropic-messages' &&
+          (source.maxOutputTokens ?? Infinity) <= 1024 &&
+          warnings.some((w) => w.code === 'unsupported-setting' && /Thinking/.test(w.message));
+        expect(back.reasoning?.enabled === true || leftOff).toBe(true);
+      }
 
       // Signed thinking is only ever replayed to the family that signed it.
       const signed = back.messages.flatMap((m) =>
@@ -300,12 +315,9 @@ describe('the signature rule over a two-turn conversation', () => {
     ['openai-responses', 'openai'],
     ['openai-chat', 'openai'],
   ] as const)('is never sent to %s (%s): dropped with a warning', (to, provider) => {
-    const { value, warnings } = translateRequest({
-      from: 'anthropic-messages',
-      to,
-      body: next,
-      options: { targetProvider: provider },
-    });
+    // Through the codecs: translateRequest passes same-dialect bodies through untouched (see the docs).
+    const parsed = codecFor('anthropic-messages').requestToCanonical(next);
+    const { value, warnings } = codecFor(to).requestFromCanonical(parsed.value, { targetProvider: provider });
     const text = JSON.stringify(value);
     expect(text).not.toContain('CiIBVKhc7oDhXy5lj0Z6tFgSvqpp2ZR2mvGNMZXT');
     expect(warnings.map((w) => w.code)).toContain('foreign-thinking-dropped');

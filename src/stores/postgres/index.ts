@@ -1,0 +1,4 @@
+/** @module switchyard/stores/postgres */
+export type { ReconnectOptions } from './change-listener.js';
+export { fromEnv } from './from-env.js';
+export { PostgresTokenStore, type PostgresTokenStoreOptions } from './postgres-token-store.js';

@@ -1,0 +1,103 @@
+import { type FakeAnthropic, startFakeAnthropic } from '../fakes/fake-anthropic.js';
+import { type FakeGemini, startFakeGemini } from '../fakes/fake-gemini.js';
+import { type FakeOpenAI, startFakeOpenAI } from '../fakes/fake-openai.js';
+import { countTokens, type FakeReply, type RecordedRequest } from '../fakes/fake-server.js';
+
+/** The fake upstreams of one test file. */
+export interface Upstreams {
+  openai: FakeOpenAI;
+  anthropic: FakeAnthropic;
+  gemini: FakeGemini;
+  /** An OpenAI-compatible service (Chat Completions only), configured through `openai-compatibility`. */
+  compat: FakeOpenAI;
+  close(): Promise<void>;
+}
+
+export type UpstreamName = 'openai' | 'anthropic' | 'gemini' | 'compat';
+export const UPSTREAM_NAMES: readonly UpstreamName[] = ['openai', 'anthropic', 'gemini', 'compat'];
+
+/** The model a caller asks for to reach each upstream, and the name the upstream must receive. */
+export const MODELS: Record<UpstreamName, { requested: string; upstream: string }> = {
+  openai: { requested: 'gpt-4o', upstream: 'gpt-4o' },
+  anthropic: { requested: 'claude-sonnet-4-5', upstream: 'claude-sonnet-4-5' },
+  gemini: { requested: 'gemini-2.5-flash', upstream: 'gemini-2.5-flash' },
+  compat: { requested: 'compat-model', upstream: 'compat-upstream' },
+};
+
+/** The secret configured for each upstream; the fakes record what they were sent. */
+export const SECRETS: Record<UpstreamName, string> = {
+  openai: 'sk-e2e-openai-0000',
+  anthropic: 'sk-ant-e2e-0000',
+  gemini: 'AIza-e2e-0000',
+  compat: 'sk-e2e-compat-0000',
+};
+
+export async function startUpstreams(): Promise<Upstreams> {
+  const [openai, anthropic, gemini, compat] = await Promise.all([
+    startFakeOpenAI(),
+    startFakeAnthropic(),
+    startFakeGemini(),
+    startFakeOpenAI(),
+  ]);
+  return {
+    openai,
+    anthropic,
+    gemini,
+    compat,
+    close: async () => {
+      await Promise.all([openai.close(), anthropic.close(), gemini.close(), compat.close()]);
+    },
+  };
+}
+
+/** The provider sections of a config pointing at the fakes (CLIProxyAPI's keys). */
+export function providerConfig(up: Upstreams, only: readonly UpstreamName[] = UPSTREAM_NAMES): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  if (only.includes('openai')) config['codex-api-key'] = [{ 'api-key': SECRETS.openai, 'base-url': up.openai.baseUrl }];
+  if (only.includes('anthropic')) config['claude-api-key'] = [{ 'api-key': SECRETS.anthropic, 'base-url': up.anthropic.url }];
+  if (only.includes('gemini')) config['gemini-api-key'] = [{ 'api-key': SECRETS.gemini, 'base-url': up.gemini.url }];
+  if (only.includes('compat')) {
+    config['openai-compatibility'] = [
+      {
+        name: 'Compat Cloud',
+        'base-url': up.compat.baseUrl,
+        'api-key-entries': [{ 'api-key': SECRETS.compat }],
+        models: [{ name: MODELS.compat.upstream, alias: MODELS.compat.requested }],
+      },
+    ];
+  }
+  return config;
+}
+
+/** The secret an upstream request carried, however the provider wants it sent. */
+export function secretOf(request: RecordedRequest): string | undefined {
+  const h = request.headers;
+  const bearer = typeof h.authorization === 'string' ? h.authorization.replace(/^Bearer /, '') : undefined;
+  return (h['x-api-key'] as string | undefined) ?? (h['x-goog-api-key'] as string | undefined) ?? bearer;
+}
+
+/** The model an upstream request named (body, or the path for Gemini). */
+export function modelOf(name: UpstreamName, request: RecordedRequest): string | undefined {
+  if (name === 'gemini') return /\/models\/([^/:]+):/.exec(request.path)?.[1];
+  return (request.body as { model?: string } | undefined)?.model;
+}
+
+/**
+ * The token counts a fake reported for `request` (see the fakes' `usage`): what the caller's SDK must
+ * report after translation.
+ */
+export function expectedUsage(name: UpstreamName, request: RecordedRequest, reply: FakeReply) {
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  switch (name) {
+    case 'openai':
+    case 'compat':
+      return { input: countTokens(body.messages ?? body.input), output: countTokens(reply) };
+    case 'anthropic':
+      return { input: countTokens([body.system, body.messages, body.tools]), output: countTokens(reply) };
+    case 'gemini':
+      return {
+        input: countTokens([body.systemInstruction, body.contents, body.tools]),
+        output: countTokens([reply.text, reply.toolCalls]),
+      };
+  }
+}
