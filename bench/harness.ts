@@ -172,7 +172,7 @@ export async function firstByte(origin: string, call: Call, count: number, warmu
 export interface SlowStreamsResult {
   streams: number;
   errors: number;
-  /** Most streams open at the same time. */
+  /** Most streams open (headers received, body not finished) at the same time. */
   peakOpen: number;
   seconds: number;
 }
@@ -193,7 +193,7 @@ export async function slowStreams(
   let errors = 0;
   const start = performance.now();
   const one = async () => {
-    open++;
+    let counted = false;
     try {
       const res = await request(`${origin}${call.path}`, {
         method: 'POST',
@@ -201,14 +201,14 @@ export async function slowStreams(
         body: call.body,
         dispatcher,
       });
-      if (open > peakOpen) peakOpen = open;
-      let events = 0;
-      for await (const chunk of res.body) events += countEvents((chunk as Buffer).toString('utf8'));
-      if (res.statusCode !== 200 || events < expectedEvents) errors++;
+      counted = true;
+      if (++open > peakOpen) peakOpen = open;
+      const text = await res.body.text();
+      if (res.statusCode !== 200 || countEvents(text) < expectedEvents) errors++;
     } catch {
       errors++;
     } finally {
-      open--;
+      if (counted) open--;
     }
   };
   try {

@@ -176,8 +176,9 @@ export class PostgresTokenStore implements TokenStore {
   async delete(id: string): Promise<void> {
     await this.start();
     const { rowCount } = await this.pool.query(`DELETE FROM ${this.names.qualified} WHERE auth_id = $1`, [id]);
-    if (rowCount && this.#known.delete(id)) this.#emit({ type: 'delete', id });
-    else if (rowCount) this.#emit({ type: 'delete', id });
+    if (!rowCount) return;
+    this.#known.delete(id);
+    this.#emit({ type: 'delete', id });
   }
 
   /** Follows changes from every instance. The first watcher opens the LISTEN connection. */
