@@ -33,7 +33,7 @@ const server = createServer(async (req, res) => {
   }
 });
 server.keepAliveTimeout = 30_000;
-server.listen(0, '127.0.0.1', () => {
+server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
   serveChild(portOf(server.address()), async () => {
     server.closeAllConnections();
     server.close();

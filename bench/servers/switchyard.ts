@@ -28,7 +28,7 @@ const handler = createHandler(manager, { apiKeys: [BENCH_CLIENT_KEY] });
 
 function listen(server: Server): Promise<Server> {
   server.keepAliveTimeout = 30_000;
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+  return new Promise((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => resolve(server)));
 }
 
 let server: Server;

@@ -145,7 +145,7 @@ const server = createServer((req, res) => {
   req.on('end', () => route(req, res, Buffer.concat(chunks).toString('utf8')));
 });
 server.keepAliveTimeout = 30_000;
-server.listen(0, '127.0.0.1', () => {
+server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
   serveChild(portOf(server.address()), () => {
     server.closeAllConnections();
     server.close();

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
 import { ApiError } from '@google/genai';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { anthropicError } from '../fakes/fake-anthropic.js';
 import type { FakeReply, FakeServer } from '../fakes/fake-server.js';
 import { CALLERS, type Caller, Clients, EXPECTED_FINISH, WEATHER_TOOL } from './clients.js';
@@ -41,6 +41,10 @@ afterAll(async () => {
   await up?.close();
 });
 
+beforeEach(() => {
+  for (const name of UPSTREAM_NAMES) up[name].reply = TEXT_REPLY;
+});
+
 function posts(fake: FakeServer) {
   return fake.requests.filter((r) => r.method === 'POST');
 }
@@ -71,6 +75,7 @@ describe('switchyard serve: every caller dialect × every upstream provider, thr
             expect(out.text).toBe(reply.text);
             expect(out.tools).toEqual(withTools ? TOOL_REPLY.toolCalls : []);
             expect(out.finish).toBe(EXPECTED_FINISH[caller][withTools ? 'tools' : 'text']);
+            if (caller === "gemini" && stream) console.log("DBG", JSON.stringify(out));
             expect(out.usage).toEqual(expectedUsage(upstream, req, reply));
           });
         }

@@ -35,7 +35,8 @@ export function errorToCanonical(
     message,
     kind,
   };
-  const providerCode = code ?? type;
+  // `type: 'error'` is a Responses stream event's own discriminator, not a provider code.
+  const providerCode = code ?? (type === 'error' ? undefined : type);
   if (providerCode !== undefined) out.providerCode = providerCode;
   const param = str(error?.param);
   if (param !== undefined) out.param = param;
@@ -66,8 +67,9 @@ function classify(status: number, type: string | undefined, code: string | undef
   }
   if (status >= 500) return 'upstream_error';
   if (status >= 400) return 'invalid_request';
-  // No error status (an error inside a 200 stream): the type is all there is.
-  if (type === 'invalid_request_error') return 'invalid_request';
+  // No error status (an error inside a 200 stream): the type or code is all there is.
+  if (type === 'invalid_request_error' || code === 'invalid_prompt') return 'invalid_request';
+  if (code === 'too_many_requests' || type === 'too_many_requests') return 'rate_limited';
   return 'upstream_error';
 }
 

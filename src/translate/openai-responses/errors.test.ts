@@ -24,7 +24,7 @@ describe('openai-responses errors', () => {
     [413, 'Request Entity Too Large', 'invalid_request'],
     [422, { error: { message: 'Bad' } }, 'invalid_request'],
     [500, { error: { message: 'Oops', type: 'server_error', param: null, code: null } }, 'upstream_error'],
-    [503, '<html><title>503 Service Unavailable</title></html>', 'upstream_error'],
+    [503, '<html><title>503 Service Unavailable</title></html>', 'overloaded'],
   ])('maps %i %j to %s', (status, body, kind) => {
     expect(errorToCanonical(status, body).kind).toBe(kind);
   });
