@@ -10,13 +10,13 @@ import {
   SwitchyardError,
   UpstreamError,
 } from '../core/errors.js';
-import { quotaExhaustedUntil } from '../core/quota.js';
 import { scrubSecrets } from '../core/scrub-secrets.js';
-import type { Executor, ExecutorResponse, ModelInfo } from '../executors/types.js';
-import type { Dialect } from '../translate/dialect.js';
+import type { Executor, ExecutorResponse } from '../executors/types.js';
+import type { Dialect, Usage } from '../translate/dialect.js';
+import { CooldownKeeper } from './cooldown-keeper.js';
 import { CredentialRefresher, REFRESH_FAILED } from './credential-refresher.js';
 import type { CooldownPolicy, FailureDecision, QuotaExceededBehaviour } from './failure-policy.js';
-import { DEFAULT_COOLDOWN_POLICY, decideFailure } from './failure-policy.js';
+import { DEFAULT_COOLDOWN_POLICY } from './failure-policy.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { ModelRouter, type Route } from './model-router.js';
@@ -28,10 +28,10 @@ import type { PickContext, Selector } from './selectors/types.js';
 import { sleep } from './sleep.js';
 import { MemoryStateStore } from './state/memory-state-store.js';
 import type { Cooldown, StateStore } from './state/types.js';
-import { ALL_MODELS } from './state/types.js';
 import { MemoryTokenStore } from './stores/memory-token-store.js';
 import type { TokenStore, TokenStoreEvent } from './stores/types.js';
-import type { AttemptResult, ExecuteInput, ExecuteResult, ManagerHooks, UsageRecord } from './types.js';
+import type { AttemptResult, ExecuteInput, ExecuteResult, ManagerHooks } from './types.js';
+import { buildUsageRecord, type UsageArgs } from './usage-record.js';
 
 /** Retry settings of {@link ManagerOptions.retry}. */
 export interface RetryOptions {
@@ -143,6 +143,7 @@ export class Manager {
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #refresher: CredentialRefresher;
+  readonly #cooldowns: CooldownKeeper;
   #ready: Promise<void> | undefined;
   #unwatch: (() => void) | undefined;
   #closed = false;
@@ -166,6 +167,13 @@ export class Manager {
     this.#hooks = options.hooks ?? {};
     this.#logger = options.logger ?? silentLogger;
     this.#now = options.now ?? Date.now;
+    this.#cooldowns = new CooldownKeeper({
+      state: this.state,
+      policy: this.#policy,
+      quotaExceeded: this.#quotaExceeded,
+      logger: this.#logger,
+      now: this.#now,
+    });
     this.#refresher = new CredentialRefresher({
       store: this.store,
       state: this.state,
@@ -245,25 +253,6 @@ export class Manager {
       else if (!entry.providers.includes(model.provider)) entry.providers.push(model.provider);
     }
     return [...byId.values()];
-  }
-
-  /** Models each provider reports for one of its credentials (executors' `listModels`, cached by them). */
-  async listUpstreamModels(signal?: AbortSignal): Promise<ModelInfo[]> {
-    await this.start();
-    const seen = new Set<string>();
-    const out: ModelInfo[] = [];
-    for (const credential of this.#credentials.values()) {
-      if (credential.disabled || seen.has(credential.provider)) continue;
-      const executor = this.#executors.get(credential.provider);
-      if (!executor?.listModels) continue;
-      seen.add(credential.provider);
-      try {
-        out.push(...(await executor.listModels(credential, signal)));
-      } catch (err) {
-        this.#logger.warn({ provider: credential.provider, code: codeOf(err) }, 'listing upstream models failed');
-      }
-    }
-    return out;
   }
 
   /** Stops following the store and closes the stores. */
@@ -406,7 +395,7 @@ export class Manager {
         signal?.removeEventListener('abort', onAbort);
         throw err;
       }
-      if (response.quota) await this.#applyQuota(credential.id, response.quota);
+      if (response.quota) await this.#cooldowns.quota(credential.id, response.quota);
       const common = {
         requestId: run.requestId,
         credentialId: credential.id,
@@ -414,10 +403,10 @@ export class Manager {
         model: upstreamModel,
         warnings: prepared.warnings,
       };
-      const finish = (outcome: { error?: SwitchyardError; usage?: UsageTokens; ttfbMs?: number }) => {
+      const finish = (outcome: { error?: SwitchyardError; usage?: Usage; ttfbMs?: number }) => {
         signal?.removeEventListener('abort', onAbort);
         this.state.release(credential.id);
-        if (!outcome.error) void this.#onSuccess(credential.id, run.route.request.model, staleCooldown);
+        if (!outcome.error) void this.#cooldowns.succeeded(credential.id, run.route.request.model, staleCooldown);
         this.#emit('onResult', {
           ...info,
           ok: !outcome.error,
@@ -542,78 +531,19 @@ export class Manager {
       run.decision = { retry: true, refresh: false, transient: false };
       return {};
     }
-    const model = run.route.request.model;
-    const previous = await this.state.getCooldown(credential.id, model);
-    const decision = decideFailure(error, {
-      policy: this.#policy,
-      quotaExceeded: this.#quotaExceeded,
-      strikes: previous && previous.reason === error.kind ? previous.strikes : 0,
+    const { decision, cooldown } = await this.#cooldowns.failed({
+      credentialId: credential.id,
+      model: run.route.request.model,
+      error,
       canRefresh: !run.refreshed.has(credential.id) && this.#refresher.canRefresh(credential, executor),
+      requestId: run.requestId,
     });
     run.decision = decision;
     if (decision.refresh) {
       run.refreshNext = credential;
       run.tried.delete(credential.id);
     }
-    let cooldown: AttemptResult['cooldown'];
-    if (decision.cooldown) {
-      const scopeModel = decision.cooldown.scope === 'credential' ? ALL_MODELS : model;
-      const until = this.#now() + decision.cooldown.ms;
-      await this.state.setCooldown({
-        credentialId: credential.id,
-        model: scopeModel,
-        until,
-        reason: decision.cooldown.reason,
-        strikes: (previous && previous.reason === error.kind ? previous.strikes : 0) + 1,
-      });
-      cooldown = { model: scopeModel, until, reason: decision.cooldown.reason };
-      this.#logger.warn(
-        { requestId: run.requestId, credentialId: credential.id, code: error.code, model: scopeModel, until },
-        'credential cooling down',
-      );
-    }
-    if (decision.transient) {
-      const failures = await this.state.recordFailure(credential.id);
-      if (failures >= this.#policy.circuitThreshold) {
-        const until = this.#now() + this.#policy.circuitOpenMs;
-        await this.state.setCooldown({
-          credentialId: credential.id,
-          model: ALL_MODELS,
-          until,
-          reason: 'circuit_open',
-          strikes: failures,
-        });
-        this.#logger.warn({ credentialId: credential.id, failures, until }, 'circuit opened');
-      }
-    }
     return cooldown ? { cooldown } : {};
-  }
-
-  async #onSuccess(credentialId: string, model: string, staleCooldown: boolean): Promise<void> {
-    try {
-      await this.state.recordSuccess(credentialId);
-      if (staleCooldown) {
-        // The cooldown ran out and the credential works again: forget it, so the next 429 starts over at 1 s.
-        await this.state.clearCooldown(credentialId, model);
-        await this.state.clearCooldown(credentialId, ALL_MODELS);
-      }
-    } catch (err) {
-      this.#logger.warn({ credentialId, code: codeOf(err) }, 'recording success failed');
-    }
-  }
-
-  async #applyQuota(credentialId: string, snapshot: NonNullable<ExecutorResponse['quota']>): Promise<void> {
-    await this.state.setQuota(credentialId, snapshot);
-    const until = quotaExhaustedUntil(snapshot);
-    if (until !== undefined && until > this.#now()) {
-      await this.state.setCooldown({
-        credentialId,
-        model: ALL_MODELS,
-        until: Math.min(until, this.#now() + this.#policy.maxCooldownMs),
-        reason: 'quota_snapshot',
-        strikes: 1,
-      });
-    }
   }
 
   #normalize(err: unknown, run: RunState): SwitchyardError {
@@ -677,48 +607,10 @@ export class Manager {
     }
   }
 
-  #usage(args: {
-    input: ExecuteInput;
-    requestId: string;
-    started: number;
-    modelRequested: string;
-    modelUsed?: string | undefined;
-    credential?: Credential;
-    attempts: number;
-    error?: SwitchyardError;
-    usage?: UsageTokens;
-    ttfbMs?: number;
-  }): void {
-    if (!this.#hooks.onUsage) return;
-    const u = args.usage;
-    const record: UsageRecord = {
-      timestamp: this.#now(),
-      requestId: args.requestId,
-      modelRequested: args.modelRequested,
-      dialect: args.input.dialect,
-      stream: args.input.stream ?? args.input.body.stream === true,
-      promptTokens: u?.inputTokens ?? 0,
-      completionTokens: u?.outputTokens ?? 0,
-      cachedTokens: u?.cacheReadTokens ?? 0,
-      cacheWriteTokens: u?.cacheWriteTokens ?? 0,
-      reasoningTokens: u?.reasoningTokens ?? 0,
-      latencyMs: this.#now() - args.started,
-      attempts: args.attempts,
-      success: !args.error,
-    };
-    if (args.credential) {
-      record.credentialId = args.credential.id;
-      record.provider = args.credential.provider;
-    }
-    if (args.modelUsed) record.modelUsed = args.modelUsed;
-    if (args.ttfbMs !== undefined) record.ttfbMs = args.ttfbMs;
-    if (args.error) record.errorCode = args.error.code;
-    if (args.input.principal !== undefined) record.principal = args.input.principal;
-    this.#emit('onUsage', record);
+  #usage(args: UsageArgs): void {
+    if (this.#hooks.onUsage) this.#emit('onUsage', buildUsageRecord(args, this.#now()));
   }
 }
-
-type UsageTokens = import('../translate/dialect.js').Usage;
 
 const PASS_THROUGH = ['anthropic-beta', 'anthropic-version'];
 

@@ -16,8 +16,8 @@ import type {
 import { DIALECTS, type Dialect, type Usage } from '../../src/translate/dialect.js';
 import { codecFor, createStreamConverter } from '../../src/translate/index.js';
 
-export { DIALECTS };
 export type { Dialect };
+export { DIALECTS };
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 
@@ -232,7 +232,8 @@ export function summarizeResponse(response: CanonicalResponse): AnswerSummary {
   };
   for (const part of response.content) {
     if (part.type === 'text') summary.text += part.text;
-    else if (part.type === 'tool-call') summary.calls.push({ id: part.id, name: part.name, args: parseArgs(part.arguments) });
+    else if (part.type === 'tool-call')
+      summary.calls.push({ id: part.id, name: part.name, args: parseArgs(part.arguments) });
     else {
       summary.reasoning += part.text;
       if (part.signature !== undefined) summary.signatures.push({ signature: part.signature, origin: part.origin });
@@ -406,7 +407,8 @@ export function turns(request: CanonicalRequest): Turn[] {
     if (message.role === 'system') continue;
     for (const part of message.content) {
       if (part.type === 'text') {
-        if (part.text !== '') out.push({ kind: message.role === 'user' ? 'user-text' : 'assistant-text', text: part.text });
+        if (part.text !== '')
+          out.push({ kind: message.role === 'user' ? 'user-text' : 'assistant-text', text: part.text });
       } else if (part.type === 'tool-call') {
         out.push({ kind: 'call', id: part.id, name: part.name, args: parseArgs(part.arguments) });
       } else if (part.type === 'tool-result') {

@@ -323,7 +323,7 @@ describe('the signature rule over a two-turn conversation', () => {
     expect(warnings.map((w) => w.code)).toContain('foreign-thinking-dropped');
   });
 
-  it("an Anthropic signature comes back raw to Anthropic after a trip through Responses", () => {
+  it('an Anthropic signature comes back raw to Anthropic after a trip through Responses', () => {
     const [thinking] = fixtures('thinking.stream.txt').filter((f) => f.dialect === 'anthropic-messages');
     const responsesSse = convertStream('anthropic-messages', 'openai-responses', thinking!.text);
     const decoded = decodeStream('openai-responses', responsesSse);
@@ -337,7 +337,12 @@ describe('the signature rule over a two-turn conversation', () => {
         model: 'm',
         input: [
           { role: 'user', content: 'Hi' },
-          { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: decoded.reasoning }], encrypted_content: encrypted },
+          {
+            type: 'reasoning',
+            id: 'rs_1',
+            summary: [{ type: 'summary_text', text: decoded.reasoning }],
+            encrypted_content: encrypted,
+          },
           { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: decoded.text }] },
           { role: 'user', content: 'Go on' },
         ],
@@ -345,9 +350,7 @@ describe('the signature rule over a two-turn conversation', () => {
       options: { targetProvider: 'anthropic' },
     });
     const messages = value.messages as Array<{ content: unknown }>;
-    expect(JSON.stringify(messages[1]?.content)).toContain(
-      `"signature":"${decoded.signatures[0]!.signature}"`,
-    );
+    expect(JSON.stringify(messages[1]?.content)).toContain(`"signature":"${decoded.signatures[0]!.signature}"`);
     expect(JSON.stringify(value)).not.toContain('sy1:');
   });
 });

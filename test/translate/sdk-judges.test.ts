@@ -113,7 +113,13 @@ function fromResponses(response: OpenAI.Responses.Response): Judged {
 interface GeminiChunk {
   candidates?: Array<{
     finishReason?: string;
-    content?: { parts?: Array<{ text?: string; thought?: boolean; functionCall?: { id?: string; name?: string; args?: unknown } }> };
+    content?: {
+      parts?: Array<{
+        text?: string;
+        thought?: boolean;
+        functionCall?: { id?: string; name?: string; args?: unknown };
+      }>;
+    };
   }>;
   usageMetadata?: {
     promptTokenCount?: number;
@@ -129,7 +135,11 @@ function fromGemini(chunks: GeminiChunk[]): Judged {
     const candidate = chunk.candidates?.[0];
     for (const part of candidate?.content?.parts ?? []) {
       if (part.functionCall) {
-        judged.calls.push({ id: part.functionCall.id, name: part.functionCall.name ?? '', args: part.functionCall.args });
+        judged.calls.push({
+          id: part.functionCall.id,
+          name: part.functionCall.name ?? '',
+          args: part.functionCall.args,
+        });
       } else if (part.thought) judged.reasoning += part.text ?? '';
       else judged.text += part.text ?? '';
     }
@@ -176,9 +186,15 @@ async function judgeStream(target: Dialect, sse: string): Promise<Judged> {
       return judged;
     }
     case 'anthropic-messages':
-      return fromAnthropic(await anthropic(sse, type).messages.stream({ ...REQUEST, max_tokens: 1024 }).finalMessage());
+      return fromAnthropic(
+        await anthropic(sse, type)
+          .messages.stream({ ...REQUEST, max_tokens: 1024 })
+          .finalMessage(),
+      );
     case 'openai-responses':
-      return fromResponses(await openai(sse, type).responses.stream({ model: 'test-model', input: 'Hi' }).finalResponse());
+      return fromResponses(
+        await openai(sse, type).responses.stream({ model: 'test-model', input: 'Hi' }).finalResponse(),
+      );
     case 'gemini':
       return withGemini(sse, type, async (ai) => {
         const chunks: GeminiChunk[] = [];
@@ -278,7 +294,9 @@ describe('failures the SDKs must see as failures', () => {
   const failing = fixtures('.stream.txt').filter((f) => decodeStream(f.dialect, f.text).errors.length > 0);
 
   it.each(
-    failing.flatMap((f) => DIALECTS.filter((d) => d !== f.dialect).map((to) => [`${f.dialect}/${f.name}`, to, f] as const)),
+    failing.flatMap((f) =>
+      DIALECTS.filter((d) => d !== f.dialect).map((to) => [`${f.dialect}/${f.name}`, to, f] as const),
+    ),
   )('%s as %s raises', async (_, target, fixture) => {
     const sse = convertStream(fixture.dialect, target, fixture.text);
     await expect(judgeStream(target, sse)).rejects.toThrow();

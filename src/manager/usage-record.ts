@@ -1,0 +1,47 @@
+import type { Credential } from '../core/credential.js';
+import type { SwitchyardError } from '../core/errors.js';
+import type { Usage } from '../translate/dialect.js';
+import type { ExecuteInput, UsageRecord } from './types.js';
+
+/** What the Manager knows about a finished request when it reports usage. */
+export interface UsageArgs {
+  input: ExecuteInput;
+  requestId: string;
+  started: number;
+  modelRequested: string;
+  modelUsed?: string | undefined;
+  credential?: Credential;
+  attempts: number;
+  error?: SwitchyardError;
+  usage?: Usage;
+  ttfbMs?: number;
+}
+
+/** The usage record of a finished request: credential by id only, never a secret. */
+export function buildUsageRecord(args: UsageArgs, now: number): UsageRecord {
+  const u = args.usage;
+  const record: UsageRecord = {
+    timestamp: now,
+    requestId: args.requestId,
+    modelRequested: args.modelRequested,
+    dialect: args.input.dialect,
+    stream: args.input.stream ?? args.input.body.stream === true,
+    promptTokens: u?.inputTokens ?? 0,
+    completionTokens: u?.outputTokens ?? 0,
+    cachedTokens: u?.cacheReadTokens ?? 0,
+    cacheWriteTokens: u?.cacheWriteTokens ?? 0,
+    reasoningTokens: u?.reasoningTokens ?? 0,
+    latencyMs: now - args.started,
+    attempts: args.attempts,
+    success: !args.error,
+  };
+  if (args.credential) {
+    record.credentialId = args.credential.id;
+    record.provider = args.credential.provider;
+  }
+  if (args.modelUsed) record.modelUsed = args.modelUsed;
+  if (args.ttfbMs !== undefined) record.ttfbMs = args.ttfbMs;
+  if (args.error) record.errorCode = args.error.code;
+  if (args.input.principal !== undefined) record.principal = args.input.principal;
+  return record;
+}

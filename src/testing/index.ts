@@ -1,0 +1,12 @@
+/** @module switchyard/testing */
+export {
+  describeStateStoreContract,
+  type StateStoreFactory,
+  type StateStoreFixture,
+} from './state-store-contract.js';
+export {
+  describeTokenStoreContract,
+  type TokenStoreFactory,
+  type TokenStoreFixture,
+} from './token-store-contract.js';
+export { waitFor } from './wait-for.js';
