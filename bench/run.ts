@@ -15,7 +15,7 @@
 //   BENCH_DOCS=1|0            rewrite docs/benchmarks.md (default: only on a full-length run)
 // Quick run: BENCH_SECONDS=2 BENCH_RUNS=1 BENCH_WARMUP_SECONDS=1 BENCH_TTFB_REQUESTS=200 npm run bench
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { arch, cpus, platform, release, totalmem } from 'node:os';
+import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import {
   type Call,
@@ -624,7 +624,10 @@ function budgets(): Budget[] {
 
 const machine = `${platform()} ${release()} ${arch()}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`;
 const started = new Date();
+const load1 = () => loadavg()[0]?.toFixed(2) ?? 'n/a';
+const loadAtStart = load1();
 console.log(`switchyard benchmarks — ${started.toISOString()}, Node ${process.version}, ${machine}`);
+console.log(`1-minute load average at start: ${loadAtStart} (other work on the machine skews every figure)`);
 console.log(
   `load: ${RUNS} × ${SECONDS} s per scenario (median), ${WARMUP} s warm-up, connections ${CONNECTIONS.join(', ')}`,
 );
@@ -723,10 +726,13 @@ for (const section of sections) {
 }
 for (const note of notes) console.log(`note: ${note}`);
 
+const loadAtEnd = load1();
+console.log(`\n1-minute load average: ${loadAtStart} at start, ${loadAtEnd} at the end`);
 const results = {
   date: started.toISOString(),
   node: process.version,
   machine,
+  loadAverage: { start: Number(loadAtStart), end: Number(loadAtEnd) },
   settings: { seconds: SECONDS, runs: RUNS, warmupSeconds: WARMUP, connections: CONNECTIONS, streams: STREAMS },
   load: loadRows,
   firstByte: firstByteRows,
@@ -745,7 +751,7 @@ if (WRITE_DOCS) {
   const END = '<!-- bench:results:end -->';
   const block = [
     START,
-    `Last run: ${started.toISOString().slice(0, 10)}, Node ${process.version}, ${machine}.`,
+    `Last run: ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ${machine}; 1-minute load average ${loadAtStart} at start, ${loadAtEnd} at the end.`,
     `Load: ${RUNS} × ${SECONDS} s per scenario and connection count (median), ${WARMUP} s warm-up.`,
     '',
     ...sections.flatMap((s) => [`### ${s.title}`, '', markdownTable(s.rows), '']),

@@ -183,7 +183,7 @@ function requestRows(): TranslateBenchRow[] {
           to,
           body,
           options: {
-            targetProvider: to === 'gemini' ? 'gemini' : to === 'anthropic-messages' ? 'anthropic' : 'openai',
+            targetProvider: to === 'anthropic-messages' ? 'anthropic' : 'openai',
           },
         });
         sink += JSON.stringify(value).length;

@@ -128,8 +128,12 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
     logger.info({ signal, graceMs: grace }, 'stopping: no new connections, in-flight requests may finish');
     const force = setTimeout(() => server.closeAllConnections(), grace);
     force.unref();
+    // A keep-alive connection goes idle once its in-flight answer ends; close it then, not at its timeout.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    sweep.unref();
     server.close(() => {
       clearTimeout(force);
+      clearInterval(sweep);
       void app.close().finally(() => process.exit(0));
     });
     server.closeIdleConnections();

@@ -6,6 +6,7 @@ export {
 } from './state-store-contract.js';
 export {
   describeTokenStoreContract,
+  type TokenStoreContractOptions,
   type TokenStoreFactory,
   type TokenStoreFixture,
 } from './token-store-contract.js';

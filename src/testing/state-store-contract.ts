@@ -60,7 +60,11 @@ export function describeStateStoreContract(name: string, factory: StateStoreFact
       expect(await cooling(b, 'm1', 'c1', now)).toBe(true);
       expect(await cooling(b, 'm2', 'c1', now)).toBe(false);
       expect(await cooling(b, 'm1', 'c2', now)).toBe(false);
-      expect(await b.getCooldown('c1', 'm1')).toMatchObject({ credentialId: 'c1', model: 'm1', reason: 'rate_limited' });
+      expect(await b.getCooldown('c1', 'm1')).toMatchObject({
+        credentialId: 'c1',
+        model: 'm1',
+        reason: 'rate_limited',
+      });
       expect(await b.getCooldown('c1', 'm2')).toBeUndefined();
     });
 
@@ -169,7 +173,9 @@ export function describeStateStoreContract(name: string, factory: StateStoreFact
     });
 
     it('grants a lock to one holder at a time', async () => {
-      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).lock('refresh:c1', 5_000)));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).lock('refresh:c1', 5_000)),
+      );
       const held = results.filter((r) => r !== undefined);
       expect(held).toHaveLength(1);
       expect(await a.lock('refresh:c2', 5_000)).toBeDefined(); // another key is independent

@@ -1,4 +1,4 @@
-import { createParser, type EventSourceParser } from 'eventsource-parser';
+import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import type { CanonicalError, StreamPart } from './canonical.js';
 import type { StreamDecoder, StreamEncoder } from './codec.js';
 import type { Dialect, Usage } from './dialect.js';
@@ -58,6 +58,8 @@ export function createStreamConverter(options: StreamConverterOptions): StreamCo
   let usage: Usage | undefined;
   let sawContent = false;
   let ended = false;
+  let sawError = false;
+  const needsDecode = passthrough ? passthroughFilter(options.from) : undefined;
 
   const onPart = (part: StreamPart) => {
     switch (part.type) {
@@ -68,8 +70,10 @@ export function createStreamConverter(options: StreamConverterOptions): StreamCo
       case 'usage':
         usage = mergeUsage(usage, part.usage);
         break;
-      case 'ping':
       case 'error':
+        sawError = true;
+        break;
+      case 'ping':
         break;
       default:
         sawContent = true;
@@ -78,6 +82,11 @@ export function createStreamConverter(options: StreamConverterOptions): StreamCo
   };
   const parser: EventSourceParser = createParser({
     onEvent(event) {
+      if (needsDecode && !needsDecode(event)) {
+        // Passthrough reads only what accounting needs (usage, the end, errors); the rest is content.
+        if (event.event !== 'ping') sawContent = true;
+        return;
+      }
       const parts = decoder.event(
         event.event === undefined ? { data: event.data } : { event: event.event, data: event.data },
       );
@@ -95,7 +104,8 @@ export function createStreamConverter(options: StreamConverterOptions): StreamCo
     if (ended) return null;
     ended = true;
     if (passthrough) {
-      if (decoder.done || !error) return null;
+      // An upstream that already reported its error in the stream needs no second error event.
+      if (decoder.done || !error || sawError) return null;
       // The upstream stopped mid-answer: say so in the caller's dialect rather than truncating silently.
       return encoder.encode(codecFor(options.to).createStreamEncoder().end(error));
     }
@@ -155,6 +165,31 @@ export function createStreamTranslator(options: StreamConverterOptions): Transfo
     },
   });
 }
+
+/**
+ * Which events a same-dialect passthrough must decode: those that can carry usage, the terminal event or
+ * an error. Skipping the content events keeps passthrough close to the cost of SSE parsing alone.
+ */
+function passthroughFilter(dialect: Dialect): (event: EventSourceMessage) => boolean {
+  switch (dialect) {
+    case 'anthropic-messages':
+      return (e) => e.event === undefined || (e.event !== 'ping' && !e.event.startsWith('content_block'));
+    case 'openai-responses':
+      return (e) => e.event === undefined || !TEXT_EVENT.test(e.event);
+    case 'openai-chat':
+      return (e) =>
+        e.data === '[DONE]' ||
+        e.data.includes('"usage":{') ||
+        e.data.includes('"finish_reason":"') ||
+        e.data.includes('"error"');
+    case 'gemini':
+      return (e) =>
+        e.data.includes('"usageMetadata"') || e.data.includes('"finishReason"') || e.data.includes('"error"');
+  }
+}
+
+/** Responses events that only carry content (deltas, parts and items opening or closing). */
+const TEXT_EVENT = /^response\.(output_|content_part|reasoning|function_call|refusal)/;
 
 function mergeUsage(previous: Usage | undefined, next: Usage): Usage {
   if (!previous) return { ...next };

@@ -16,7 +16,11 @@ export interface Outcome {
 }
 
 /** The tool every tool test offers. */
-export const WEATHER_TOOL = {
+export const WEATHER_TOOL: {
+  name: string;
+  description: string;
+  parameters: { type: 'object'; properties: Record<string, unknown>; required: string[] };
+} = {
   name: 'get_weather',
   description: 'The current weather in a city',
   parameters: {
@@ -24,7 +28,7 @@ export const WEATHER_TOOL = {
     properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } },
     required: ['city'],
   },
-} as const;
+};
 
 /** The finish reason each dialect reports for a text answer and for a tool call. */
 export const EXPECTED_FINISH: Record<Caller, { text: string; tools: string }> = {
@@ -102,7 +106,8 @@ export class Clients {
       if (choice) {
         text += choice.delta.content ?? '';
         for (const call of choice.delta.tool_calls ?? []) {
-          const slot = (calls[call.index] ??= { name: '', arguments: '' });
+          const slot = calls[call.index] ?? { name: '', arguments: '' };
+          calls[call.index] = slot;
           slot.name += call.function?.name ?? '';
           slot.arguments += call.function?.arguments ?? '';
         }
@@ -130,7 +135,10 @@ export class Clients {
   }
 
   async #responsesStream(o: CallOptions): Promise<Outcome> {
-    const stream = await this.openai.responses.create({ ...this.#responsesParams(o), stream: true }, { signal: o.signal });
+    const stream = await this.openai.responses.create(
+      { ...this.#responsesParams(o), stream: true },
+      { signal: o.signal },
+    );
     let text = '';
     let final: OpenAI.Responses.Response | undefined;
     for await (const event of stream) {
@@ -229,7 +237,9 @@ function fromMessage(message: Anthropic.Message, streamed: string | undefined): 
     if (block.type === 'tool_use') tools.push({ name: block.name, arguments: block.input as Record<string, unknown> });
   }
   if (streamed !== undefined && streamed !== text) {
-    throw new Error(`streamed text ${JSON.stringify(streamed)} differs from the final message's ${JSON.stringify(text)}`);
+    throw new Error(
+      `streamed text ${JSON.stringify(streamed)} differs from the final message's ${JSON.stringify(text)}`,
+    );
   }
   return {
     text,

@@ -35,7 +35,10 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 /** Runs the CLI with `args` to completion (for `--help`), bounded by `timeoutMs`. */
-export function runCli(args: string[], timeoutMs = 10_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  timeoutMs = 10_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -105,15 +105,30 @@ describe('switchyard serve: errors in the caller dialect', () => {
   });
 
   const malformed: Array<[Caller, string, Record<string, string>, (body: unknown) => void]> = [
-    ['openai-chat', '/v1/chat/completions', { authorization: `Bearer ${KEY}` }, (b) => expect(b).toMatchObject({ error: { type: 'invalid_request_error' } })],
-    ['openai-responses', '/v1/responses', { authorization: `Bearer ${KEY}` }, (b) => expect(b).toMatchObject({ error: { type: 'invalid_request_error' } })],
+    [
+      'openai-chat',
+      '/v1/chat/completions',
+      { authorization: `Bearer ${KEY}` },
+      (b) => expect(b).toMatchObject({ error: { type: 'invalid_request_error' } }),
+    ],
+    [
+      'openai-responses',
+      '/v1/responses',
+      { authorization: `Bearer ${KEY}` },
+      (b) => expect(b).toMatchObject({ error: { type: 'invalid_request_error' } }),
+    ],
     [
       'anthropic-messages',
       '/v1/messages',
       { 'x-api-key': KEY, 'anthropic-version': '2023-06-01' },
       (b) => expect(b).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } }),
     ],
-    ['gemini', '/v1beta/models/gemini-2.5-flash:generateContent', { 'x-goog-api-key': KEY }, (b) => expect(b).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT' } })],
+    [
+      'gemini',
+      '/v1beta/models/gemini-2.5-flash:generateContent',
+      { 'x-goog-api-key': KEY },
+      (b) => expect(b).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT' } }),
+    ],
   ];
   for (const [caller, path, headers, check] of malformed) {
     it(`answers malformed JSON with 400 (${caller})`, async () => {
@@ -171,7 +186,9 @@ describe('switchyard serve: errors in the caller dialect', () => {
 
   it('answers 429 with Retry-After in the caller dialect while every credential cools down', async () => {
     const model = 'claude-cooling-e2e';
-    up.anthropic.script(anthropicError(429, 'rate_limit_error', 'Number of requests exceeded', { 'retry-after': '30' }));
+    up.anthropic.script(
+      anthropicError(429, 'rate_limit_error', 'Number of requests exceeded', { 'retry-after': '30' }),
+    );
     const before = posts(up.anthropic).length;
     const args = { model, prompt: 'hi', stream: false, withTools: false };
 
@@ -217,7 +234,11 @@ describe('switchyard serve: client disconnects', () => {
       const controller = new AbortController();
       const res = await fetch(`${gateway.url}${path}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+        headers: {
+          authorization: `Bearer ${KEY}`,
+          'content-type': 'application/json',
+          'anthropic-version': '2023-06-01',
+        },
         body: JSON.stringify({
           model: MODELS.anthropic.requested,
           max_tokens: 64,

@@ -54,7 +54,8 @@ export async function startUpstreams(): Promise<Upstreams> {
 export function providerConfig(up: Upstreams, only: readonly UpstreamName[] = UPSTREAM_NAMES): Record<string, unknown> {
   const config: Record<string, unknown> = {};
   if (only.includes('openai')) config['codex-api-key'] = [{ 'api-key': SECRETS.openai, 'base-url': up.openai.baseUrl }];
-  if (only.includes('anthropic')) config['claude-api-key'] = [{ 'api-key': SECRETS.anthropic, 'base-url': up.anthropic.url }];
+  if (only.includes('anthropic'))
+    config['claude-api-key'] = [{ 'api-key': SECRETS.anthropic, 'base-url': up.anthropic.url }];
   if (only.includes('gemini')) config['gemini-api-key'] = [{ 'api-key': SECRETS.gemini, 'base-url': up.gemini.url }];
   if (only.includes('compat')) {
     config['openai-compatibility'] = [

@@ -53,19 +53,17 @@ export class WeightedSelector implements Selector {
       }
       skipped.push(top);
     }
-    if (picked) {
-      const now = picked.pass;
-      picked.pass += picked.stride;
-      push(heap, picked);
-      // Skipped entries rejoin at the current virtual time: no credit piles up while they are out.
-      for (const e of skipped) {
-        e.pass = Math.max(e.pass, now);
-        push(heap, e);
-      }
-      return picked.credential;
+    // A skipped entry loses its turn as if it had been picked: no credit piles up while it is out (no burst
+    // when it returns), and it comes up again only once per its own cycle, so a pick stays O(log n) even
+    // while many credentials are cooling.
+    for (const e of skipped) {
+      e.pass += e.stride;
+      push(heap, e);
     }
-    for (const e of skipped) push(heap, e);
-    return undefined;
+    if (!picked) return undefined;
+    picked.pass += picked.stride;
+    push(heap, picked);
+    return picked.credential;
   }
 }
 

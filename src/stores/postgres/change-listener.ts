@@ -45,6 +45,7 @@ export class ChangeListener {
 
   /** Resolves once LISTEN is in place (or the listener was stopped). */
   start(): Promise<void> {
+    if (this.#client || this.#stopped) return Promise.resolve();
     this.#connecting ??= this.#connect(0).finally(() => {
       this.#connecting = undefined;
     });

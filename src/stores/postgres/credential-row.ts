@@ -67,6 +67,11 @@ export function rowToCredential(row: TokenRow, box: SecretBox | undefined): Deco
   } else if (box && (data.apiKey !== undefined || data.oauth !== undefined)) {
     reseal = true;
   }
-  const credential = parseCredential({ ...data, id: row.auth_id, provider: row.provider, version: Number(row.version) });
+  const credential = parseCredential({
+    ...data,
+    id: row.auth_id,
+    provider: row.provider,
+    version: Number(row.version),
+  });
   return { credential, reseal };
 }

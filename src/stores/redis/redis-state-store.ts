@@ -4,7 +4,13 @@ import type { QuotaSnapshot } from '../../core/quota.js';
 import type { Logger } from '../../manager/logger.js';
 import { silentLogger } from '../../manager/logger.js';
 import { MemoryStateStore } from '../../manager/state/memory-state-store.js';
-import type { Cooldown, CooldownReason, SelectionQuery, SelectionState, StateStore } from '../../manager/state/types.js';
+import type {
+  Cooldown,
+  CooldownReason,
+  SelectionQuery,
+  SelectionState,
+  StateStore,
+} from '../../manager/state/types.js';
 import { ALL_MODELS } from '../../manager/state/types.js';
 import type { LuaScript } from './lua-script.js';
 import {
@@ -303,10 +309,11 @@ export class RedisStateStore implements StateStore {
     return this.#call(
       async () => {
         const window = Math.max(1, Math.ceil(windowMs));
-        const [total, resetAt] = (await this.#run(HIT, [`${this.prefix}hit:${key}`], [amount, window, now, now + window])) as [
-          string,
-          string,
-        ];
+        const [total, resetAt] = (await this.#run(
+          HIT,
+          [`${this.prefix}hit:${key}`],
+          [amount, window, now, now + window],
+        )) as [string, string];
         return { total: Number(total), resetAt: Number(resetAt) };
       },
       () => this.#local.hit(key, amount, windowMs, now),

@@ -1,0 +1,155 @@
+// Three Managers in one process, each with its own PostgreSQL pool (PostgresTokenStore) and its own
+// Redis connection (RedisStateStore), sharing one table and one key prefix: the same wiring as three
+// `switchyard serve` processes, without the process management.
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, afterEach, expect, it } from 'vitest';
+import type { Credential } from '../../src/core/credential.js';
+import { type MockBehaviour, type MockExecutor, mockExecutor } from '../../src/executors/mock.js';
+import { Manager } from '../../src/manager/manager.js';
+import { PostgresTokenStore } from '../../src/stores/postgres/index.js';
+import { RedisStateStore } from '../../src/stores/redis/index.js';
+import { waitFor } from '../../src/testing/index.js';
+import { deleteKeys, dropSchema } from './cleanup.js';
+import { describeWithServices, PG_DSN, probePostgres, probeRedis, REDIS_URL, runId } from './services.js';
+
+const [postgres, redis] = await Promise.all([probePostgres(), probeRedis()]);
+
+interface Instance {
+  manager: Manager;
+  store: PostgresTokenStore;
+  mock: MockExecutor;
+}
+
+interface ClusterOptions {
+  credentials: Credential[];
+  /** Mock behaviours per instance index. */
+  behaviours?: Array<Record<string, MockBehaviour>>;
+  refresh?: (credential: Credential) => Promise<Credential>;
+}
+
+const chat = (model = 'mock-model') => ({
+  dialect: 'openai-chat' as const,
+  body: { model, messages: [{ role: 'user', content: 'hi' }] },
+});
+
+describeWithServices('three instances sharing PostgreSQL and Redis', [postgres, redis], () => {
+  const schema = runId('multi');
+  const prefix = `${runId('multi')}:`;
+  const adminPg = new pg.Pool({ connectionString: PG_DSN, max: 2 });
+  const adminRedis = new Redis(REDIS_URL);
+  let clusters: Instance[][] = [];
+  let n = 0;
+
+  afterEach(async () => {
+    await Promise.all(clusters.flat().map((i) => i.manager.close()));
+    clusters = [];
+  });
+  afterAll(async () => {
+    await dropSchema(adminPg, schema);
+    await adminPg.end();
+    await deleteKeys(adminRedis, prefix);
+    adminRedis.disconnect();
+  });
+
+  async function cluster(options: ClusterOptions): Promise<Instance[]> {
+    n += 1;
+    const table = `tokens_${n}`;
+    const keyPrefix = `${prefix}${n}:`;
+    const seed = new PostgresTokenStore(PG_DSN, { schema, table });
+    for (const c of options.credentials) await seed.save(c);
+    await seed.close();
+    const instances = await Promise.all(
+      [0, 1, 2].map(async (i) => {
+        const store = new PostgresTokenStore(PG_DSN, { schema, table });
+        const state = new RedisStateStore(REDIS_URL, { prefix: keyPrefix });
+        const mock = mockExecutor({
+          behaviours: options.behaviours?.[i] ?? {},
+          ...(options.refresh ? { refresh: options.refresh } : {}),
+        });
+        const manager = new Manager({ store, state, executors: [mock], retry: { baseDelayMs: 0 } });
+        await state.ready();
+        await manager.start();
+        await store.listening();
+        return { manager, store, mock };
+      }),
+    );
+    clusters.push(instances);
+    return instances;
+  }
+
+  const keys = ['c1', 'c2', 'c3'].map((id) => ({ id, provider: 'mock', models: [{ name: 'mock-model' }] }));
+
+  it('spreads 300 requests over three credentials round-robin: 100 ± 3 each', async () => {
+    const instances = await cluster({ credentials: keys });
+    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => instances[i % 3]!.manager.execute(chat())));
+    const counts = new Map<string, number>();
+    for (const r of results) counts.set(r.credentialId, (counts.get(r.credentialId) ?? 0) + 1);
+    expect([...counts.keys()].sort()).toEqual(['c1', 'c2', 'c3']);
+    for (const count of counts.values()) expect(Math.abs(count - 100)).toBeLessThanOrEqual(3);
+    // Each instance served a share of every credential: the cursor really is shared.
+    for (const instance of instances) expect(new Set(instance.mock.calls.map((c) => c.credentialId)).size).toBe(3);
+  });
+
+  it('cools a credential on every instance after one of them sees a 429', async () => {
+    const instances = await cluster({
+      credentials: keys,
+      behaviours: [{ c1: { statuses: [429], retryAfter: '30' } }],
+    });
+    const first = await instances[0]!.manager.execute(chat());
+    expect(first.credentialId).not.toBe('c1'); // c1 answered 429, the request failed over
+    expect(instances[0]!.mock.calls[0]!.credentialId).toBe('c1');
+    for (const other of [instances[1]!, instances[2]!]) {
+      for (let i = 0; i < 15; i++) expect((await other.manager.execute(chat())).credentialId).not.toBe('c1');
+      expect(other.mock.calls.some((c) => c.credentialId === 'c1')).toBe(false);
+      const cooling = await other.manager.cooldowns();
+      expect(cooling).toEqual([expect.objectContaining({ credentialId: 'c1', reason: 'rate_limited' })]);
+      expect(cooling[0]!.until).toBeGreaterThan(Date.now() + 20_000);
+    }
+  });
+
+  it('serves a credential added through one instance on the others within a second', async () => {
+    const instances = await cluster({ credentials: keys });
+    const started = Date.now();
+    await instances[0]!.store.save({ id: 'c4', provider: 'mock', models: [{ name: 'mock-model' }] });
+    for (const other of [instances[1]!, instances[2]!]) {
+      await waitFor(() => (other.manager.credentials().some((c) => c.id === 'c4') ? true : undefined), 1_000);
+    }
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const served = await Promise.all(Array.from({ length: 8 }, () => instances[1]!.manager.execute(chat())));
+    expect(served.map((r) => r.credentialId)).toContain('c4');
+  });
+
+  it('refreshes an expiring OAuth credential exactly once under concurrent load on three instances', async () => {
+    let refreshes = 0;
+    const refresh = async (credential: Credential): Promise<Credential> => {
+      refreshes += 1;
+      await new Promise((r) => setTimeout(r, 150)); // a slow token endpoint widens the race
+      return {
+        ...credential,
+        oauth: { ...credential.oauth!, accessToken: `fresh-${refreshes}`, expiresAt: Date.now() + 3_600_000 },
+      };
+    };
+    const instances = await cluster({
+      credentials: [
+        ...keys,
+        {
+          id: 'o1',
+          provider: 'mock',
+          kind: 'oauth',
+          oauth: { accessToken: 'stale', refreshToken: 'rt', expiresAt: Date.now() - 1_000 },
+          models: [{ name: 'oauth-model' }],
+        },
+      ],
+      refresh,
+    });
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) => instances[i % 3]!.manager.execute(chat('oauth-model'))),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(refreshes).toBe(1);
+    const secrets = new Set(instances.flatMap((i) => i.mock.calls.map((c) => c.secret)));
+    expect([...secrets]).toEqual(['fresh-1']);
+    expect((await instances[2]!.store.get('o1'))!.oauth!.accessToken).toBe('fresh-1');
+  });
+});
