@@ -38,7 +38,9 @@ function shortUrl(url: string): string {
 
 function frameKey(frame: CallFrame): string {
   const where = shortUrl(frame.url);
-  return `${frame.functionName || '(anonymous)'}${where ? ` ${where}:${frame.lineNumber + 1}` : ''}`;
+  // tsx-compiled sources have no useful line numbers.
+  const line = where.startsWith('src/') || !where ? '' : `:${frame.lineNumber + 1}`;
+  return `${frame.functionName || '(anonymous)'}${where ? ` ${where}${line}` : ''}`;
 }
 
 function area(frame: CallFrame): string {

@@ -1,5 +1,5 @@
 import type { Credential } from '../core/credential.js';
-import { ConflictError, SwitchyardError, UnauthorizedError } from '../core/errors.js';
+import { SwitchyardError, UnauthorizedError } from '../core/errors.js';
 import type { Executor } from '../executors/types.js';
 import type { Logger } from './logger.js';
 import type { StateStore } from './state/types.js';
@@ -87,7 +87,8 @@ export class CredentialRefresher {
       try {
         saved = await store.save(fresh, current.version === undefined ? {} : { expectedVersion: current.version });
       } catch (err) {
-        if (!(err instanceof ConflictError)) throw err;
+        // A brand check, not instanceof: the store may come from another copy of the package (a CJS subpath).
+        if (!SwitchyardError.is(err) || err.kind !== 'conflict') throw err;
         const latest = await store.get(credential.id);
         if (!latest) throw err;
         saved = latest;

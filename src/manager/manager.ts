@@ -197,6 +197,7 @@ export class Manager {
   }
 
   async #load(): Promise<void> {
+    await this.state.ready?.();
     this.#unwatch = this.store.watch?.((event) => this.#onStoreEvent(event));
     const credentials = await this.store.list();
     for (const credential of credentials) this.#credentials.set(credential.id, credential);

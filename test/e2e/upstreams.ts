@@ -19,7 +19,7 @@ export const UPSTREAM_NAMES: readonly UpstreamName[] = ['openai', 'anthropic', '
 /** The model a caller asks for to reach each upstream, and the name the upstream must receive. */
 export const MODELS: Record<UpstreamName, { requested: string; upstream: string }> = {
   openai: { requested: 'gpt-4o', upstream: 'gpt-4o' },
-  anthropic: { requested: 'claude-sonnet-4-5', upstream: 'claude-sonnet-4-5' },
+  anthropic: { requested: 'claude-e2e-1', upstream: 'claude-e2e-1' },
   gemini: { requested: 'gemini-2.5-flash', upstream: 'gemini-2.5-flash' },
   compat: { requested: 'compat-model', upstream: 'compat-upstream' },
 };

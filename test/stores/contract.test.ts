@@ -17,20 +17,15 @@ const [postgres, redis] = await Promise.all([probePostgres(), probeRedis()]);
 
 describeTokenStoreContract('MemoryTokenStore', () => ({ store: new MemoryTokenStore() }));
 
-// FileTokenStore checks versions by re-reading before it writes, without a lock: two concurrent saves
-// with the same expectedVersion can both succeed (found by this suite; reported, not fixed here).
-describeTokenStoreContract(
-  'FileTokenStore',
-  async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'switchyard-contract-'));
-    return {
-      store: new FileTokenStore({ dir, debounceMs: 10 }),
-      other: new FileTokenStore({ dir, debounceMs: 10 }),
-      cleanup: () => rm(dir, { recursive: true, force: true }),
-    };
-  },
-  { atomicCompareAndSet: false },
-);
+// Two handles on one directory stand for two processes: the version check and write happen under a lock file.
+describeTokenStoreContract('FileTokenStore', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'switchyard-contract-'));
+  return {
+    store: new FileTokenStore({ dir, debounceMs: 10 }),
+    other: new FileTokenStore({ dir, debounceMs: 10 }),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+});
 
 describeWithServices('PostgresTokenStore', [postgres], () => {
   const schema = runId('contract');

@@ -55,7 +55,8 @@ export class MemoryStateStore implements StateStore {
   }
 
   getCooldown(credentialId: string, model: string): Cooldown | undefined {
-    return this.#cooldowns.get(model)?.get(credentialId);
+    const cooldown = this.#cooldowns.get(model)?.get(credentialId);
+    return cooldown && { ...cooldown };
   }
 
   setCooldown(cooldown: Cooldown): void {

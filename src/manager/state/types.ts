@@ -92,5 +92,8 @@ export interface StateStore {
    */
   lock(key: string, ttlMs: number): Awaitable<(() => Awaitable<void>) | undefined>;
 
+  /** Resolves once the store can share state (e.g. Redis connected); the Manager awaits it in `start()`. */
+  ready?(): Promise<unknown>;
+
   close?(): Awaitable<void>;
 }

@@ -1,5 +1,5 @@
 import { type FSWatcher, watch } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Credential } from '../../core/credential.js';
 import { parseCredential } from '../../core/credential-schema.js';
@@ -70,16 +70,26 @@ export class FileTokenStore implements TokenStore {
     checkName(credential.provider, 'provider');
     checkName(credential.id, 'id');
     const path = join(this.dir, credential.provider, `${credential.id}.json`);
-    const previous = this.#known.get(credential.id);
-    if (previous) await this.#reload(previous.path, false);
-    const current = this.#known.get(credential.id);
-    if (options.expectedVersion !== undefined && (current?.credential.version ?? 0) !== options.expectedVersion) {
-      throw new ConflictError(`Credential ${credential.id} changed since it was read`);
-    }
-    const saved: Credential = { ...structuredClone(credential), version: (current?.credential.version ?? 0) + 1 };
-    const text = `${JSON.stringify(saved, null, 2)}\n`;
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    await writeAtomic(path, text);
+    // The version check and the write happen under a lock file, so two processes saving one credential
+    // at once cannot both win a compare-and-set.
+    const unlock = await lockFile(`${path}.lock`);
+    let saved: Credential;
+    let text: string;
+    let current: { path: string; credential: Credential } | undefined;
+    try {
+      const previous = this.#known.get(credential.id);
+      await this.#reload(previous?.path ?? path, false);
+      current = this.#known.get(credential.id);
+      if (options.expectedVersion !== undefined && (current?.credential.version ?? 0) !== options.expectedVersion) {
+        throw new ConflictError(`Credential ${credential.id} changed since it was read`);
+      }
+      saved = { ...structuredClone(credential), version: (current?.credential.version ?? 0) + 1 };
+      text = `${JSON.stringify(saved, null, 2)}\n`;
+      await writeAtomic(path, text);
+    } finally {
+      await unlock();
+    }
     if (current && current.path !== path) await rm(current.path, { force: true });
     this.#known.set(saved.id, { path, text, credential: saved });
     this.#watchDir(dirname(path));
@@ -204,6 +214,33 @@ export class FileTokenStore implements TokenStore {
       } catch {
         // A listener's failure is its own; the store keeps going.
       }
+    }
+  }
+}
+
+const LOCK_STALE_MS = 10_000;
+const LOCK_WAIT_MS = 10_000;
+
+/**
+ * Takes `<file>.lock` by creating it exclusively; waits while another holder has it, and breaks a lock
+ * older than {@link LOCK_STALE_MS} (its holder died). Resolves to the release function.
+ */
+async function lockFile(path: string): Promise<() => Promise<void>> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      const handle = await open(path, 'wx', 0o600);
+      await handle.close();
+      return () => rm(path, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const age = await stat(path).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
+      if (age > LOCK_STALE_MS) await rm(path, { force: true });
+      else if (Date.now() > deadline) throw new Error(`Timed out waiting for the lock ${path}`);
+      else await new Promise((r) => setTimeout(r, 5 + Math.random() * 10));
     }
   }
 }
