@@ -4,6 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { parseArgs } from 'node:util';
 import { toNodeListener } from '../adapters/node/index.js';
 import { fromConfig } from '../config/from-config.js';
+import { loadConfig } from '../config/load-config.js';
 import { SwitchyardError } from '../core/errors.js';
 import { createCliLogger } from './logger.js';
 
@@ -74,8 +75,15 @@ function parseServeArgs(args: string[]) {
 }
 
 async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number> {
-  const level = (values['log-level'] ?? 'info') as 'debug' | 'info' | 'warn' | 'error';
-  const logger = createCliLogger({ level });
+  let level = values['log-level'] as 'debug' | 'info' | 'warn' | 'error' | undefined;
+  if (level === undefined && values.config) {
+    // `debug: true` in the file raises the level; a file that does not load is reported by fromConfig below.
+    level = await loadConfig(values.config).then(
+      ({ config }) => (config.debug ? 'debug' : 'info'),
+      () => 'info' as const,
+    );
+  }
+  const logger = createCliLogger({ level: level ?? 'info' });
   let app: Awaited<ReturnType<typeof fromConfig>>;
   try {
     app = await fromConfig(values.config, { logger });

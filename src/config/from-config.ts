@@ -137,7 +137,7 @@ export async function fromConfig(
     if (!path) return;
     let next: SwitchyardConfig;
     try {
-      next = await readConfig(path, logger);
+      next = await readConfig(path, logger, true);
     } catch (err) {
       logger.error({ path, error: (err as Error).message }, 'config edit refused; the running config stays');
       return;
@@ -180,13 +180,15 @@ export async function fromConfig(
   };
 }
 
-async function readConfig(path: string, logger: Logger): Promise<SwitchyardConfig> {
+async function readConfig(path: string, logger: Logger, reloading = false): Promise<SwitchyardConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
     throw new ConfigError(`Cannot read the config file ${path}: ${(err as Error).message}`, { cause: err });
   }
+  // An editor caught mid-write leaves an empty file: reloading it would drop every credential and key.
+  if (reloading && text.trim() === '') throw new ConfigError(`The config file ${path} is empty`);
   const { config, warnings } = parseConfig(text, path);
   for (const warning of warnings) logger.warn({ path }, warning);
   return config;

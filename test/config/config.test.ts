@@ -168,3 +168,20 @@ describe('fromConfig', () => {
     }
   });
 });
+
+describe('fromConfig reload of an empty file', () => {
+  it('refuses an empty file (an editor caught mid-write) and keeps the running credentials', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'switchyard-config-'));
+    const path = join(dir, 'config.yaml');
+    await writeFile(path, `auth-dir: ${JSON.stringify(join(dir, 'auths'))}\nclaude-api-key:\n  - api-key: sk-ant-1\n`);
+    const app = await fromConfig(path, { env: {}, watch: false });
+    try {
+      await writeFile(path, '');
+      await app.reload();
+      expect(app.manager.credentials().map((c) => c.provider)).toEqual(['anthropic']);
+    } finally {
+      await app.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
