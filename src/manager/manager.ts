@@ -13,6 +13,7 @@ import {
 import { scrubSecrets } from '../core/scrub-secrets.js';
 import type { Executor, ExecutorResponse } from '../executors/types.js';
 import type { Dialect, Usage } from '../translate/dialect.js';
+import { requestToolNames } from '../translate/translate.js';
 import { CooldownKeeper } from './cooldown-keeper.js';
 import { CredentialRefresher, REFRESH_FAILED } from './credential-refresher.js';
 import type { CooldownPolicy, FailureDecision, QuotaExceededBehaviour } from './failure-policy.js';
@@ -397,6 +398,11 @@ export class Manager {
         throw err;
       }
       if (response.quota) await this.#cooldowns.quota(credential.id, response.quota);
+      // Gemini may have renamed the caller's tools to fit its rules: its answer is mapped back to their names.
+      const toolNames =
+        native === 'gemini' && run.input.dialect !== 'gemini'
+          ? requestToolNames(run.input.dialect, run.input.body)
+          : undefined;
       const common = {
         requestId: run.requestId,
         credentialId: credential.id,
@@ -431,6 +437,7 @@ export class Manager {
           from: native,
           to: run.input.dialect,
           includeUsage: includeUsage(run.input),
+          toolNames,
           firstByteTimeoutMs: this.#firstByteTimeoutMs,
           abort: (reason) => controller.abort(reason),
           signal: controller.signal,
@@ -440,7 +447,14 @@ export class Manager {
           finish,
         });
       }
-      const result = await readResponse({ response, from: native, to: run.input.dialect, operation, common });
+      const result = await readResponse({
+        response,
+        from: native,
+        to: run.input.dialect,
+        operation,
+        toolNames,
+        common,
+      });
       finish({ usage: result.usage });
       return result.result;
     } catch (err) {

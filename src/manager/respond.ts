@@ -69,6 +69,7 @@ export async function readResponse(args: {
   from: Dialect;
   to: Dialect;
   operation: Operation;
+  toolNames?: readonly string[] | undefined;
   common: Common;
 }): Promise<{ result: ExecuteResult; usage: Usage | undefined }> {
   const chunks: Uint8Array[] = [];
@@ -99,7 +100,12 @@ export async function readResponse(args: {
   }
   const usage = safeUsage(args.from, parsed as Record<string, unknown>);
   if (args.from !== args.to) {
-    const out = translateResponse({ from: args.from, to: args.to, body: parsed as Record<string, unknown> });
+    const out = translateResponse({
+      from: args.from,
+      to: args.to,
+      body: parsed as Record<string, unknown>,
+      ...(args.toolNames ? { toolNames: args.toolNames } : {}),
+    });
     bytes = encoder.encode(JSON.stringify(out.value));
     if (out.warnings.length > 0) warnings = [...warnings, ...out.warnings.map((w) => w.message)];
   }
@@ -146,6 +152,7 @@ export async function streamResponse(args: {
   from: Dialect;
   to: Dialect;
   includeUsage: boolean;
+  toolNames?: readonly string[] | undefined;
   firstByteTimeoutMs: number;
   abort(reason: unknown): void;
   signal: AbortSignal;
@@ -154,7 +161,12 @@ export async function streamResponse(args: {
   common: Common;
   finish(outcome: Outcome): void;
 }): Promise<ExecuteResult> {
-  const converter = createStreamConverter({ from: args.from, to: args.to, includeUsage: args.includeUsage });
+  const converter = createStreamConverter({
+    from: args.from,
+    to: args.to,
+    includeUsage: args.includeUsage,
+    ...(args.toolNames ? { toolNames: args.toolNames } : {}),
+  });
   const iterator = args.response.body[Symbol.asyncIterator]();
   let timedOut = false;
   const timer = setTimeout(() => {

@@ -47,6 +47,14 @@ export interface StreamEncoder {
 }
 
 /**
+ * What the request said that a response conversion may need: the tool names as the caller declared
+ * them, so a dialect that had to rename tools (Gemini's name rules) can map its answer back.
+ */
+export interface ResponseContext {
+  toolNames?: readonly string[];
+}
+
+/**
  * Everything switchyard knows about one dialect. Each dialect lives in its own folder under
  * `src/translate/<dialect>/` and exports one codec; `translate/index.ts` composes any pair through the
  * canonical form.
@@ -56,11 +64,11 @@ export interface DialectCodec {
   /** Parses a request body. Throws `InvalidRequestError` (naming the field) for input that cannot be represented. */
   requestToCanonical(body: Record<string, unknown>): Converted<CanonicalRequest>;
   requestFromCanonical(request: CanonicalRequest, options: FromCanonicalOptions): Converted<Record<string, unknown>>;
-  responseToCanonical(body: Record<string, unknown>): Converted<CanonicalResponse>;
+  responseToCanonical(body: Record<string, unknown>, context?: ResponseContext): Converted<CanonicalResponse>;
   responseFromCanonical(response: CanonicalResponse): Converted<Record<string, unknown>>;
   /** Usage of a non-stream response body, in canonical form. */
   readUsage(body: Record<string, unknown>): Usage | undefined;
-  createStreamDecoder(): StreamDecoder;
+  createStreamDecoder(context?: ResponseContext): StreamDecoder;
   createStreamEncoder(options?: StreamEncoderOptions): StreamEncoder;
   /** An error body (already parsed JSON, or text) with its HTTP status, in canonical form. */
   errorToCanonical(status: number, body: unknown, headers?: Readonly<Record<string, string>>): CanonicalError;

@@ -6,7 +6,14 @@
  */
 
 export type * from './canonical.js';
-export type { DialectCodec, SseEvent, StreamDecoder, StreamEncoder, StreamEncoderOptions } from './codec.js';
+export type {
+  DialectCodec,
+  ResponseContext,
+  SseEvent,
+  StreamDecoder,
+  StreamEncoder,
+  StreamEncoderOptions,
+} from './codec.js';
 export { DIALECTS, type Dialect, isDialect, type Usage } from './dialect.js';
 export type { JsonObject } from './json.js';
 export { budgetToEffort, EFFORT_BUDGETS, effortToBudget } from './reasoning.js';
@@ -20,6 +27,7 @@ export {
 export {
   readUsage,
   renderError,
+  requestToolNames,
   type TranslateErrorInput,
   type TranslateRequestInput,
   type TranslateResponseInput,

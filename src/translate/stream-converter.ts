@@ -12,6 +12,8 @@ export interface StreamConverterOptions {
   to: Dialect;
   /** OpenAI chat callers: emit the usage chunk (`stream_options.include_usage`). Default true. */
   includeUsage?: boolean;
+  /** The tool names the request declared (see `requestToolNames`), to undo renames some upstreams need. */
+  toolNames?: readonly string[];
 }
 
 /**
@@ -49,7 +51,9 @@ const encoder = new TextEncoder();
  */
 export function createStreamConverter(options: StreamConverterOptions): StreamConverter {
   const passthrough = options.from === options.to;
-  const decoder: StreamDecoder = codecFor(options.from).createStreamDecoder();
+  const decoder: StreamDecoder = codecFor(options.from).createStreamDecoder(
+    options.toolNames ? { toolNames: options.toolNames } : undefined,
+  );
   const target: StreamEncoder | undefined = passthrough
     ? undefined
     : codecFor(options.to).createStreamEncoder({ includeUsage: options.includeUsage ?? true });

@@ -1,6 +1,6 @@
 import type { CanonicalError, Converted, FromCanonicalOptions, TranslationWarning } from './canonical.js';
 import type { Dialect, Usage } from './dialect.js';
-import type { JsonObject } from './json.js';
+import { isRecord, type JsonObject } from './json.js';
 import { hasTaggedSignature } from './reasoning.js';
 import { codecFor } from './registry.js';
 
@@ -38,6 +38,8 @@ export interface TranslateResponseInput {
   to: Dialect;
   /** The parsed JSON (non-stream) response body in `from`. */
   body: JsonObject;
+  /** The tool names the request declared (see {@link requestToolNames}), to undo renames some upstreams need. */
+  toolNames?: readonly string[];
 }
 
 /**
@@ -51,7 +53,10 @@ export interface TranslateResponseInput {
  */
 export function translateResponse(input: TranslateResponseInput): Converted<JsonObject> {
   if (input.from === input.to) return { value: input.body, warnings: [] };
-  const parsed = codecFor(input.from).responseToCanonical(input.body);
+  const parsed = codecFor(input.from).responseToCanonical(
+    input.body,
+    input.toolNames ? { toolNames: input.toolNames } : undefined,
+  );
   const out = codecFor(input.to).responseFromCanonical(parsed.value);
   return { value: out.value, warnings: join(parsed.warnings, out.warnings) };
 }
@@ -94,4 +99,25 @@ export function readUsage(dialect: Dialect, body: JsonObject): Usage | undefined
 
 function join(a: TranslationWarning[], b: TranslationWarning[]): TranslationWarning[] {
   return a.length === 0 ? b : b.length === 0 ? a : [...a, ...b];
+}
+
+/**
+ * The tool names a request declares, in its own dialect. Pass them to {@link translateResponse} and
+ * {@link createStreamConverter} when the upstream may rename tools (Gemini's names are at most 64
+ * characters of `[A-Za-z0-9_.-]`), so the caller gets its calls under the names it declared.
+ */
+export function requestToolNames(dialect: Dialect, body: JsonObject): string[] {
+  const names: string[] = [];
+  const tools = Array.isArray(body.tools) ? body.tools : [];
+  for (const tool of tools) {
+    if (!isRecord(tool)) continue;
+    if (dialect === 'gemini') {
+      const declarations = Array.isArray(tool.functionDeclarations) ? tool.functionDeclarations : [];
+      for (const d of declarations) if (isRecord(d) && typeof d.name === 'string') names.push(d.name);
+    } else if (dialect === 'openai-chat') {
+      const fn = tool.function;
+      if (isRecord(fn) && typeof fn.name === 'string') names.push(fn.name);
+    } else if (typeof tool.name === 'string') names.push(tool.name);
+  }
+  return names;
 }

@@ -567,3 +567,55 @@ describe('Manager: invalid input', () => {
     expect(await manager.cooldowns()).toEqual([]);
   });
 });
+
+describe('Manager: tool names an upstream had to rename', () => {
+  it('gives an OpenAI caller its own tool name back from a Gemini upstream that needed a shorter one', async () => {
+    const longName = `mcp__workspace_server__${'very_long_tool_name_'.repeat(3)}search`;
+    const seen: string[] = [];
+    const gemini = {
+      provider: 'g',
+      nativeDialect: () => 'gemini' as const,
+      async execute(request: { body: Record<string, unknown> }) {
+        const declared = (request.body.tools as Array<{ functionDeclarations: Array<{ name: string }> }>)[0]!
+          .functionDeclarations[0]!.name;
+        seen.push(declared);
+        const answer = {
+          candidates: [
+            {
+              content: { role: 'model', parts: [{ functionCall: { name: declared, args: { q: 'x' } } }] },
+              finishReason: 'STOP',
+            },
+          ],
+          usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 3, totalTokenCount: 8 },
+        };
+        const bytes = new TextEncoder().encode(JSON.stringify(answer));
+        return {
+          status: 200,
+          headers: {},
+          body: (async function* () {
+            yield bytes;
+          })(),
+        };
+      },
+    };
+    const manager = new Manager({ executors: [gemini], credentials: [{ id: 'g1', provider: 'g' }] });
+    const res = await manager.execute({
+      dialect: 'openai-chat',
+      body: {
+        model: 'm',
+        messages: [{ role: 'user', content: 'find x' }],
+        tools: [
+          {
+            type: 'function',
+            function: { name: longName, parameters: { type: 'object', properties: { q: { type: 'string' } } } },
+          },
+        ],
+      },
+    });
+    expect(seen[0]!.length).toBeLessThanOrEqual(64);
+    expect(seen[0]).not.toBe(longName);
+    const completion = JSON.parse(await text(res.body));
+    expect(completion.choices[0].message.tool_calls[0].function.name).toBe(longName);
+    expect(completion.choices[0].finish_reason).toBe('tool_calls');
+  });
+});

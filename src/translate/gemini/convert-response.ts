@@ -1,6 +1,8 @@
 import type { CanonicalResponse, Converted, TranslationWarning } from '../canonical.js';
+import type { ResponseContext } from '../codec.js';
 import { arr, type JsonObject, obj, str } from '../json.js';
 import { assistantToParts, modelPartsToCanonical } from './convert-parts.js';
+import { restoreFunctionName } from './function-names.js';
 import { mapGeminiFinishReason, toGeminiFinishReason } from './map-finish-reason.js';
 import { responseCallId } from './tool-call-ids.js';
 import { usageFromGemini, usageToGemini } from './usage.js';
@@ -15,7 +17,10 @@ const TOP_READ = new Set(['candidates', 'usageMetadata', 'modelVersion', 'respon
  * `finishReason` / `usageMetadata` are kept in `providerMetadata.gemini`.
  * @see https://ai.google.dev/api/generate-content#generatecontentresponse
  */
-export function geminiResponseToCanonical(body: JsonObject): Converted<CanonicalResponse> {
+export function geminiResponseToCanonical(
+  body: JsonObject,
+  context: ResponseContext = {},
+): Converted<CanonicalResponse> {
   const warnings: TranslationWarning[] = [];
   const candidates = arr(body.candidates);
   if (candidates.length > 1)
@@ -28,6 +33,11 @@ export function geminiResponseToCanonical(body: JsonObject): Converted<Canonical
     (_pi, k, name, args) => responseCallId(responseId, k, name, args),
     warnings,
   );
+  if (context.toolNames) {
+    // Gemini answers with the sanitised names; the caller knows its tools by their own names.
+    for (const part of content)
+      if (part.type === 'tool-call') part.name = restoreFunctionName(part.name, context.toolNames);
+  }
   const hasToolCalls = content.some((c) => c.type === 'tool-call');
   const rawFinish = str(candidate?.finishReason);
   const blocked = str(obj(body.promptFeedback)?.blockReason);

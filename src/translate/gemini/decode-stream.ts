@@ -1,9 +1,10 @@
 import type { StreamPart } from '../canonical.js';
-import type { SseEvent, StreamDecoder } from '../codec.js';
+import type { ResponseContext, SseEvent, StreamDecoder } from '../codec.js';
 import { arr, isRecord, num, obj, parseJson, str } from '../json.js';
 import { untagSignature } from '../reasoning.js';
 import { geminiErrorToCanonical } from './errors.js';
 import { get } from './fields.js';
+import { restoreFunctionName } from './function-names.js';
 import { mapGeminiFinishReason } from './map-finish-reason.js';
 import { responseCallId } from './tool-call-ids.js';
 import { usageFromGemini } from './usage.js';
@@ -21,7 +22,8 @@ import { usageFromGemini } from './usage.js';
  *   (Gemini sends no `[DONE]`); `usageMetadata` on earlier chunks → `usage`;
  * - `{"error": {...}}` → an `error` part; unparseable data → an `error` part, never a throw.
  */
-export function createGeminiStreamDecoder(): StreamDecoder {
+export function createGeminiStreamDecoder(context: ResponseContext = {}): StreamDecoder {
+  const declared = context.toolNames;
   let started = false;
   let done = false;
   let calls = 0;
@@ -84,7 +86,8 @@ export function createGeminiStreamDecoder(): StreamDecoder {
       if (text !== undefined) {
         if (text !== '') out.push({ type: 'text-delta', text });
       } else if (call) {
-        const name = str(call.name) ?? '';
+        const returned = str(call.name) ?? '';
+        const name = declared ? restoreFunctionName(returned, declared) : returned;
         const args = isRecord(call.args) ? JSON.stringify(call.args) : '{}';
         const index = calls++;
         out.push({
