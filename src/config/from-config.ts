@@ -90,7 +90,10 @@ export async function fromConfig(
   const configStore = new MemoryTokenStore(declared.credentials);
   const authDir = expandHome(config['auth-dir'] ?? './auths');
   const authStore =
-    options.tokenStore ?? new FileTokenStore({ dir: authDir, watch: options.watch ?? path !== undefined });
+    options.tokenStore ??
+    (await postgresStore(config, env)) ??
+    new FileTokenStore({ dir: authDir, watch: options.watch ?? path !== undefined });
+  const state = options.state ?? (await redisState(config, env, logger));
   const stores: TokenStore[] = [configStore, authStore];
   const onlyMock = declared.credentials.length === 0 && (await authStore.list()).length === 0;
   let mockStore: MemoryTokenStore | undefined;
@@ -122,7 +125,7 @@ export async function fromConfig(
 
   const manager = new Manager({
     store,
-    ...(options.state ? { state: options.state } : {}),
+    ...(state ? { state } : {}),
     executors,
     logger,
     ...managerSettings(config),
@@ -178,6 +181,33 @@ export async function fromConfig(
       for (const e of executors) await (e as { close?: () => Promise<void> }).close?.();
     },
   };
+}
+
+/** A PostgresTokenStore when the config or `PGSTORE_DSN` asks for one; `pg` is loaded only then. */
+async function postgresStore(config: SwitchyardConfig, env: NodeJS.ProcessEnv): Promise<TokenStore | undefined> {
+  const dsn = config.pgstore?.dsn ?? env.PGSTORE_DSN;
+  if (!dsn) return undefined;
+  const { PostgresTokenStore } = await import('../stores/postgres/index.js');
+  const schema = config.pgstore?.schema ?? env.PGSTORE_SCHEMA;
+  const table = config.pgstore?.table ?? env.PGSTORE_TABLE;
+  const secretKey = config['secret-key'] ?? env.SWITCHYARD_SECRET_KEY;
+  return new PostgresTokenStore(dsn, {
+    ...(schema ? { schema } : {}),
+    ...(table ? { table } : {}),
+    ...(secretKey ? { secretKey } : {}),
+  });
+}
+
+/** A RedisStateStore when the config or `REDIS_URL` asks for one; `ioredis` is loaded only then. */
+async function redisState(
+  config: SwitchyardConfig,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+): Promise<StateStore | undefined> {
+  const url = config.redis?.url ?? env.REDIS_URL;
+  if (!url) return undefined;
+  const { RedisStateStore } = await import('../stores/redis/index.js');
+  return new RedisStateStore(url, { logger, ...(config.redis?.prefix ? { prefix: config.redis.prefix } : {}) });
 }
 
 async function readConfig(path: string, logger: Logger, reloading = false): Promise<SwitchyardConfig> {

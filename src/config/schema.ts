@@ -99,6 +99,18 @@ export const configSchema = z
       .object({ 'allow-remote': z.boolean().optional(), 'secret-key': z.string().optional() })
       .loose()
       .optional(),
+    /** Ours: credentials in PostgreSQL instead of the auth directory (or `PGSTORE_DSN`, `PGSTORE_SCHEMA`, `PGSTORE_TABLE`). */
+    pgstore: z
+      .object({ dsn: z.string().min(1), schema: z.string().min(1).optional(), table: z.string().min(1).optional() })
+      .strict()
+      .optional(),
+    /** Ours: routing state shared through Redis by several instances (or `REDIS_URL`). */
+    redis: z
+      .object({ url: z.string().min(1), prefix: z.string().min(1).optional() })
+      .strict()
+      .optional(),
+    /** Key for encrypting secrets at rest in PostgreSQL (or `SWITCHYARD_SECRET_KEY`). */
+    'secret-key': z.string().min(1).optional(),
     /** Ours: the built-in mock provider's credentials (the offline default uses two). */
     mock: z
       .object({ credentials: z.number().int().min(0).max(1000).optional(), models: z.array(z.string()).optional() })
@@ -125,5 +137,4 @@ export const IGNORED_KEYS: ReadonlySet<string> = new Set([
   'ampcode',
   'vertex-api-key',
   'oauth-model-mappings',
-  'secret-key',
 ]);
