@@ -266,9 +266,8 @@ const ratio = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(2)}×` :
 const mark = (ok: boolean | undefined): string => (ok === undefined ? 'n/a' : ok ? '✓' : '✗');
 
 function markdownTable(rows: Array<Record<string, string>>): string {
-  const first = rows[0];
-  if (!first) return '';
-  const keys = Object.keys(first);
+  if (rows.length === 0) return '';
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(keys), line(keys.map(() => '---')), ...rows.map((row) => line(keys.map((k) => row[k] ?? '')))].join(
     '\n',

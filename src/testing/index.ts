@@ -4,6 +4,7 @@ export {
   type StateStoreFactory,
   type StateStoreFixture,
 } from './state-store-contract.js';
+export type { TestApi } from './test-api.js';
 export {
   describeTokenStoreContract,
   type TokenStoreContractOptions,

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Awaitable } from '../core/awaitable.js';
 import type { Cooldown, StateStore } from '../manager/state/types.js';
 import { ALL_MODELS } from '../manager/state/types.js';
+import type { TestApi } from './test-api.js';
 import { waitFor } from './wait-for.js';
 
 /** What a {@link StateStoreFactory} hands the contract suite: fresh, empty state per test. */
@@ -25,14 +25,16 @@ export type StateStoreFactory = () => Awaitable<StateStoreFixture>;
  *
  * @example
  * ```ts
+ * import * as vitest from 'vitest';
  * import { describeStateStoreContract } from 'switchyard/testing';
- * describeStateStoreContract('MyStateStore', () => {
+ * describeStateStoreContract(vitest, 'MyStateStore', () => {
  *   const ns = `t${Date.now()}:`;
  *   return { state: new MyStateStore({ ns }), other: new MyStateStore({ ns }) };
  * });
  * ```
  */
-export function describeStateStoreContract(name: string, factory: StateStoreFactory): void {
+export function describeStateStoreContract(test: TestApi, name: string, factory: StateStoreFactory): void {
+  const { describe, it, expect, beforeEach, afterEach } = test;
   describe(`StateStore contract: ${name}`, () => {
     let fixture: StateStoreFixture;
     let a: StateStore;

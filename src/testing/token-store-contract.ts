@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Awaitable } from '../core/awaitable.js';
 import type { Credential } from '../core/credential.js';
 import type { TokenStore, TokenStoreEvent } from '../manager/stores/types.js';
+import type { TestApi } from './test-api.js';
 import { waitFor } from './wait-for.js';
 
 /** What a {@link TokenStoreFactory} hands the contract suite: a fresh, empty backend per test. */
@@ -40,18 +40,22 @@ const PROPAGATION_MS = 3_000;
  * @example
  * ```ts
  * // my-store.test.ts
+ * import * as vitest from 'vitest';
  * import { describeTokenStoreContract } from 'switchyard/testing';
- * describeTokenStoreContract('MyStore', async () => {
+ * describeTokenStoreContract(vitest, 'MyStore', async () => {
  *   const db = await createTestDatabase();
  *   return { store: new MyStore(db), other: new MyStore(db), cleanup: () => db.drop() };
  * });
  * ```
  */
 export function describeTokenStoreContract(
+  test: TestApi,
+
   name: string,
   factory: TokenStoreFactory,
   options: TokenStoreContractOptions = {},
 ): void {
+  const { describe, it, expect, beforeEach, afterEach } = test;
   describe(`TokenStore contract: ${name}`, () => {
     let fixture: TokenStoreFixture;
     beforeEach(async () => {
@@ -107,7 +111,7 @@ export function describeTokenStoreContract(
       expect(forced.version).toBeGreaterThan(v2.version!);
     });
 
-    it.runIf(options.atomicCompareAndSet ?? true)('lets exactly one of two concurrent saves win', async () => {
+    ((options.atomicCompareAndSet ?? true) ? it : it.skip)('lets exactly one of two concurrent saves win', async () => {
       const { store } = fixture;
       const other = fixture.other ?? store;
       const v1 = await store.save(credential('a', { apiKey: 'k1' }));

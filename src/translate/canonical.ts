@@ -20,6 +20,7 @@ export type ReasoningOrigin = 'anthropic' | 'openai' | 'gemini';
 /** A media source: a URL (http(s) or `gs://`, or a `data:` URL) or inline base64 with its media type. */
 export type MediaSource = { type: 'url'; url: string } | { type: 'base64'; mediaType: string; data: string };
 
+/** Text, with provider extras such as Anthropic `cache_control`. */
 export interface TextPart {
   type: 'text';
   text: string;
@@ -27,6 +28,7 @@ export interface TextPart {
   providerMetadata?: ProviderMetadata;
 }
 
+/** An image by URL or inline base64. */
 export interface ImagePart {
   type: 'image';
   source: MediaSource;
@@ -61,6 +63,7 @@ export interface ReasoningPart {
   providerMetadata?: ProviderMetadata;
 }
 
+/** A call of a tool the request declared, by the assistant. */
 export interface ToolCallPart {
   type: 'tool-call';
   /** Stable id; synthesised (and mapped back) for dialects without ids (Gemini). */
@@ -71,6 +74,7 @@ export interface ToolCallPart {
   providerMetadata?: ProviderMetadata;
 }
 
+/** The result of a tool call, matched to it by `toolCallId`. */
 export interface ToolResultPart {
   type: 'tool-result';
   toolCallId: string;
@@ -81,7 +85,9 @@ export interface ToolResultPart {
   providerMetadata?: ProviderMetadata;
 }
 
+/** What a user turn may hold. */
 export type UserContent = TextPart | ImagePart | FilePart;
+/** What an assistant turn may hold. */
 export type AssistantContent = TextPart | ReasoningPart | ToolCallPart;
 
 /**
@@ -94,6 +100,7 @@ export type CanonicalMessage =
   | { role: 'assistant'; content: AssistantContent[]; providerMetadata?: ProviderMetadata }
   | { role: 'tool'; content: ToolResultPart[]; providerMetadata?: ProviderMetadata };
 
+/** A function tool the model may call, with the JSON Schema of its arguments. */
 export interface CanonicalTool {
   name: string;
   description?: string;
@@ -103,8 +110,10 @@ export interface CanonicalTool {
   providerMetadata?: ProviderMetadata;
 }
 
+/** Whether and which tool the model must call. */
 export type ToolChoice = { type: 'auto' } | { type: 'none' } | { type: 'required' } | { type: 'tool'; name: string };
 
+/** Free text, or JSON (optionally following a schema). */
 export type ResponseFormat =
   | { type: 'text' }
   | { type: 'json'; schema?: Record<string, unknown>; name?: string; description?: string; strict?: boolean };
@@ -112,6 +121,7 @@ export type ResponseFormat =
 /** Reasoning effort levels; see `reasoning.ts` for the budget ↔ effort table. */
 export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
 
+/** What the caller asked of reasoning / thinking. */
 export interface ReasoningConfig {
   /** False when the caller turned reasoning off explicitly. */
   enabled: boolean;
@@ -124,6 +134,7 @@ export interface ReasoningConfig {
   summary?: string;
 }
 
+/** A generation request in canonical form: what every dialect's request converts to and from. */
 export interface CanonicalRequest {
   /** The model as the caller named it (Gemini carries it in the URL; the Manager sets it). */
   model?: string;
@@ -165,6 +176,7 @@ export type FinishReason =
   | 'error'
   | 'other';
 
+/** A non-stream answer in canonical form. */
 export interface CanonicalResponse {
   id: string;
   model: string;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import * as vitest from 'vitest';
 import { afterAll } from 'vitest';
 import { MemoryStateStore } from '../../src/manager/state/memory-state-store.js';
 import { FileTokenStore } from '../../src/manager/stores/file-token-store.js';
@@ -15,10 +16,10 @@ import { describeWithServices, PG_DSN, probePostgres, probeRedis, REDIS_URL, run
 
 const [postgres, redis] = await Promise.all([probePostgres(), probeRedis()]);
 
-describeTokenStoreContract('MemoryTokenStore', () => ({ store: new MemoryTokenStore() }));
+describeTokenStoreContract(vitest, 'MemoryTokenStore', () => ({ store: new MemoryTokenStore() }));
 
 // Two handles on one directory stand for two processes: the version check and write happen under a lock file.
-describeTokenStoreContract('FileTokenStore', async () => {
+describeTokenStoreContract(vitest, 'FileTokenStore', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-contract-'));
   return {
     store: new FileTokenStore({ dir, debounceMs: 10 }),
@@ -35,7 +36,7 @@ describeWithServices('PostgresTokenStore', [postgres], () => {
     await dropSchema(admin, schema);
     await admin.end();
   });
-  describeTokenStoreContract('PostgresTokenStore', () => {
+  describeTokenStoreContract(vitest, 'PostgresTokenStore', () => {
     const table = `tokens_${++n}`;
     return {
       store: new PostgresTokenStore(PG_DSN, { schema, table, secretKey: 'contract-key' }),
@@ -44,7 +45,7 @@ describeWithServices('PostgresTokenStore', [postgres], () => {
   });
 });
 
-describeStateStoreContract('MemoryStateStore', () => ({ state: new MemoryStateStore() }));
+describeStateStoreContract(vitest, 'MemoryStateStore', () => ({ state: new MemoryStateStore() }));
 
 describeWithServices('RedisStateStore', [redis], () => {
   const admin = new Redis(REDIS_URL);
@@ -54,7 +55,7 @@ describeWithServices('RedisStateStore', [redis], () => {
     await deleteKeys(admin, base);
     admin.disconnect();
   });
-  describeStateStoreContract('RedisStateStore', async () => {
+  describeStateStoreContract(vitest, 'RedisStateStore', async () => {
     const prefix = `${base}${++n}:`;
     const state = new RedisStateStore(REDIS_URL, { prefix });
     const other = new RedisStateStore(REDIS_URL, { prefix });

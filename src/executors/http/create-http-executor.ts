@@ -10,6 +10,7 @@ import type { ExecutorRequest, ExecutorResponse, ModelInfo } from '../types.js';
 import { buildUpstreamError, type ErrorContext, mapTransportError } from './classify-error.js';
 import { secretsOf } from './credential-secret.js';
 import { createModelsCache } from './models-cache.js';
+import { refreshWithTokenUrl } from './oauth-refresh.js';
 import { BodyTooLargeError, readAll, readPrefix, streamBytes } from './read-body.js';
 import { resolveUrl } from './resolve-url.js';
 import { summariseErrorBody } from './summarise-error-body.js';
@@ -21,6 +22,8 @@ const MiB = 1024 * 1024;
 const ERROR_BODY_LIMIT = 64 * 1024;
 /** A provider with more model pages than this is paginating in circles. */
 const MAX_MODEL_PAGES = 20;
+/** Longest wait for a token endpoint, ms (the Manager aborts a refresh after 30 s anyway). */
+const TOKEN_TIMEOUT_MS = 30_000;
 
 interface Sent {
   status: number;
@@ -216,6 +219,20 @@ export function createHttpExecutor(declaration: ProviderDeclaration, options: Ht
           cursor = next;
         }
         return out;
+      });
+    },
+
+    /**
+     * The standard refresh-token grant against the credential's own `oauth.tokenUrl` (RFC 6749 §6).
+     * Credentials without a `tokenUrl` cannot be refreshed here and fail with an UnauthorizedError.
+     */
+    refresh(credential: Credential, signal: AbortSignal): Promise<Credential> {
+      return refreshWithTokenUrl(credential, {
+        provider,
+        dispatcher: transport.dispatcherFor(credential),
+        signal,
+        timeoutMs: Math.min(headersTimeout, TOKEN_TIMEOUT_MS),
+        now,
       });
     },
 

@@ -1,0 +1,136 @@
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { Credential } from '../../core/credential.js';
+import { createError, type SwitchyardError, UnauthorizedError, UpstreamError } from '../../core/errors.js';
+import { scrubSecrets } from '../../core/scrub-secrets.js';
+import { kindFromStatus, mapTransportError } from './classify-error.js';
+import { secretsOf } from './credential-secret.js';
+import { readAll } from './read-body.js';
+
+/** A token answer is a small JSON object; anything larger is not one. */
+const TOKEN_BODY_LIMIT = 256 * 1024;
+
+/** OAuth error codes (RFC 6749 §5.2) that mean the grant or the client is no good: re-authorise. */
+const REVOKED = new Set(['invalid_grant', 'invalid_client', 'unauthorized_client']);
+
+/** What {@link refreshWithTokenUrl} needs from its executor. */
+export interface TokenRefreshContext {
+  provider: string;
+  dispatcher: Dispatcher;
+  signal?: AbortSignal;
+  /** Time allowed for the token endpoint's headers and body, ms. */
+  timeoutMs: number;
+  now: () => number;
+}
+
+/**
+ * Refreshes an OAuth credential against its own token endpoint (`oauth.tokenUrl`) with the standard
+ * refresh-token grant (RFC 6749 §6): a form-encoded POST of `grant_type=refresh_token`, the refresh
+ * token and, when set, `oauth.clientId`. The answer's `access_token` replaces the old one,
+ * `refresh_token` replaces the old one when the server rotates it, and `expires_in` sets `expiresAt`
+ * (left unset when the server does not say).
+ *
+ * `invalid_grant` (and `invalid_client`, `unauthorized_client`) throw an {@link UnauthorizedError}: the
+ * account must be authorised again. A credential without `tokenUrl` or refresh token cannot be
+ * refreshed here and throws one too.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
+ * @example
+ * ```ts
+ * const fresh = await refreshWithTokenUrl(credential, { provider: 'openai', dispatcher, timeoutMs: 30_000, now: Date.now });
+ * ```
+ */
+export async function refreshWithTokenUrl(credential: Credential, context: TokenRefreshContext): Promise<Credential> {
+  const { provider } = context;
+  const oauth = credential.oauth;
+  const options = { credentialId: credential.id };
+  if (!oauth?.tokenUrl) {
+    throw new UnauthorizedError(
+      `Credential ${credential.id} has no oauth.tokenUrl; ${provider} cannot refresh it`,
+      options,
+    );
+  }
+  if (!oauth.refreshToken) {
+    throw new UnauthorizedError(`Credential ${credential.id} has no refresh token`, options);
+  }
+  let url: URL;
+  try {
+    url = new URL(oauth.tokenUrl);
+  } catch (cause) {
+    throw new UnauthorizedError(`Credential ${credential.id} has an invalid oauth.tokenUrl`, { ...options, cause });
+  }
+  const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: oauth.refreshToken });
+  if (oauth.clientId) form.set('client_id', oauth.clientId);
+
+  const errorContext = { provider, dialect: 'openai-chat' as const, credentialId: credential.id };
+  let response: Dispatcher.ResponseData;
+  let text: string;
+  try {
+    response = await context.dispatcher.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: form.toString(),
+      headersTimeout: context.timeoutMs,
+      bodyTimeout: context.timeoutMs,
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+    text = Buffer.from(await readAll(response.body as Readable, TOKEN_BODY_LIMIT)).toString('utf8');
+  } catch (err) {
+    throw mapTransportError(err, context.signal, errorContext, url.host);
+  }
+  const at = context.now();
+  const json = parseObject(text);
+  const status = response.statusCode;
+  if (status < 200 || status >= 300 || typeof json?.access_token !== 'string' || json.access_token === '') {
+    throw tokenError(credential, provider, status, json, text);
+  }
+
+  const next: Credential = {
+    ...credential,
+    oauth: { ...oauth, accessToken: json.access_token },
+  };
+  const fresh = next.oauth!;
+  if (typeof json.refresh_token === 'string' && json.refresh_token !== '') fresh.refreshToken = json.refresh_token;
+  const expiresIn = typeof json.expires_in === 'string' ? Number(json.expires_in) : json.expires_in;
+  if (typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn >= 0) {
+    fresh.expiresAt = at + expiresIn * 1000;
+  } else {
+    // The old expiry is the one that made us refresh; keeping it would refresh again on every request.
+    delete fresh.expiresAt;
+  }
+  return next;
+}
+
+function tokenError(
+  credential: Credential,
+  provider: string,
+  status: number,
+  json: Record<string, unknown> | undefined,
+  text: string,
+): SwitchyardError {
+  const code = typeof json?.error === 'string' ? json.error : undefined;
+  const description = typeof json?.error_description === 'string' ? json.error_description : undefined;
+  const ok = status >= 200 && status < 300;
+  const detail = scrubSecrets(
+    [code, description].filter(Boolean).join(': ') || (ok ? 'no access_token in the answer' : text.slice(0, 200)),
+    secretsOf(credential),
+  );
+  const message = `The token endpoint of ${provider} answered ${status}${detail ? `: ${detail}` : ''}`;
+  const options = { credentialId: credential.id, status: ok ? 502 : status };
+  if (code && REVOKED.has(code)) return new UnauthorizedError(message, options);
+  if (ok) return new UpstreamError(message, options);
+  return createError(kindFromStatus(status), message, options);
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
