@@ -86,6 +86,11 @@ export interface Executor {
    * the store before using it. Absent for API-key-only providers.
    */
   refresh?(credential: Credential, signal: AbortSignal): Promise<Credential>;
+  /**
+   * Whether `refresh` can do anything for this credential (e.g. it names a token endpoint). Absent means
+   * yes. A credential that cannot be refreshed is used until it fails, then disabled until its secret changes.
+   */
+  canRefresh?(credential: Credential): boolean;
   /** How long before `oauth.expiresAt` to refresh proactively, ms. Default 5 minutes. */
   readonly refreshLeadMs?: number;
   /** Lists the models a credential can use. */

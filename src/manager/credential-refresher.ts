@@ -45,7 +45,7 @@ export class CredentialRefresher {
 
   /** True when the credential is OAuth, refreshable, and expires within the executor's lead time. */
   isDue(credential: Credential, executor: Executor): boolean {
-    if (credential.kind !== 'oauth' || !executor.refresh) return false;
+    if (!this.canRefresh(credential, executor)) return false;
     const expiresAt = credential.oauth?.expiresAt;
     if (expiresAt === undefined) return false;
     return expiresAt - (executor.refreshLeadMs ?? DEFAULT_REFRESH_LEAD_MS) <= this.#deps.now();
@@ -54,7 +54,10 @@ export class CredentialRefresher {
   /** True when the credential can be refreshed at all. */
   canRefresh(credential: Credential, executor: Executor): boolean {
     return (
-      credential.kind === 'oauth' && executor.refresh !== undefined && credential.oauth?.refreshToken !== undefined
+      credential.kind === 'oauth' &&
+      executor.refresh !== undefined &&
+      credential.oauth?.refreshToken !== undefined &&
+      (executor.canRefresh?.(credential) ?? true)
     );
   }
 

@@ -298,9 +298,19 @@ export class Manager {
       secrets: new Set(),
     };
     try {
+      // Most requests succeed at once: the first attempt runs outside p-retry, which is only set up
+      // (with its timers and signal wiring) once a retry is actually due.
+      try {
+        return await this.#attempt(run);
+      } catch (err) {
+        if (run.decision?.retry !== true || input.signal?.aborted || this.#retry.attempts < 2) throw err;
+      }
+      const { baseDelayMs, maxDelayMs } = this.#retry;
+      // The first backoff, as p-retry would have taken it (jittered up to 2x, capped); p-retry takes the rest.
+      await sleep(Math.min(baseDelayMs * (1 + Math.random()), maxDelayMs), input.signal);
       return await pRetry(() => this.#attempt(run), {
-        retries: this.#retry.attempts - 1,
-        minTimeout: this.#retry.baseDelayMs,
+        retries: this.#retry.attempts - 2,
+        minTimeout: Math.min(baseDelayMs * 2, maxDelayMs),
         maxTimeout: this.#retry.maxDelayMs,
         factor: 2,
         randomize: this.#retry.baseDelayMs > 0,

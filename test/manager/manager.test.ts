@@ -619,3 +619,23 @@ describe('Manager: tool names an upstream had to rename', () => {
     expect(completion.choices[0].finish_reason).toBe('tool_calls');
   });
 });
+
+describe('Manager: credentials their executor cannot refresh', () => {
+  it('disables an OAuth credential after a 401 when its executor says it cannot refresh it, without trying', async () => {
+    const store = new MemoryTokenStore([
+      { id: 'o', provider: 'mock', kind: 'oauth', oauth: { accessToken: 'tok-o-1234', refreshToken: 'r-1234' } },
+      { id: 'k', provider: 'mock', apiKey: 'sk-k-1234' },
+    ]);
+    const mock = Object.assign(mockExecutor({ behaviours: { o: { statuses: [401] } } }), { canRefresh: () => false });
+    const manager = new Manager({
+      executors: [mock],
+      store,
+      selector: new FillFirstSelector(),
+      retry: { baseDelayMs: 0 },
+    });
+    const res = await manager.execute({ dialect: 'openai-chat', body: chat() });
+    expect(res.credentialId).toBe('k');
+    expect(mock.refreshCount).toBe(0);
+    expect((await manager.cooldowns())[0]).toMatchObject({ credentialId: 'o', model: '*', reason: 'unauthorized' });
+  });
+});

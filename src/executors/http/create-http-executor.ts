@@ -226,6 +226,8 @@ export function createHttpExecutor(declaration: ProviderDeclaration, options: Ht
      * The standard refresh-token grant against the credential's own `oauth.tokenUrl` (RFC 6749 §6).
      * Credentials without a `tokenUrl` cannot be refreshed here and fail with an UnauthorizedError.
      */
+    canRefresh: (credential: Credential) => credential.oauth?.tokenUrl !== undefined,
+
     refresh(credential: Credential, signal: AbortSignal): Promise<Credential> {
       return refreshWithTokenUrl(credential, {
         provider,
