@@ -29,14 +29,20 @@ export async function writeCoreResponse(res: ServerResponse, response: CoreRespo
     res.end(body);
     return;
   }
-  // An SSE client should see the headers before the first event, however long that takes.
-  res.flushHeaders();
   const iterator = body[Symbol.asyncIterator]();
   const closed = onceClosed(res);
   let finished = false;
+  // The headers go out with the first chunk when it is ready at once (one socket write, not two), and on
+  // their own on the next turn of the event loop otherwise: an SSE client sees them before the first
+  // event, however long that takes.
+  let first: Promise<IteratorResult<Uint8Array>> | undefined = iterator.next();
+  const flush = setImmediate(() => {
+    if (!res.headersSent && !res.destroyed) res.flushHeaders();
+  });
   try {
     for (;;) {
-      const pending = iterator.next();
+      const pending = first ?? iterator.next();
+      first = undefined;
       // Should the client leave first, a later rejection of this read must not go unhandled.
       pending.catch(noop);
       const next = await Promise.race([pending, closed.promise]);
@@ -52,6 +58,7 @@ export async function writeCoreResponse(res: ServerResponse, response: CoreRespo
     finished = true;
     res.destroy();
   } finally {
+    clearImmediate(flush);
     closed.dispose();
     if (!finished) void release(iterator);
   }
