@@ -2,3 +2,4 @@
 export type { ReconnectOptions } from './change-listener.js';
 export { fromEnv } from './from-env.js';
 export { PostgresTokenStore, type PostgresTokenStoreOptions } from './postgres-token-store.js';
+export type { TableNames } from './sql-identifiers.js';
