@@ -6,11 +6,22 @@ import { createServer, type Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import express from 'express';
 import { Hono } from 'hono';
-import { switchyard as expressSwitchyard } from '../../src/adapters/express/index.js';
-import { switchyard as honoSwitchyard } from '../../src/adapters/hono/index.js';
-import { toNodeListener } from '../../src/adapters/node/index.js';
-import { createHandler } from '../../src/http/index.js';
-import { anthropicExecutor, geminiExecutor, Manager, openaiExecutor } from '../../src/index.js';
+
+// The built package, as users run it (`npm run bench` builds first); typed from the sources. The
+// specifiers are computed so the type checker does not need dist/ to exist.
+const dist = (path: string) => new URL(`../../dist/${path}`, import.meta.url).href;
+const { switchyard: expressSwitchyard } = (await import(
+  dist('express/index.js')
+)) as typeof import('../../src/adapters/express/index.js');
+const { switchyard: honoSwitchyard } = (await import(
+  dist('hono/index.js')
+)) as typeof import('../../src/adapters/hono/index.js');
+const { createHandler } = (await import(dist('http/index.js'))) as typeof import('../../src/http/index.js');
+const { anthropicExecutor, geminiExecutor, Manager, openaiExecutor } = (await import(
+  dist('index.js')
+)) as typeof import('../../src/index.js');
+const { toNodeListener } = (await import(dist('node/index.js'))) as typeof import('../../src/adapters/node/index.js');
+
 import { BENCH_CLIENT_KEY, portOf, serveChild } from './ipc.js';
 
 const upstream = process.env.BENCH_UPSTREAM ?? 'http://127.0.0.1:1';
