@@ -11,6 +11,7 @@ export interface Caller {
   allowsModel?: (model: string) => boolean;
   rpm?: number;
   tpm?: number;
+  budget?: { tokens: number; periodMs?: number };
 }
 
 interface CompiledKey {
@@ -61,6 +62,7 @@ export function applyPolicy(caller: Caller, policy: ClientPolicy): Caller {
   }
   if (policy.rpm !== undefined) caller.rpm = policy.rpm;
   if (policy.tpm !== undefined) caller.tpm = policy.tpm;
+  if (policy.budget !== undefined) caller.budget = policy.budget;
   return caller;
 }
 

@@ -3,7 +3,6 @@ import { SwitchyardError } from '../core/errors.js';
 import type { Manager } from '../manager/manager.js';
 import type { ExecuteInput } from '../manager/types.js';
 import type { Dialect } from '../translate/dialect.js';
-import { readUsage } from '../translate/translate.js';
 import { applyPolicy, type Caller, ClientKeys, isLoopback, presentedKey } from './client-auth.js';
 import { errorResponse, HttpError } from './error-response.js';
 import { forwardedHeaders, responseHeaders } from './headers.js';
@@ -16,7 +15,7 @@ import {
   openaiModel,
   openaiModelList,
 } from './model-list.js';
-import { admit, chargeTokens, estimateTokens } from './rate-limits.js';
+import { admit, chargeUsage, estimateTokens } from './rate-limits.js';
 import { readJsonBody } from './read-body.js';
 import { validateBody } from './request-schemas.js';
 import { guessDialect, isRoute, matchRoute, type Route } from './routes.js';
@@ -26,7 +25,7 @@ import type { CoreHandler, CoreRequest, CoreResponse, HandlerOptions, HandlerSet
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+const _decoder = new TextDecoder();
 
 type ExecuteRoute = Extract<Route, { type: 'execute' }>;
 type ModelRoute = Extract<Route, { type: 'list-models' | 'get-model' }>;
@@ -169,7 +168,7 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
         param: 'alt',
       });
     }
-    if (caller && (caller.rpm !== undefined || caller.tpm !== undefined)) {
+    if (caller && (caller.rpm !== undefined || caller.tpm !== undefined || caller.budget !== undefined)) {
       const size = parsed.size ?? (caller.tpm !== undefined ? JSON.stringify(body).length : 0);
       await admit(manager.state, caller, estimateTokens(size), now());
     }
@@ -187,18 +186,14 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     const result = await manager.execute(input);
     const headers = responseHeaders(result.headers);
     headers['x-request-id'] = requestId;
-    if (result.body instanceof Uint8Array) {
-      headers['content-length'] = String(result.body.byteLength);
-      if (caller?.tpm !== undefined && route.operation === 'generate') {
-        void chargeOutput(caller, route.dialect, result.body).catch((err) => report(err, requestId, request.path));
-      }
+    if (result.body instanceof Uint8Array) headers['content-length'] = String(result.body.byteLength);
+    if (caller && (caller.tpm !== undefined || caller.budget !== undefined) && route.operation === 'generate') {
+      // Streams included: the usage is known when the answer ends.
+      void result.usage
+        .then((usage) => (usage ? chargeUsage(manager.state, caller, usage, now()) : undefined))
+        .catch((err) => report(err, requestId, request.path));
     }
     return { status: result.status, headers, body: result.body };
-  }
-
-  async function chargeOutput(caller: Caller, dialect: Dialect, bytes: Uint8Array): Promise<void> {
-    const usage = readUsage(dialect, JSON.parse(decoder.decode(bytes)) as Record<string, unknown>);
-    if (usage) await chargeTokens(manager.state, caller, usage.outputTokens, now());
   }
 
   const handler = async (request: CoreRequest): Promise<CoreResponse> => {

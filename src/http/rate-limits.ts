@@ -3,6 +3,7 @@ import type { Caller } from './client-auth.js';
 import { HttpError } from './error-response.js';
 
 const MINUTE = 60_000;
+const DEFAULT_BUDGET_PERIOD_MS = 30 * 24 * 3_600_000;
 
 /**
  * Admits one request against the caller's requests-per-minute and tokens-per-minute windows (fixed
@@ -22,6 +23,15 @@ export async function admit(state: StateStore, caller: Caller, promptTokens: num
       });
     }
   }
+  if (caller.budget !== undefined) {
+    const period = caller.budget.periodMs ?? DEFAULT_BUDGET_PERIOD_MS;
+    const { total, resetAt } = await state.hit(`switchyard:budget:${caller.limitKey}`, 0, period, now);
+    if (total >= caller.budget.tokens) {
+      throw new HttpError(429, 'quota_exhausted', `Token budget used up: ${caller.budget.tokens} tokens per period`, {
+        retryAfterMs: Math.max(0, resetAt - now),
+      });
+    }
+  }
   if (caller.tpm !== undefined) {
     const { total, resetAt } = await state.hit(`switchyard:tpm:${caller.limitKey}`, promptTokens, MINUTE, now);
     if (total - promptTokens >= caller.tpm) {
@@ -32,10 +42,24 @@ export async function admit(state: StateStore, caller: Caller, promptTokens: num
   }
 }
 
-/** Charges tokens learnt after the answer (its output) to the caller's token window. */
-export async function chargeTokens(state: StateStore, caller: Caller, tokens: number, now: number): Promise<void> {
-  if (caller.tpm === undefined || tokens <= 0) return;
-  await state.hit(`switchyard:tpm:${caller.limitKey}`, tokens, MINUTE, now);
+/**
+ * Charges what the answer used, once it is complete: its output tokens to the per-minute token window
+ * (the prompt was estimated on admission), input plus output to the budget.
+ */
+export async function chargeUsage(
+  state: StateStore,
+  caller: Caller,
+  usage: { inputTokens: number; outputTokens: number },
+  now: number,
+): Promise<void> {
+  if (caller.tpm !== undefined && usage.outputTokens > 0) {
+    await state.hit(`switchyard:tpm:${caller.limitKey}`, usage.outputTokens, MINUTE, now);
+  }
+  const spent = usage.inputTokens + usage.outputTokens;
+  if (caller.budget !== undefined && spent > 0) {
+    const period = caller.budget.periodMs ?? DEFAULT_BUDGET_PERIOD_MS;
+    await state.hit(`switchyard:budget:${caller.limitKey}`, spent, period, now);
+  }
 }
 
 /** A rough prompt size in tokens from the body's size: about four bytes of JSON per token. */

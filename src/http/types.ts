@@ -82,6 +82,11 @@ export interface ClientPolicy {
    * plus the answer's output tokens for non-stream answers. Absent: unlimited.
    */
   tpm?: number;
+  /**
+   * A token budget (input plus output tokens, as the upstreams report them, streams included) per fixed
+   * period, default 30 days from the first use in the period. Over it → 429 until the period ends.
+   */
+  budget?: { tokens: number; periodMs?: number };
 }
 
 /** One client API key with its policy. */

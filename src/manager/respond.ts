@@ -94,7 +94,14 @@ export async function readResponse(args: {
     if (tokens === undefined) throw new UpstreamError('The upstream answered a token count without a count');
     if (args.from !== args.to) bytes = encoder.encode(JSON.stringify(renderTokenCount(args.to, tokens)));
     return {
-      result: { status: 200, headers: { ...JSON_HEADERS }, stream: false, body: bytes, ...args.common },
+      result: {
+        status: 200,
+        headers: { ...JSON_HEADERS },
+        stream: false,
+        body: bytes,
+        usage: Promise.resolve(undefined),
+        ...args.common,
+      },
       usage: undefined,
     };
   }
@@ -115,6 +122,7 @@ export async function readResponse(args: {
       headers: { ...JSON_HEADERS },
       stream: false,
       body: bytes,
+      usage: Promise.resolve(usage),
       ...args.common,
       warnings,
     },
@@ -133,7 +141,14 @@ function safeUsage(dialect: Dialect, body: Record<string, unknown>): Usage | und
 /** A count-tokens answer computed locally, in the caller's dialect. */
 export function localTokenCount(dialect: Dialect, body: Record<string, unknown>, common: Common): ExecuteResult {
   const bytes = encoder.encode(JSON.stringify(renderTokenCount(dialect, estimateTokens(body))));
-  return { status: 200, headers: { ...JSON_HEADERS }, stream: false, body: bytes, ...common };
+  return {
+    status: 200,
+    headers: { ...JSON_HEADERS },
+    stream: false,
+    body: bytes,
+    usage: Promise.resolve(undefined),
+    ...common,
+  };
 }
 
 interface Outcome {
@@ -199,15 +214,51 @@ export async function streamResponse(args: {
     clearTimeout(timer);
   }
   const ttfbMs = args.now() - args.started;
-  const firstChunk = first;
-  const body = relay(iterator, converter, firstChunk, ended, ttfbMs, args.finish);
+  let resolveUsage!: (usage: Usage | undefined) => void;
+  const usage = new Promise<Usage | undefined>((resolve) => {
+    resolveUsage = resolve;
+  });
+  const finish = (outcome: Outcome) => {
+    resolveUsage(outcome.usage);
+    args.finish(outcome);
+  };
+  const body = guarded(relay(iterator, converter, first, ended, ttfbMs, finish), () => {
+    // Abandoned before the first read: the generator's own cleanup never runs, so release here.
+    void iterator.return?.();
+    finish({ error: new UpstreamError('The caller stopped reading the stream'), ttfbMs });
+  });
   return {
     status: 200,
     headers: { ...SSE_HEADERS },
     stream: true,
     body,
+    usage,
     ...args.common,
   };
+}
+
+/**
+ * A generator whose `return()` before any `next()` still runs `onAbandon` (a generator that never
+ * started skips its `finally`), so an answer nobody reads still releases its upstream and in-flight slot.
+ */
+function guarded(gen: AsyncGenerator<Uint8Array, void, undefined>, onAbandon: () => void): AsyncIterable<Uint8Array> {
+  let started = false;
+  let closed = false;
+  const iterator: AsyncIterableIterator<Uint8Array> = {
+    next() {
+      started = true;
+      return gen.next();
+    },
+    return() {
+      if (!started && !closed) onAbandon();
+      closed = true;
+      return gen.return(undefined);
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
 }
 
 async function* relay(

@@ -42,6 +42,12 @@ export interface ExecuteResult {
   model: string;
   /** Translation warnings (features the upstream dialect could not express). */
   warnings: readonly string[];
+  /**
+   * The answer's token usage, once it is complete: at once for a non-stream answer, when the stream
+   * ends for a stream (undefined when the upstream reported none, or the stream failed before it did).
+   * Never rejects. Hosts use it to meter streamed answers.
+   */
+  usage: Promise<Usage | undefined>;
 }
 
 /** One attempt on one credential, reported to `hooks.onAttempt` before it starts. */

@@ -434,6 +434,22 @@ describe('createHandler: limits and upstream failures', () => {
     expect(Number(second.headers['retry-after'])).toBeGreaterThan(0);
   });
 
+  it('enforces a token budget counted from the usage of streamed answers too', async () => {
+    const { handler } = setup({ handler: { keys: [{ key: KEY, budget: { tokens: 20, periodMs: 60_000 } }] } });
+    const first = await handler(request({ json: chatBody({ stream: true }) }));
+    expect(first.status).toBe(200);
+    // Nothing is charged until the stream has been read to its end.
+    for await (const _ of first.body as AsyncIterable<Uint8Array>) {
+      // drain
+    }
+    await new Promise((r) => setTimeout(r, 10));
+    const second = await handler(request({ json: chatBody() }));
+    expect(second.status).toBe(429);
+    const body = JSON.parse(await text(second));
+    expect(JSON.stringify(body)).toContain('budget');
+    expect(Number(second.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
   it('answers a handler exception with a 500 in the caller dialect, without its message', async () => {
     const onError = vi.fn();
     const { handler } = setup({

@@ -639,3 +639,42 @@ describe('Manager: credentials their executor cannot refresh', () => {
     expect((await manager.cooldowns())[0]).toMatchObject({ credentialId: 'o', model: '*', reason: 'unauthorized' });
   });
 });
+
+describe('Manager: answers nobody reads, and usage as a promise', () => {
+  it('releases the in-flight slot and the upstream when a stream is abandoned before its first read', async () => {
+    const state = new MemoryStateStore();
+    const { manager, usage } = setup(['a'], { a: { chunkDelayMs: 5 } }, { state });
+    const res = await manager.execute({ dialect: 'openai-chat', body: chat('a b c', { stream: true }) });
+    expect(state.selection({ cursorKey: 'k', model: 'm', now: 0, withInFlight: true }).inFlight?.get('a')).toBe(1);
+    await (res.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]().return?.();
+    expect(
+      state.selection({ cursorKey: 'k', model: 'm', now: 0, withInFlight: true }).inFlight?.get('a'),
+    ).toBeUndefined();
+    expect(usage.at(-1)).toMatchObject({ success: false, credentialId: 'a' });
+    expect(await res.usage).toBeUndefined();
+  });
+
+  it('resolves usage when a stream ends, and at once for a non-stream answer', async () => {
+    const { manager } = setup(['a']);
+    const streamed = await manager.execute({
+      dialect: 'anthropic-messages',
+      body: {
+        model: 'mock-model',
+        max_tokens: 50,
+        stream: true,
+        messages: [{ role: 'user', content: 'one two three' }],
+      },
+    });
+    let settled = false;
+    void streamed.usage.then(() => {
+      settled = true;
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(settled).toBe(false);
+    await text(streamed.body);
+    const u = await streamed.usage;
+    expect(u?.outputTokens).toBeGreaterThan(0);
+    const plain = await manager.execute({ dialect: 'openai-chat', body: chat() });
+    expect((await plain.usage)?.inputTokens).toBeGreaterThan(0);
+  });
+});
