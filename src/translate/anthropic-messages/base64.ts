@@ -26,13 +26,3 @@ export function base64ToText(data: string): string | undefined {
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return new TextDecoder().decode(bytes);
 }
-
-/** A `data:` URL split into media type and base64 payload; undefined for other URLs or non-base64 data URLs. */
-export function parseDataUrl(url: string): { mediaType: string; data: string } | undefined {
-  if (!url.startsWith('data:')) return undefined;
-  const comma = url.indexOf(',');
-  if (comma < 0) return undefined;
-  const header = url.slice(5, comma);
-  if (!header.endsWith(';base64')) return undefined;
-  return { mediaType: header.slice(0, -7) || 'application/octet-stream', data: url.slice(comma + 1) };
-}

@@ -13,8 +13,9 @@ import type {
   TranslationWarning,
 } from '../canonical.js';
 import { argumentsObject, invalid, isRecord, type JsonObject, obj, str } from '../json.js';
+import { parseDataUrl } from '../media.js';
 import { tagSignature, untagSignature } from '../reasoning.js';
-import { base64ToText, parseDataUrl, textToBase64 } from './base64.js';
+import { base64ToText, textToBase64 } from './base64.js';
 import { applyExtras, extras, toMetadata } from './metadata.js';
 
 const TEXT_KEYS = new Set(['type', 'text']);

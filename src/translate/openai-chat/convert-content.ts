@@ -1,24 +1,6 @@
-import type { FilePart, ImagePart, MediaSource, TextPart, TranslationWarning, UserContent } from '../canonical.js';
+import type { FilePart, ImagePart, TextPart, TranslationWarning, UserContent } from '../canonical.js';
 import { invalid, isRecord, obj, str } from '../json.js';
-
-const DATA_URL = /^data:([^;,]*)((?:;[^;,]*)*);base64,/;
-
-/** `data:<type>;base64,<data>` → its parts; undefined for any other URL. */
-export function parseDataUrl(url: string): { mediaType: string; data: string } | undefined {
-  const match = DATA_URL.exec(url);
-  if (!match) return undefined;
-  return { mediaType: match[1] || 'application/octet-stream', data: url.slice(match[0].length) };
-}
-
-/** A media source as a URL Chat accepts: the URL itself, or base64 as a `data:` URL. */
-export function sourceToUrl(source: MediaSource): string {
-  return source.type === 'url' ? source.url : `data:${source.mediaType};base64,${source.data}`;
-}
-
-function urlToSource(url: string): MediaSource {
-  const inline = parseDataUrl(url);
-  return inline ? { type: 'base64', mediaType: inline.mediaType, data: inline.data } : { type: 'url', url };
-}
+import { parseDataUrl, sourceToUrl, urlToSource } from '../media.js';
 
 /** Chat `input_audio.format` ↔ media type: `mp3` is `audio/mpeg`, the rest are `audio/<format>`. */
 function audioMediaType(format: string): string {

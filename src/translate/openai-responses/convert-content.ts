@@ -1,5 +1,6 @@
-import type { FilePart, ImagePart, MediaSource, TextPart, TranslationWarning, UserContent } from '../canonical.js';
+import type { FilePart, ImagePart, TextPart, TranslationWarning, UserContent } from '../canonical.js';
 import { invalid, isRecord, type JsonObject, str } from '../json.js';
+import { parseDataUrl, sourceToUrl, urlToSource } from '../media.js';
 import { ours, withOurs } from './metadata.js';
 
 /**
@@ -36,7 +37,7 @@ function imageToCanonical(part: JsonObject, field: string): ImagePart | FilePart
   const detail = str(part.detail);
   const url = str(part.image_url);
   if (url !== undefined) {
-    const image: ImagePart = { type: 'image', source: urlSource(url) };
+    const image: ImagePart = { type: 'image', source: urlToSource(url) };
     if (detail !== undefined) image.detail = detail;
     return image;
   }
@@ -63,7 +64,7 @@ function fileToCanonical(part: JsonObject, field: string): FilePart {
         { type: 'file', source: { type: 'base64', mediaType: mediaTypeOf(filename), data } };
     file.mediaType = (file.source as { mediaType: string }).mediaType;
   } else if (url !== undefined) {
-    file = { type: 'file', source: urlSource(url) };
+    file = { type: 'file', source: urlToSource(url) };
   } else if (fileId !== undefined) {
     file = { type: 'file', source: { type: 'file-id', fileId } };
   } else {
@@ -79,7 +80,7 @@ export function partFromCanonical(part: TextPart | ImagePart | FilePart): JsonOb
     case 'text':
       return { type: 'input_text', text: part.text };
     case 'image':
-      return { type: 'input_image', image_url: sourceUrl(part.source), detail: part.detail ?? 'auto' };
+      return { type: 'input_image', image_url: sourceToUrl(part.source), detail: part.detail ?? 'auto' };
     case 'file':
       return fileFromCanonical(part);
   }
@@ -102,34 +103,13 @@ function fileFromCanonical(part: FilePart): JsonObject {
   return {
     type: 'input_file',
     filename: part.filename ?? defaultFilename(mediaType ?? part.mediaType),
-    file_data: sourceUrl(source),
+    file_data: sourceToUrl(source),
   };
 }
 
 function withFilename(out: JsonObject, filename: string | undefined): JsonObject {
   if (filename !== undefined) out.filename = filename;
   return out;
-}
-
-/** A URL string (http(s), or a `data:` URL) as a canonical media source; base64 data URLs are unpacked. */
-export function urlSource(url: string): MediaSource {
-  const parsed = parseDataUrl(url);
-  return parsed ? { type: 'base64', mediaType: parsed.mediaType, data: parsed.data } : { type: 'url', url };
-}
-
-/** A canonical media source as the URL OpenAI takes (`data:` URL for inline bytes). */
-export function sourceUrl(source: MediaSource): string {
-  return source.type === 'url' ? source.url : `data:${source.mediaType};base64,${source.data}`;
-}
-
-/** A base64 `data:` URL split into media type and payload; undefined for anything else. */
-export function parseDataUrl(url: string): { mediaType: string; data: string } | undefined {
-  if (!url.startsWith('data:')) return undefined;
-  const comma = url.indexOf(',');
-  if (comma < 0) return undefined;
-  const header = url.slice(5, comma);
-  if (!header.endsWith(';base64')) return undefined;
-  return { mediaType: header.slice(0, -7) || 'application/octet-stream', data: url.slice(comma + 1) };
 }
 
 const EXTENSIONS: Readonly<Record<string, string>> = {
