@@ -1,3 +1,4 @@
+import { concatBytes } from '../core/concat-bytes.js';
 import { HttpError } from './error-response.js';
 import type { CoreRequestBody } from './types.js';
 
@@ -54,14 +55,7 @@ async function readAll(body: AsyncIterable<Uint8Array>, maxBytes: number): Promi
     }
     chunks.push(next.value);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return concatBytes(chunks, size);
 }
 
 function tooLarge(maxBytes: number): HttpError {

@@ -1,3 +1,4 @@
+import { concatBytes } from '../core/concat-bytes.js';
 import { SwitchyardError, TimeoutError, UpstreamError } from '../core/errors.js';
 import type { ExecutorResponse, Operation } from '../executors/types.js';
 import type { Dialect, Usage } from '../translate/dialect.js';
@@ -78,7 +79,7 @@ export async function readResponse(args: {
     chunks.push(chunk);
     size += chunk.byteLength;
   }
-  let bytes = concat(chunks, size);
+  let bytes = concatBytes(chunks, size);
   let parsed: unknown;
   try {
     parsed = JSON.parse(decoder.decode(bytes));
@@ -304,15 +305,4 @@ async function* relay(
     const usage = converter.usage;
     finish({ ...(outcome ?? { ttfbMs }), ...(usage ? { usage } : {}) });
   }
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }
