@@ -387,9 +387,12 @@ export class Manager {
         return result;
       }
       const prepared = prepareBody(run, native, credential.provider, upstreamModel, this.#foreignThinking);
-      const controller = new AbortController();
-      const onAbort = () => controller.abort(signal?.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      // A stream needs its own controller (a first-byte timeout aborts the upstream); a non-stream call
+      // uses the caller's signal as it is, which saves a controller and two listeners per request.
+      const controller = run.stream || !signal ? new AbortController() : undefined;
+      const upstreamSignal = controller?.signal ?? signal!;
+      const onAbort = () => controller?.abort(signal?.reason);
+      if (controller) signal?.addEventListener('abort', onAbort, { once: true });
       let response: ExecutorResponse;
       try {
         response = await executor.execute({
@@ -400,7 +403,7 @@ export class Manager {
           body: prepared.body,
           stream: run.stream,
           headers: passThroughHeaders(run.input.headers),
-          signal: controller.signal,
+          signal: upstreamSignal,
           requestId: run.requestId,
         });
       } catch (err) {
@@ -449,8 +452,8 @@ export class Manager {
           includeUsage: includeUsage(run.input),
           toolNames,
           firstByteTimeoutMs: this.#firstByteTimeoutMs,
-          abort: (reason) => controller.abort(reason),
-          signal: controller.signal,
+          abort: (reason) => controller!.abort(reason),
+          signal: upstreamSignal,
           now: this.#now,
           started: run.started,
           common,
