@@ -45,7 +45,7 @@ export async function writeCoreResponse(res: ServerResponse, response: CoreRespo
       first = undefined;
       // Should the client leave first, a later rejection of this read must not go unhandled.
       pending.catch(noop);
-      const next = await Promise.race([pending, closed.promise]);
+      const next = await closed.or(pending);
       if (next === CLOSED || res.destroyed) break;
       if (next.done) {
         finished = true;
@@ -67,13 +67,31 @@ export async function writeCoreResponse(res: ServerResponse, response: CoreRespo
 
 const CLOSED = Symbol('closed');
 
-function onceClosed(res: ServerResponse): { promise: Promise<typeof CLOSED>; dispose(): void } {
-  let listener: (() => void) | undefined;
-  const promise = new Promise<typeof CLOSED>((resolve) => {
-    listener = () => resolve(CLOSED);
-    res.once('close', listener);
-  });
-  return { promise, dispose: () => res.off('close', listener!) };
+/**
+ * Races each read against the response closing. Not `Promise.race` with one long-lived promise: every
+ * race would leave a reaction on it until the response ends, so a long stream would hold one per chunk.
+ */
+function onceClosed(res: ServerResponse): {
+  or<T>(pending: Promise<T>): Promise<T | typeof CLOSED>;
+  dispose(): void;
+} {
+  let isClosed = false;
+  let wake: ((value: typeof CLOSED) => void) | undefined;
+  const listener = () => {
+    isClosed = true;
+    wake?.(CLOSED);
+  };
+  res.once('close', listener);
+  return {
+    or<T>(pending: Promise<T>): Promise<T | typeof CLOSED> {
+      if (isClosed) return Promise.resolve(CLOSED);
+      return new Promise<T | typeof CLOSED>((resolve, reject) => {
+        wake = resolve;
+        pending.then(resolve, reject);
+      });
+    },
+    dispose: () => res.off('close', listener),
+  };
 }
 
 /** Waits for `drain`; false when the response closed instead. */
