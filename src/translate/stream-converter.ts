@@ -65,9 +65,13 @@ export function createStreamConverter(options: StreamConverterOptions): StreamCo
   let sawError = false;
   const needsDecode = passthrough ? passthroughFilter(options.from) : undefined;
 
+  let startPart: StreamPart | undefined;
   const onPart = (part: StreamPart) => {
     switch (part.type) {
       case 'start':
+        startPart = part;
+        if (part.usage) usage = mergeUsage(usage, part.usage);
+        break;
       case 'finish':
         if (part.usage) usage = mergeUsage(usage, part.usage);
         break;
@@ -111,7 +115,10 @@ export function createStreamConverter(options: StreamConverterOptions): StreamCo
       // An upstream that already reported its error in the stream needs no second error event.
       if (decoder.done || !error || sawError) return null;
       // The upstream stopped mid-answer: say so in the caller's dialect rather than truncating silently.
-      return encoder.encode(codecFor(options.to).createStreamEncoder().end(error));
+      // The encoder is told about the start the caller already has, so only the closing events come out.
+      const tail = codecFor(options.to).createStreamEncoder();
+      if (startPart) tail.encode(startPart);
+      return encoder.encode(tail.end(error));
     }
     out += target!.end(decoder.done ? undefined : error);
     return take();

@@ -26,7 +26,10 @@ export interface TranslateRequestInput {
  * ```
  */
 export function translateRequest(input: TranslateRequestInput): Converted<JsonObject> {
-  if (input.from === input.to && !hasTaggedSignature(input.body)) return { value: input.body, warnings: [] };
+  // Chat Completions carries no signatures, so its bodies need no look for one.
+  if (input.from === input.to && (input.from === 'openai-chat' || !hasTaggedSignature(input.body))) {
+    return { value: input.body, warnings: [] };
+  }
   const parsed = codecFor(input.from).requestToCanonical(input.body);
   const out = codecFor(input.to).requestFromCanonical(parsed.value, input.options ?? {});
   return { value: out.value, warnings: join(parsed.warnings, out.warnings) };
