@@ -1,3 +1,4 @@
+import { compact } from '../core/compact.js';
 import type { Credential, ModelEntry } from '../core/credential.js';
 import { hash53 } from '../manager/selectors/session-key.js';
 import type { SwitchyardConfig } from './schema.js';
@@ -109,11 +110,6 @@ export function slug(name: string): string {
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '') || 'compatible'
   );
-}
-
-function compact(c: Record<string, unknown>): Credential {
-  for (const key of Object.keys(c)) if (c[key] === undefined) delete c[key];
-  return c as unknown as Credential;
 }
 
 /**

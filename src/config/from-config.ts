@@ -2,6 +2,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
+import { compact } from '../core/compact.js';
 import type { Credential } from '../core/credential.js';
 import { ConfigError } from '../core/errors.js';
 import { anthropicExecutor, geminiExecutor, openaiExecutor } from '../executors/index.js';
@@ -284,9 +285,4 @@ export function durationMs(value: number | string): number {
 
 function expandHome(path: string): string {
   return path === '~' || path.startsWith('~/') ? `${homedir()}${path.slice(1)}` : path;
-}
-
-function compact<T extends Record<string, unknown>>(value: T): T {
-  for (const key of Object.keys(value)) if (value[key] === undefined) delete value[key];
-  return value;
 }

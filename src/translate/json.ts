@@ -54,9 +54,4 @@ export function argumentsObject(text: string): JsonObject {
   return isRecord(value) ? value : {};
 }
 
-/** Copies the entries of `from` whose value is not undefined onto a new object. */
-export function compact<T extends JsonObject>(from: T): T {
-  const out: JsonObject = {};
-  for (const key in from) if (from[key] !== undefined) out[key] = from[key];
-  return out as T;
-}
+export { compact } from '../core/compact.js';
