@@ -17,7 +17,10 @@ export type ErrorKind =
   | 'aborted'
   | 'no_credentials'
   | 'conflict'
-  | 'config';
+  | 'config'
+  | 'endpoint_not_found'
+  | 'internal'
+  | 'closed';
 
 /** The stable `code` string for each kind; hosts switch on these, never on message text. */
 export const ERROR_CODES = {
@@ -36,6 +39,9 @@ export const ERROR_CODES = {
   no_credentials: 'SWITCHYARD_NO_CREDENTIALS',
   conflict: 'SWITCHYARD_CONFLICT',
   config: 'SWITCHYARD_CONFIG',
+  endpoint_not_found: 'SWITCHYARD_ENDPOINT_NOT_FOUND',
+  internal: 'SWITCHYARD_INTERNAL',
+  closed: 'SWITCHYARD_CLOSED',
 } as const satisfies Record<ErrorKind, string>;
 
 /** One of the values of {@link ERROR_CODES}. */
@@ -58,6 +64,9 @@ export const DEFAULT_STATUS: Record<ErrorKind, number> = {
   no_credentials: 503,
   conflict: 409,
   config: 500,
+  endpoint_not_found: 502,
+  internal: 500,
+  closed: 503,
 };
 
 /**
@@ -180,6 +189,18 @@ export class NoCredentialsError extends kindClass('no_credentials', 'NoCredentia
 export class ConflictError extends kindClass('conflict', 'ConflictError') {}
 /** Configuration is invalid. */
 export class ConfigError extends kindClass('config', 'ConfigError') {}
+/**
+ * The upstream answered 404 for the endpoint itself (a wrong base URL, a service without that API), not
+ * "this model does not exist": a setup mistake, reported to the caller as a 502.
+ */
+export class EndpointNotFoundError extends kindClass('endpoint_not_found', 'EndpointNotFoundError') {}
+/**
+ * switchyard's own code (or a custom executor's) threw before the request reached the network. Never
+ * retried on another credential (it would fail the same way) and never cools a credential.
+ */
+export class InternalError extends kindClass('internal', 'InternalError') {}
+/** The Manager is closing or closed and takes no new work (503). */
+export class ClosedError extends kindClass('closed', 'ClosedError') {}
 
 const CLASSES: Record<ErrorKind, new (message: string, options?: SwitchyardErrorOptions) => SwitchyardError> = {
   rate_limited: RateLimitedError,
@@ -197,6 +218,9 @@ const CLASSES: Record<ErrorKind, new (message: string, options?: SwitchyardError
   no_credentials: NoCredentialsError,
   conflict: ConflictError,
   config: ConfigError,
+  endpoint_not_found: EndpointNotFoundError,
+  internal: InternalError,
+  closed: ClosedError,
 };
 
 /** Builds the right subclass for a kind. */

@@ -90,6 +90,8 @@ export function decideFailure(
     case 'no_credentials':
     case 'conflict':
     case 'config':
+    case 'internal':
+    case 'closed':
       return NO_RETRY;
     case 'unauthorized':
       if (ctx.canRefresh) return { retry: true, refresh: true, transient: false };
@@ -116,6 +118,15 @@ export function decideFailure(
         refresh: false,
         transient: false,
         cooldown: { scope: 'model', ms: capped(policy.notFoundMs, policy.maxCooldownMs), reason: 'not_found' },
+      };
+    case 'endpoint_not_found':
+      // A wrong base URL or a service without that API: another credential may be set up right, and
+      // this one is only parked briefly (it is a setup mistake, not a worn-out credential).
+      return {
+        retry: true,
+        refresh: false,
+        transient: false,
+        cooldown: { scope: 'model', ms: capped(policy.transientMs, policy.maxCooldownMs), reason: 'endpoint' },
       };
     case 'quota_exhausted':
     case 'rate_limited': {

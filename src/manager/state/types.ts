@@ -11,6 +11,7 @@ export type CooldownReason =
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
+  | 'endpoint'
   | 'transient'
   | 'circuit_open'
   | 'quota_snapshot'
