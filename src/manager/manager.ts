@@ -631,6 +631,14 @@ export class Manager {
       }
       const prepared = prepareBody(run, native, credential.provider, upstreamModel, this.#foreignThinking);
       common.warnings = prepared.warnings;
+      const betas = run.input.headers?.['anthropic-beta'];
+      if (betas && native !== 'anthropic-messages') {
+        // Anthropic betas only mean something to Anthropic; elsewhere they are dropped, and the caller is told.
+        common.warnings = [
+          ...common.warnings,
+          `dropped-anthropic-beta: ${credential.provider} has no Anthropic betas (${betas})`,
+        ];
+      }
       const limits = {
         firstByteMs: run.stream ? this.#timeouts.firstByteMs : 0,
         idleMs: run.stream ? this.#timeouts.idleMs : 0,
