@@ -198,6 +198,7 @@ export function createHttpExecutor(declaration: ProviderDeclaration, options: Ht
         const headers = {
           accept: 'application/json',
           ...options.headers,
+          ...list.headers?.(credential),
           ...declaration.authHeaders(credential),
           ...credential.headers,
         };
