@@ -148,7 +148,8 @@ interface RunState {
   refreshNext?: Credential;
   refreshed: Set<string>;
   bodies: Map<string, { body: Record<string, unknown>; warnings: readonly string[] }>;
-  secrets: Set<string>;
+  /** The credentials this request used (their secrets are scrubbed from what it reports, on error paths only). */
+  used: Credential[];
   sessionKey?: string | null;
   lastCredential?: Credential;
   /** The picked credential had an expired cooldown entry: a success clears it (and its strikes). */
@@ -304,10 +305,10 @@ export class Manager {
    */
   async listModels(
     options: { signal?: AbortSignal; timeoutMs?: number } = {},
-  ): Promise<Array<{ id: string; providers: string[] }>> {
+  ): Promise<Array<{ id: string; providers: string[]; created?: number }>> {
     await this.start();
     const listed = this.#router.listModels();
-    const byId = new Map(listed.map((m) => [m.id, m]));
+    const byId = new Map<string, { id: string; providers: string[]; created?: number }>(listed.map((m) => [m.id, m]));
     const firstListless = new Map<string, Credential>();
     for (const c of this.#credentials.values()) {
       if (!c.disabled && (!c.models || c.models.length === 0) && !firstListless.has(c.provider)) {
@@ -332,8 +333,13 @@ export class Manager {
     );
     for (const model of reports.flat()) {
       const entry = byId.get(model.id);
-      if (!entry) byId.set(model.id, { id: model.id, providers: [model.provider] });
-      else if (!entry.providers.includes(model.provider)) entry.providers.push(model.provider);
+      if (!entry) {
+        byId.set(model.id, {
+          id: model.id,
+          providers: [model.provider],
+          ...(model.created !== undefined ? { created: model.created } : {}),
+        });
+      } else if (!entry.providers.includes(model.provider)) entry.providers.push(model.provider);
     }
     return [...byId.values()];
   }
@@ -498,7 +504,7 @@ export class Manager {
       attempt: 0,
       refreshed: new Set(),
       bodies: new Map(),
-      secrets: new Set(),
+      used: [],
       deadline: this.#timeouts.totalMs > 0 ? Date.now() + this.#timeouts.totalMs : 0,
     };
     this.#inFlight++;
@@ -570,7 +576,7 @@ export class Manager {
     run.refreshNext = undefined;
     run.attempt += 1;
     run.lastCredential = credential;
-    for (const secret of credentialSecrets(credential)) run.secrets.add(secret);
+    run.used.push(credential);
     const executor = this.#executors.get(credential.provider)!;
     const upstreamModel = run.route.upstreamModel.get(credential.id) ?? run.route.request.model;
     const info = {
@@ -602,7 +608,7 @@ export class Manager {
       if (forceRefresh || this.#refresher.isDue(credential, executor)) {
         run.refreshed.add(credential.id);
         credential = await this.#refresher.refresh(credential, executor);
-        for (const secret of credentialSecrets(credential)) run.secrets.add(secret);
+        run.used.push(credential);
       }
       run.tried.add(credential.id);
       this.#emit('onAttempt', info);
@@ -740,9 +746,9 @@ export class Manager {
     this.#lastError.set(credential.id, { kind: error.kind, at: this.#now() });
     const fields = { requestId: run.requestId, credentialId: credential.id, code: error.code };
     if (error.kind === 'internal') {
-      this.#logger.error({ ...fields, cause: causeText(error.cause, run.secrets) }, 'stream failed in code');
+      this.#logger.error({ ...fields, cause: causeText(error.cause, secretsOf(run)) }, 'stream failed in code');
     } else {
-      this.#logger.warn({ ...fields, error: scrubSecrets(error.message, run.secrets) }, error.message);
+      this.#logger.warn({ ...fields, error: scrubSecrets(error.message, secretsOf(run)) }, error.message);
     }
   }
 
@@ -828,7 +834,7 @@ export class Manager {
     if (error.kind === 'internal') {
       // A bug (ours or a custom executor's): logged once with its cause; it cools nothing and is not retried.
       this.#logger.error(
-        { requestId: run.requestId, credentialId: credential.id, cause: causeText(error.cause, run.secrets) },
+        { requestId: run.requestId, credentialId: credential.id, cause: causeText(error.cause, secretsOf(run)) },
         'request failed in code, before reaching the upstream',
       );
       run.decision = { retry: false, refresh: false, transient: false };
@@ -862,15 +868,15 @@ export class Manager {
     }
     if (SwitchyardError.is(err)) return err;
     const internal = asInternal(err);
-    return createError('internal', scrubSecrets(internal.message, run.secrets), { status: 500, cause: err });
+    return createError('internal', scrubSecrets(internal.message, secretsOf(run)), { status: 500, cause: err });
   }
 
   #finalError(err: unknown, run: RunState): SwitchyardError {
     let error = this.#normalize(err, run);
     const cap = this.#policy.maxCooldownMs;
     const retryAfterMs = error.retryAfterMs === undefined ? undefined : Math.min(error.retryAfterMs, cap);
-    if (run.secrets.size > 0 || retryAfterMs !== error.retryAfterMs) {
-      const clean = scrubSecrets(error.message, run.secrets);
+    if (run.used.length > 0 || retryAfterMs !== error.retryAfterMs) {
+      const clean = scrubSecrets(error.message, secretsOf(run));
       if (clean !== error.message || retryAfterMs !== error.retryAfterMs) {
         // The caller sees the capped wait: an upstream's ten-day hint must not reach it as is.
         error = createError(error.kind, clean, {
@@ -966,6 +972,11 @@ function validCredential(credential: Credential): Credential {
   } catch (err) {
     throw new InvalidRequestError((err as Error).message, { cause: err });
   }
+}
+
+/** Every secret of the credentials a request used, computed only when something is about to be reported. */
+function secretsOf(run: { used: readonly Credential[] }): string[] {
+  return run.used.flatMap((c) => credentialSecrets(c));
 }
 
 /** The cause of a bug as one line for the log, secrets removed. */
