@@ -27,6 +27,7 @@ import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { ModelRouter, type Route } from './model-router.js';
 import { asInternal, localTokenCount, prepareBody, readResponse, streamResponse } from './respond.js';
+import { inputItems, ResponseMemory, type ResponseMemoryOptions } from './response-memory.js';
 import { PrioritySelector } from './selectors/priority.js';
 import { RoundRobinSelector } from './selectors/round-robin.js';
 import { extractSessionKey } from './selectors/session-key.js';
@@ -126,6 +127,12 @@ export interface ManagerOptions {
   sessionTtlMs?: number;
   /** What to do with thinking blocks produced by another provider: drop them (default) or turn them into text. */
   foreignThinking?: 'drop' | 'text';
+  /**
+   * How answers the gateway gave Responses callers from other upstreams are remembered, so the
+   * `item_reference` items and `previous_response_id` of their follow-ups can be resolved (shared
+   * through the state store when it keeps values). Default: 1 hour.
+   */
+  responseMemory?: ResponseMemoryOptions;
   hooks?: ManagerHooks;
   logger?: Logger;
   /** Clock, ms. Default `Date.now`. */
@@ -206,6 +213,7 @@ export class Manager {
   readonly #now: () => number;
   readonly #refresher: CredentialRefresher;
   readonly #cooldowns: CooldownKeeper;
+  readonly #memory: ResponseMemory;
   #ready: Promise<void> | undefined;
   #unwatch: (() => void) | undefined;
   #closing: Promise<void> | undefined;
@@ -247,6 +255,7 @@ export class Manager {
       logger: this.#logger,
       now: this.#now,
     });
+    this.#memory = new ResponseMemory(this.state, this.#logger, options.responseMemory);
     this.#refresher = new CredentialRefresher({
       store: this.store,
       state: this.state,
@@ -635,7 +644,15 @@ export class Manager {
         this.#emit('onResult', { ...info, ok: true, latencyMs: this.#now() - attemptStart });
         return result;
       }
-      const prepared = prepareBody(run, native, credential.provider, upstreamModel, this.#foreignThinking);
+      // Follow-ups of answers given from another upstream name them by id: fill them in from memory.
+      const callerBody =
+        run.input.dialect === 'openai-responses' ? await this.#memory.resolve(run.input.body, native) : run.input.body;
+      const source = callerBody === run.input.body ? run : { ...run, input: { ...run.input, body: callerBody } };
+      const prepared = prepareBody(source, native, credential.provider, upstreamModel, this.#foreignThinking);
+      const remember =
+        run.input.dialect === 'openai-responses' && native !== 'openai-responses'
+          ? (answer: unknown) => this.#remember(callerBody, answer)
+          : undefined;
       common.warnings = prepared.warnings;
       const betas = run.input.headers?.['anthropic-beta'];
       if (betas && native !== 'anthropic-messages') {
@@ -711,6 +728,7 @@ export class Manager {
           started: run.started,
           common,
           finish,
+          onTail: remember && ((bytes: Uint8Array) => remember(completedResponse(bytes))),
         });
       }
       let result: Awaited<ReturnType<typeof readResponse>>;
@@ -720,6 +738,7 @@ export class Manager {
         throw watchdog?.fired ?? err;
       }
       finish({ usage: result.usage });
+      remember?.(result.translated);
       return result.result;
     } catch (thrown) {
       release();
@@ -738,6 +757,14 @@ export class Manager {
   /** Retry while the failure table says so, the caller is still there, time is left and we are not closing. */
   #mayRetry(run: RunState): boolean {
     return run.decision?.retry === true && !run.input.signal?.aborted && !run.expired;
+  }
+
+  /** Keeps a Responses answer the gateway made up from another upstream's, for follow-ups that name it. */
+  #remember(request: Record<string, unknown>, answer: unknown): void {
+    if (typeof answer !== 'object' || answer === null) return;
+    const { id, output } = answer as { id?: unknown; output?: unknown };
+    if (typeof id !== 'string' || !Array.isArray(output)) return;
+    this.#memory.remember(id, inputItems(request), output as Array<Record<string, unknown>>);
   }
 
   /** A stream that failed after its first byte: reported once, with its cause when it was a bug. */
@@ -954,6 +981,21 @@ function secretsChanged(a: Credential, b: Credential): boolean {
     a.oauth?.refreshToken !== b.oauth?.refreshToken ||
     a.disabled !== b.disabled
   );
+}
+
+/** The response object of the `response.completed` event in the closing bytes of a Responses stream. */
+function completedResponse(bytes: Uint8Array): unknown {
+  const text = new TextDecoder().decode(bytes);
+  const at = text.indexOf('event: response.completed\n');
+  if (at === -1) return undefined;
+  const data = text.indexOf('data: ', at);
+  const end = text.indexOf('\n', data);
+  if (data === -1) return undefined;
+  try {
+    return (JSON.parse(text.slice(data + 6, end === -1 ? undefined : end)) as { response?: unknown }).response;
+  } catch {
+    return undefined;
+  }
 }
 
 function compactTimeouts(timeouts: TimeoutOptions | undefined): TimeoutOptions {

@@ -81,7 +81,8 @@ export async function readResponse(args: {
   operation: Operation;
   toolNames?: readonly string[] | undefined;
   common: Common;
-}): Promise<{ result: ExecuteResult; usage: Usage | undefined }> {
+}): Promise<{ result: ExecuteResult; usage: Usage | undefined; translated?: Record<string, unknown> | undefined }> {
+  let translated: Record<string, unknown> | undefined;
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of args.response.body) {
@@ -125,8 +126,10 @@ export async function readResponse(args: {
     });
     bytes = encoder.encode(JSON.stringify(out.value));
     if (out.warnings.length > 0) warnings = [...warnings, ...out.warnings.map((w) => w.message)];
+    translated = out.value;
   }
   return {
+    translated,
     result: {
       status: 200,
       headers: { ...JSON_HEADERS },
@@ -186,6 +189,8 @@ export async function streamResponse(args: {
   started: number;
   common: Common;
   finish(outcome: Outcome): void;
+  /** Sees the closing bytes of a translated stream (they carry the whole answer in some dialects). */
+  onTail?: ((bytes: Uint8Array) => void) | undefined;
 }): Promise<ExecuteResult> {
   const { watchdog } = args;
   const converter = createStreamConverter({
@@ -214,6 +219,7 @@ export async function streamResponse(args: {
         if (tail) {
           held.push(tail);
           heldBytes += tail.byteLength;
+          args.onTail?.(tail);
         }
         if (held.length === 0) throw new UpstreamError('The upstream stream ended without any event');
         first = concatBytes(held, heldBytes);
@@ -242,7 +248,7 @@ export async function streamResponse(args: {
     resolveUsage(outcome.usage);
     args.finish(outcome);
   };
-  const body = guarded(relay(iterator, converter, first, ended, ttfbMs, watchdog, finish), () => {
+  const body = guarded(relay(iterator, converter, first, ended, ttfbMs, watchdog, finish, args.onTail), () => {
     // Abandoned before the first read: the generator's own cleanup never runs, so release here.
     void iterator.return?.();
     finish({ error: new AbortedError('The caller stopped reading the stream'), ttfbMs });
@@ -299,6 +305,7 @@ async function* relay(
   ttfbMs: number,
   watchdog: Watchdog,
   finish: (outcome: Outcome) => void,
+  onTail?: (bytes: Uint8Array) => void,
 ): AsyncGenerator<Uint8Array, void, undefined> {
   let done = ended;
   let outcome: Outcome | undefined;
@@ -313,7 +320,10 @@ async function* relay(
           done = true;
           const tail = converter.flush();
           if (!converter.completed) outcome = { error: new UpstreamError('The upstream stream ended early'), ttfbMs };
-          if (tail) yield tail;
+          if (tail) {
+            if (onTail && !outcome) onTail(tail);
+            yield tail;
+          }
           break;
         }
         out = transform(converter, next.value);
