@@ -20,7 +20,8 @@ export type ErrorKind =
   | 'config'
   | 'endpoint_not_found'
   | 'internal'
-  | 'closed';
+  | 'closed'
+  | 'refresh_failed';
 
 /** The stable `code` string for each kind; hosts switch on these, never on message text. */
 export const ERROR_CODES = {
@@ -42,6 +43,7 @@ export const ERROR_CODES = {
   endpoint_not_found: 'SWITCHYARD_ENDPOINT_NOT_FOUND',
   internal: 'SWITCHYARD_INTERNAL',
   closed: 'SWITCHYARD_CLOSED',
+  refresh_failed: 'SWITCHYARD_REFRESH_FAILED',
 } as const satisfies Record<ErrorKind, string>;
 
 /** One of the values of {@link ERROR_CODES}. */
@@ -67,6 +69,7 @@ export const DEFAULT_STATUS: Record<ErrorKind, number> = {
   endpoint_not_found: 502,
   internal: 500,
   closed: 503,
+  refresh_failed: 502,
 };
 
 /**
@@ -203,6 +206,8 @@ export class EndpointNotFoundError extends kindClass('endpoint_not_found', 'Endp
 export class InternalError extends kindClass('internal', 'InternalError') {}
 /** The Manager is closing or closed and takes no new work (503). */
 export class ClosedError extends kindClass('closed', 'ClosedError') {}
+/** Refreshing an OAuth credential failed; the credential backs off on its own doubling schedule (502). */
+export class RefreshFailedError extends kindClass('refresh_failed', 'RefreshFailedError') {}
 
 const CLASSES: Record<ErrorKind, new (message: string, options?: SwitchyardErrorOptions) => SwitchyardError> = {
   rate_limited: RateLimitedError,
@@ -223,6 +228,7 @@ const CLASSES: Record<ErrorKind, new (message: string, options?: SwitchyardError
   endpoint_not_found: EndpointNotFoundError,
   internal: InternalError,
   closed: ClosedError,
+  refresh_failed: RefreshFailedError,
 };
 
 /** Builds the right subclass for a kind. */

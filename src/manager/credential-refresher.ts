@@ -1,5 +1,5 @@
 import type { Credential } from '../core/credential.js';
-import { SwitchyardError, UnauthorizedError } from '../core/errors.js';
+import { RefreshFailedError, SwitchyardError, UnauthorizedError } from '../core/errors.js';
 import type { Executor } from '../executors/types.js';
 import type { Logger } from './logger.js';
 import type { StateStore } from './state/types.js';
@@ -24,9 +24,6 @@ interface RefresherDeps {
   /** Called with the saved credential so the Manager uses it from now on. */
   onRefreshed(credential: Credential): void;
 }
-
-/** Marks an error thrown because a refresh failed (its backoff is already recorded). */
-export const REFRESH_FAILED = Symbol.for('switchyard.refreshFailed');
 
 /**
  * Refreshes OAuth credentials: before expiry and after a 401. Exactly one refresh is in flight per
@@ -122,12 +119,11 @@ export class CredentialRefresher {
       { credentialId: credential.id, strikes, backoffMs: ms, code: SwitchyardError.is(err) ? err.code : undefined },
       'credential refresh failed',
     );
-    const error = new UnauthorizedError(`Refreshing credential ${credential.id} failed: ${reason}`, {
+    // A row of the failure table of its own: retried elsewhere, no further cooldown (the backoff is set above).
+    return new RefreshFailedError(`Refreshing credential ${credential.id} failed: ${reason}`, {
       credentialId: credential.id,
       cause: err,
     });
-    Object.defineProperty(error, REFRESH_FAILED, { value: true });
-    return error;
   }
 
   async #waitForOther(credential: Credential): Promise<Credential> {

@@ -125,6 +125,9 @@ export function decideFailure(
         transient: false,
         cooldown: { scope: 'model', ms: capped(policy.notFoundMs, policy.maxCooldownMs), reason: 'not_found' },
       };
+    case 'refresh_failed':
+      // The refresher has recorded its own doubling backoff for the whole credential: fail over.
+      return { retry: true, refresh: false, transient: false };
     case 'endpoint_not_found':
       // A wrong base URL or a service without that API: another credential may be set up right, and
       // this one is only parked briefly (it is a setup mistake, not a worn-out credential).

@@ -1,5 +1,42 @@
 import { TimeoutError } from '../core/errors.js';
 
+/** Time limits of `ManagerOptions.timeouts`, ms; 0 turns one off. */
+export interface TimeoutOptions {
+  /**
+   * A stream that has not produced its first bytes for the caller this long after the attempt began
+   * (connecting and response headers included) fails over to another credential. Default 120 000.
+   */
+  firstByteMs?: number;
+  /**
+   * Longest gap between two events of a stream that has started (SSE comments do not count, so a
+   * trickle of keep-alive comments is cut too). The caller gets an error event in its dialect. Default 300 000.
+   */
+  idleMs?: number;
+  /**
+   * Longest duration of a whole request, retries and the stream included. A request over it is never
+   * retried; a stream over it ends with an error event. Default 0 (off).
+   */
+  totalMs?: number;
+}
+
+/** The defaults of {@link TimeoutOptions}. */
+export const DEFAULT_TIMEOUTS: Readonly<Required<TimeoutOptions>> = Object.freeze({
+  firstByteMs: 120_000,
+  idleMs: 300_000,
+  totalMs: 0,
+});
+
+/** The limits in force: the defaults with the given ones over them (negative values count as 0). */
+export function resolveTimeouts(timeouts: TimeoutOptions | undefined, firstByteMs?: number): Required<TimeoutOptions> {
+  const out: Required<TimeoutOptions> = { ...DEFAULT_TIMEOUTS };
+  if (firstByteMs !== undefined) out.firstByteMs = Math.max(0, firstByteMs);
+  for (const key of ['firstByteMs', 'idleMs', 'totalMs'] as const) {
+    const value = timeouts?.[key];
+    if (value !== undefined) out[key] = Math.max(0, value);
+  }
+  return out;
+}
+
 /** The time limits of one attempt, ms; 0 turns a limit off. */
 export interface WatchdogLimits {
   /** From the start of the attempt (connect and headers included) to the first bytes for the caller. */

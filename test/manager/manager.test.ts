@@ -372,7 +372,7 @@ describe('Manager: OAuth refresh', () => {
     });
     const manager = new Manager({ executors: [mock], store, retry: { baseDelayMs: 0 } });
     const err = await rejection(manager.execute({ dialect: 'openai-chat', body: chat() }));
-    expect(err.kind).toBe('unauthorized');
+    expect(err.kind).toBe('refresh_failed');
     expect(calls).toBe(1);
     // The backoff keeps it out: the next request does not refresh again.
     await rejection(manager.execute({ dialect: 'openai-chat', body: chat() }));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Credential } from '../../core/credential.js';
+import { buildPickContext } from '../pick-credential.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
 import { FillFirstSelector } from './fill-first.js';
 import { LeastInFlightSelector } from './least-in-flight.js';
@@ -29,13 +30,14 @@ function driver(
       ...(needs.inFlight ? { withInFlight: true } : {}),
     });
     const ctx: PickContext = {
-      model: 'm',
-      key: 'k',
-      cursor: sel.cursor,
-      isAvailable: (c) => !down.has(c.id),
-      state,
-      now: options.now?.() ?? 0,
-      ...(sel.inFlight ? { inFlight: sel.inFlight } : {}),
+      ...buildPickContext({
+        model: 'm',
+        key: 'k',
+        selection: sel,
+        state,
+        now: options.now?.() ?? 0,
+        excluded: (c) => down.has(c.id),
+      }),
       ...extra,
     };
     return (await selector.pick(candidates, ctx))?.id;

@@ -1,0 +1,61 @@
+import type { Credential } from '../core/credential.js';
+import { credentialSecrets } from '../core/credential.js';
+import type { SwitchyardError } from '../core/errors.js';
+import { scrubSecrets } from '../core/scrub-secrets.js';
+import type { FailureDecision } from './failure-policy.js';
+import type { Route } from './model-router.js';
+import type { ExecuteInput } from './types.js';
+
+/** What the Manager carries from one attempt of a request to the next. */
+export interface RunState {
+  input: ExecuteInput;
+  /** The model as the caller named it. */
+  requested: string;
+  requestId: string;
+  route: Route;
+  stream: boolean;
+  started: number;
+  /** Credentials tried already (not picked again for this request). */
+  tried: Set<string>;
+  attempt: number;
+  lastError?: SwitchyardError;
+  /** The failure table's decision about the last failed attempt. */
+  decision?: FailureDecision;
+  /** Retry this credential after refreshing it (401 on an OAuth credential). */
+  refreshNext?: Credential;
+  refreshed: Set<string>;
+  /** The request translated per (dialect, provider), reused across attempts. */
+  bodies: Map<string, { body: Record<string, unknown>; warnings: readonly string[] }>;
+  /** The credentials this request used (their secrets are scrubbed from what it reports, on error paths only). */
+  used: Credential[];
+  sessionKey?: string | null;
+  lastCredential?: Credential;
+  /** The picked credential had an expired cooldown entry: a success clears it (and its strikes). */
+  staleCooldown?: boolean;
+  /** Epoch ms (real time) by which the whole request must be done; 0 for no limit. */
+  deadline: number;
+  /** The total duration ran out: nothing more is tried. */
+  expired?: boolean;
+  /** Counted out of the Manager's in-flight executions already. */
+  settled?: boolean;
+}
+
+let requestCounter = 0;
+
+/** A short, sortable request id (`req_` + time + counter). */
+export function newRequestId(): string {
+  requestCounter = (requestCounter + 1) % 0x7fffffff;
+  return `req_${Date.now().toString(36)}${requestCounter.toString(36).padStart(5, '0')}`;
+}
+
+/** Every secret of the credentials a request used, computed only when something is about to be reported. */
+export function secretsOf(run: Pick<RunState, 'used'>): string[] {
+  return run.used.flatMap((c) => credentialSecrets(c));
+}
+
+/** The cause of a bug as one line for the log, secrets removed. */
+export function causeText(cause: unknown, secrets: Iterable<string>): string {
+  const text =
+    cause instanceof Error ? `${cause.name}: ${cause.message}${cause.stack ? `\n${cause.stack}` : ''}` : String(cause);
+  return scrubSecrets(text, secrets);
+}
