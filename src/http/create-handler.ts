@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { SwitchyardError } from '../core/errors.js';
+import { ConfigError, SwitchyardError } from '../core/errors.js';
 import type { Manager } from '../manager/manager.js';
 import type { ExecuteInput } from '../manager/types.js';
 import type { Dialect } from '../translate/dialect.js';
-import { applyPolicy, type Caller, ClientKeys, isLoopback, presentedKey } from './client-auth.js';
+import { applyPolicy, type Caller, ClientKeys, isLoopbackPeer, presentedKey } from './client-auth.js';
 import { errorResponse, HttpError } from './error-response.js';
 import { forwardedHeaders, responseHeaders } from './headers.js';
 import {
@@ -24,6 +24,9 @@ import type { CoreHandler, CoreRequest, CoreResponse, HandlerOptions, HandlerSet
 /** Default {@link HandlerOptions.maxBodyBytes}: 10 MB. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/** Default {@link HandlerOptions.maxJsonDepth}: 128 levels of objects and arrays. */
+export const DEFAULT_MAX_JSON_DEPTH = 128;
+
 const encoder = new TextEncoder();
 const _decoder = new TextDecoder();
 
@@ -40,6 +43,11 @@ type ModelRoute = Extract<Route, { type: 'list-models' | 'get-model' }>;
  * shape of each body, and answers every failure in the caller's dialect with an `x-request-id` header.
  * It never rejects: an unexpected exception becomes a 500 without details (see `onError`).
  *
+ * With no `apiKeys`/`keys` and no `authenticate`, say who may call it: `allowUnauthenticated: 'loopback'`
+ * (local clients only) or `true` (anyone).
+ *
+ * @throws {ConfigError} when no client authentication is configured and `allowUnauthenticated` does not
+ * say what to do, or a limit is not a positive number.
  * Mount it with an adapter: `switchyard/node`, `switchyard/fetch`, `switchyard/express`,
  * `switchyard/fastify` or `switchyard/hono`.
  *
@@ -89,11 +97,12 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
   async function authorize(request: CoreRequest): Promise<Caller | undefined> {
     const { keys, authenticate } = access;
     if (keys.size === 0 && !authenticate) {
-      if (access.allowUnauthenticated || isLoopback(request.remoteAddress)) return undefined;
+      if (access.allowUnauthenticated === true || isLoopbackPeer(request)) return undefined;
       throw new HttpError(
         403,
         'forbidden',
-        'This switchyard endpoint has no client API keys configured, so it only serves loopback clients. ' +
+        'This switchyard endpoint has no client API keys configured, so it only serves loopback clients ' +
+          'that connect directly (no Forwarded, X-Forwarded-For or X-Real-IP header). ' +
           'Configure apiKeys (or an authenticate function), or set allowUnauthenticated: true.',
       );
     }
@@ -157,7 +166,7 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     if (declared > maxBodyBytes) {
       throw new HttpError(413, 'invalid_request', `The request body is larger than ${maxBodyBytes} bytes`);
     }
-    const parsed = await readJsonBody(request.body, maxBodyBytes);
+    const parsed = await readJsonBody(request.body, maxBodyBytes, access.maxJsonDepth);
     const body = validateBody(route.dialect, route.operation, unwrapCountTokens(route, parsed.value));
     const model = route.model ?? (body.model as string);
     if (caller?.allowsModel && !caller.allowsModel(model)) {
@@ -236,28 +245,63 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
       for (const name of UPDATABLE) {
         if (Object.hasOwn(settings, name)) Object.assign(merged, { [name]: settings[name] });
       }
-      access = accessFrom(merged);
+      const next = accessFrom(merged);
+      if (authenticates(access) && !authenticates(next)) {
+        throw new ConfigError(
+          'Refused: this update would remove every client API key (and authenticate) while they are in force, ' +
+            'which would open the endpoint. The previous settings stay in force. Keep at least one key, or ' +
+            'create a new handler with allowUnauthenticated to serve without keys.',
+        );
+      }
+      access = next;
       current = merged;
     },
   });
 }
 
-const UPDATABLE = ['apiKeys', 'keys', 'authenticate', 'allowUnauthenticated', 'maxBodyBytes'] as const;
+const UPDATABLE = ['apiKeys', 'keys', 'authenticate', 'allowUnauthenticated', 'maxBodyBytes', 'maxJsonDepth'] as const;
 
 interface Access {
   keys: ClientKeys;
   authenticate: HandlerOptions['authenticate'];
-  allowUnauthenticated: boolean;
+  allowUnauthenticated: true | 'loopback' | undefined;
   maxBodyBytes: number;
+  maxJsonDepth: number;
 }
 
+/** The access settings, checked: every mistake here would fail open or fail every request. */
 function accessFrom(options: HandlerOptions): Access {
-  return {
-    keys: new ClientKeys(options.apiKeys, options.keys),
+  const keys = new ClientKeys(options.apiKeys, options.keys);
+  const allow = options.allowUnauthenticated;
+  if (allow !== undefined && allow !== true && allow !== false && allow !== 'loopback') {
+    throw new ConfigError(`allowUnauthenticated must be true or 'loopback', not ${JSON.stringify(allow)}`);
+  }
+  const access: Access = {
+    keys,
     authenticate: options.authenticate,
-    allowUnauthenticated: options.allowUnauthenticated ?? false,
-    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    allowUnauthenticated: allow === true || allow === 'loopback' ? allow : undefined,
+    maxBodyBytes: positive(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes'),
+    maxJsonDepth: positive(options.maxJsonDepth, DEFAULT_MAX_JSON_DEPTH, 'maxJsonDepth'),
   };
+  if (!authenticates(access) && access.allowUnauthenticated === undefined) {
+    throw new ConfigError(
+      'createHandler has no client API keys and no authenticate function, so anyone who reaches it could use ' +
+        "your provider credentials. Pass apiKeys (or keys, or authenticate), or say explicitly who may call it: allowUnauthenticated: 'loopback' " +
+        '(only clients on this host that connect directly) or allowUnauthenticated: true (anyone).',
+    );
+  }
+  return access;
+}
+
+function authenticates(access: Access): boolean {
+  return access.keys.size > 0 || access.authenticate !== undefined;
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0))
+    throw new ConfigError(`${name} must be a positive number, not ${value}`);
+  return value;
 }
 
 function json(status: number, value: unknown, requestId: string): CoreResponse {
