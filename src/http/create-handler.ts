@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigError, SwitchyardError } from '../core/errors.js';
+import type { Logger } from '../manager/logger.js';
 import type { Manager } from '../manager/manager.js';
 import type { ExecuteInput } from '../manager/types.js';
-import type { Dialect } from '../translate/dialect.js';
+import type { Dialect, Usage } from '../translate/dialect.js';
+import { type AccessEntry, addUsage, observeStream } from './access-log.js';
 import { applyPolicy, type Caller, ClientKeys, isLoopbackPeer, presentedKey } from './client-auth.js';
 import { errorResponse, HttpError } from './error-response.js';
 import { forwardedHeaders, responseHeaders } from './headers.js';
@@ -82,12 +84,10 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     return rel;
   };
 
+  const logger = options.logger;
   const report = (error: unknown, requestId: string, path: string) => {
     try {
-      options.logger?.error(
-        { requestId, path, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) },
-        'request failed unexpectedly',
-      );
+      logger?.error({ requestId, path, error: describe(error) }, 'request failed unexpectedly');
       options.onError?.(error, { requestId, path });
     } catch {
       // A logging hook must not turn an answer into a crash.
@@ -160,6 +160,7 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     request: CoreRequest,
     caller: Caller | undefined,
     requestId: string,
+    entry: Pending,
   ): Promise<CoreResponse> {
     const maxBodyBytes = access.maxBodyBytes;
     const declared = Number(request.headers['content-length']);
@@ -169,6 +170,7 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     const parsed = await readJsonBody(request.body, maxBodyBytes, access.maxJsonDepth);
     const body = validateBody(route.dialect, route.operation, unwrapCountTokens(route, parsed.value));
     const model = route.model ?? (body.model as string);
+    entry.model = model;
     if (caller?.allowsModel && !caller.allowsModel(model)) {
       throw new HttpError(403, 'forbidden', `This API key may not use the model '${model}'`, { param: 'model' });
     }
@@ -193,6 +195,9 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     if (route.stream !== undefined) input.stream = route.stream;
     if (caller) input.principal = caller.principal;
     const result = await manager.execute(input);
+    entry.credentialId = result.credentialId;
+    entry.attempts = result.attempts;
+    entry.usage = result.usage;
     const headers = responseHeaders(result.headers);
     headers['x-request-id'] = requestId;
     if (result.body instanceof Uint8Array) headers['content-length'] = String(result.body.byteLength);
@@ -205,8 +210,8 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     return { status: result.status, headers, body: result.body };
   }
 
-  const handler = async (request: CoreRequest): Promise<CoreResponse> => {
-    const requestId = `req_${randomUUID().replaceAll('-', '')}`;
+  /** The answer, with the access entry filled as far as the request got. */
+  async function answer(request: CoreRequest, requestId: string, entry: Pending): Promise<CoreResponse> {
     const path = relative(request.path);
     let dialect = guessDialect(path ?? request.path, request.headers);
     try {
@@ -217,6 +222,7 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
           headers: { allow: lookup.allow },
         });
       }
+      entry.route = lookup.template;
       const route = lookup.route;
       if (route.type === 'health') return headOnly(request, json(200, { status: 'ok' }, requestId));
       if (route.type === 'execute') dialect = route.dialect;
@@ -224,9 +230,17 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
       else dialect = request.headers['anthropic-version'] !== undefined ? 'anthropic-messages' : 'openai-chat';
       const caller = await authorize(request);
       if (route.type !== 'execute') return headOnly(request, await listModels(route, dialect, caller, requestId));
-      return await execute(route, request, caller, requestId);
+      return await execute(route, request, caller, requestId, entry);
     } catch (err) {
-      if (!(err instanceof HttpError) && !SwitchyardError.is(err)) report(err, requestId, request.path);
+      if (SwitchyardError.is(err) && err.credentialId !== undefined) entry.credentialId = err.credentialId;
+      if (err instanceof HttpError || (SwitchyardError.is(err) && err.kind !== 'aborted')) {
+        // Reported by whoever raised it: the caller's mistake, or the Manager's own log.
+      } else if (request.signal.aborted || (SwitchyardError.is(err) && err.kind === 'aborted')) {
+        // The client went away (mid-upload, say): routine, and a flood of them must not flood the error log.
+        logger?.debug({ requestId, route: entry.route, error: describe(err) }, 'the client went away');
+      } else {
+        report(err, requestId, request.path);
+      }
       try {
         return errorResponse(dialect, err, requestId);
       } catch (renderErr) {
@@ -234,6 +248,68 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
         return json(500, { error: { message: 'Internal error' } }, requestId);
       }
     }
+  }
+
+  /** Logs the access line when the answer is complete: now, or for a stream when it ends. */
+  function logWhenDone(response: CoreResponse, entry: Pending, started: number): CoreResponse {
+    const body = response.body;
+    const log = logger;
+    if (body === null || body instanceof Uint8Array) {
+      if (log) {
+        const at = performance.now() - started;
+        entry.ttfbMs = entry.latencyMs = round(at);
+        if (entry.usage) void entry.usage.then((usage) => writeAccess(log, entry, usage));
+        else writeAccess(log, entry, undefined);
+      }
+      return response;
+    }
+    if (!log && !options.onError) return response;
+    const observed = observeStream(body, {
+      first: () => {
+        entry.ttfbMs = round(performance.now() - started);
+      },
+      end: (outcome, error) => {
+        entry.latencyMs = round(performance.now() - started);
+        entry.outcome = outcome;
+        if (outcome === 'failed') streamFailed(error, entry);
+        if (!log) return;
+        // The usage of an abandoned stream is not awaited: what was counted went with the Manager's record.
+        if (outcome === 'client_gone' || !entry.usage) writeAccess(log, entry, undefined);
+        else void entry.usage.then((usage) => writeAccess(log, entry, usage));
+      },
+    });
+    return { ...response, body: observed };
+  }
+
+  /** A body that failed while being relayed to the client: the Manager did not see it, so it is logged here, once. */
+  function streamFailed(error: unknown, entry: Pending): void {
+    if (SwitchyardError.is(error) && error.kind === 'aborted') {
+      logger?.debug({ requestId: entry.requestId, route: entry.route, error: describe(error) }, 'the client went away');
+      return;
+    }
+    try {
+      logger?.error(
+        {
+          requestId: entry.requestId,
+          route: entry.route,
+          error: describe(error),
+          ...(error instanceof Error && error.cause !== undefined ? { cause: describe(error.cause) } : {}),
+        },
+        'the answer stream failed while being sent to the client',
+      );
+      options.onError?.(error, { requestId: entry.requestId, path: entry.route });
+    } catch {
+      // A logging hook must not turn an answer into a crash.
+    }
+  }
+
+  const handler = async (request: CoreRequest): Promise<CoreResponse> => {
+    const started = performance.now();
+    const requestId = `req_${randomUUID().replaceAll('-', '')}`;
+    const entry: Pending = { requestId, method: request.method, route: 'unmatched', status: 0 };
+    const response = await answer(request, requestId, entry);
+    entry.status = response.status;
+    return logWhenDone(response, entry, started);
   };
   return Object.assign(handler, {
     handles: (path: string) => {
@@ -302,6 +378,29 @@ function positive(value: number | undefined, fallback: number, name: string): nu
   if (typeof value !== 'number' || !(value > 0))
     throw new ConfigError(`${name} must be a positive number, not ${value}`);
   return value;
+}
+
+/** An access entry while the request runs: the usage arrives with the answer. */
+interface Pending extends AccessEntry {
+  usage?: Promise<Usage | undefined>;
+}
+
+function writeAccess(logger: Logger, pending: Pending, usage: Usage | undefined): void {
+  const { usage: _promise, ...entry } = pending;
+  addUsage(entry, usage);
+  try {
+    logger.info(entry, 'request');
+  } catch {
+    // A logger must not turn an answer into a crash.
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }
 
 function json(status: number, value: unknown, requestId: string): CoreResponse {
