@@ -142,6 +142,8 @@ export async function fromConfig(
     let next: SwitchyardConfig;
     try {
       next = await readConfig(path, logger, true);
+      // Refused (e.g. it drops every client key while keys are in force) before anything else changes.
+      handler.update(handlerSettings(next));
     } catch (err) {
       logger.error({ path, error: (err as Error).message }, 'config edit refused; the running config stays');
       return;
@@ -154,7 +156,6 @@ export async function fromConfig(
       }
     }
     declared.compatible = nextDeclared.compatible;
-    handler.update?.(handlerSettings(next));
     config = next;
     logger.info({ path, credentials: nextDeclared.credentials.length }, 'config reloaded');
   };
@@ -271,7 +272,9 @@ function selectorFor(config: SwitchyardConfig): Selector {
 }
 
 function handlerSettings(config: SwitchyardConfig): Partial<HandlerOptions> {
-  return { apiKeys: config['api-keys'] ?? [] };
+  const apiKeys = config['api-keys'] ?? [];
+  // Without client keys the handler must be told who may call it: local clients only.
+  return apiKeys.length > 0 ? { apiKeys } : { apiKeys, allowUnauthenticated: 'loopback' };
 }
 
 /** `90` (seconds), `"30m"`, `"1h"`, `"500ms"` → ms. */

@@ -83,6 +83,21 @@ export function presentedKey(request: CoreRequest): string | undefined {
   return fromQuery || undefined;
 }
 
+/** Headers a reverse proxy adds: with any of them the socket's peer is the proxy, not the client. */
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'] as const;
+
+/**
+ * True when the request comes straight from a loopback peer: a loopback address and none of the
+ * `Forwarded`, `X-Forwarded-For`, `X-Real-IP` headers (behind a reverse proxy or a sidecar on the same
+ * host every client arrives from loopback, so a forwarded request is never trusted as local).
+ */
+export function isLoopbackPeer(request: CoreRequest): boolean {
+  if (!isLoopback(request.remoteAddress)) return false;
+  const headers = request.headers;
+  for (const name of FORWARDING_HEADERS) if (headers[name] !== undefined) return false;
+  return true;
+}
+
 /** True for an IPv4 or IPv6 loopback address (IPv4-mapped included). */
 export function isLoopback(address: string | undefined): boolean {
   if (!address) return false;

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { SwitchyardError } from '../core/errors.js';
+import { ConfigError, SwitchyardError } from '../core/errors.js';
+import type { Logger } from '../manager/logger.js';
 import type { Manager } from '../manager/manager.js';
 import type { ExecuteInput } from '../manager/types.js';
-import type { Dialect } from '../translate/dialect.js';
-import { applyPolicy, type Caller, ClientKeys, isLoopback, presentedKey } from './client-auth.js';
+import type { Dialect, Usage } from '../translate/dialect.js';
+import { type AccessEntry, addUsage, observeStream } from './access-log.js';
+import { applyPolicy, type Caller, ClientKeys, isLoopbackPeer, presentedKey } from './client-auth.js';
 import { errorResponse, HttpError } from './error-response.js';
 import { forwardedHeaders, responseHeaders } from './headers.js';
 import {
@@ -24,6 +26,9 @@ import type { CoreHandler, CoreRequest, CoreResponse, HandlerOptions, HandlerSet
 /** Default {@link HandlerOptions.maxBodyBytes}: 10 MB. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/** Default {@link HandlerOptions.maxJsonDepth}: 128 levels of objects and arrays. */
+export const DEFAULT_MAX_JSON_DEPTH = 128;
+
 const encoder = new TextEncoder();
 const _decoder = new TextDecoder();
 
@@ -40,6 +45,11 @@ type ModelRoute = Extract<Route, { type: 'list-models' | 'get-model' }>;
  * shape of each body, and answers every failure in the caller's dialect with an `x-request-id` header.
  * It never rejects: an unexpected exception becomes a 500 without details (see `onError`).
  *
+ * With no `apiKeys`/`keys` and no `authenticate`, say who may call it: `allowUnauthenticated: 'loopback'`
+ * (local clients only) or `true` (anyone).
+ *
+ * @throws {ConfigError} when no client authentication is configured and `allowUnauthenticated` does not
+ * say what to do, or a limit is not a positive number.
  * Mount it with an adapter: `switchyard/node`, `switchyard/fetch`, `switchyard/express`,
  * `switchyard/fastify` or `switchyard/hono`.
  *
@@ -74,12 +84,10 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     return rel;
   };
 
+  const logger = options.logger;
   const report = (error: unknown, requestId: string, path: string) => {
     try {
-      options.logger?.error(
-        { requestId, path, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) },
-        'request failed unexpectedly',
-      );
+      logger?.error({ requestId, path, error: describe(error) }, 'request failed unexpectedly');
       options.onError?.(error, { requestId, path });
     } catch {
       // A logging hook must not turn an answer into a crash.
@@ -89,11 +97,12 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
   async function authorize(request: CoreRequest): Promise<Caller | undefined> {
     const { keys, authenticate } = access;
     if (keys.size === 0 && !authenticate) {
-      if (access.allowUnauthenticated || isLoopback(request.remoteAddress)) return undefined;
+      if (access.allowUnauthenticated === true || isLoopbackPeer(request)) return undefined;
       throw new HttpError(
         403,
         'forbidden',
-        'This switchyard endpoint has no client API keys configured, so it only serves loopback clients. ' +
+        'This switchyard endpoint has no client API keys configured, so it only serves loopback clients ' +
+          'that connect directly (no Forwarded, X-Forwarded-For or X-Real-IP header). ' +
           'Configure apiKeys (or an authenticate function), or set allowUnauthenticated: true.',
       );
     }
@@ -151,15 +160,17 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     request: CoreRequest,
     caller: Caller | undefined,
     requestId: string,
+    entry: Pending,
   ): Promise<CoreResponse> {
     const maxBodyBytes = access.maxBodyBytes;
     const declared = Number(request.headers['content-length']);
     if (declared > maxBodyBytes) {
       throw new HttpError(413, 'invalid_request', `The request body is larger than ${maxBodyBytes} bytes`);
     }
-    const parsed = await readJsonBody(request.body, maxBodyBytes);
+    const parsed = await readJsonBody(request.body, maxBodyBytes, access.maxJsonDepth);
     const body = validateBody(route.dialect, route.operation, unwrapCountTokens(route, parsed.value));
     const model = route.model ?? (body.model as string);
+    entry.model = model;
     if (caller?.allowsModel && !caller.allowsModel(model)) {
       throw new HttpError(403, 'forbidden', `This API key may not use the model '${model}'`, { param: 'model' });
     }
@@ -184,6 +195,9 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     if (route.stream !== undefined) input.stream = route.stream;
     if (caller) input.principal = caller.principal;
     const result = await manager.execute(input);
+    entry.credentialId = result.credentialId;
+    entry.attempts = result.attempts;
+    entry.usage = result.usage;
     const headers = responseHeaders(result.headers);
     headers['x-request-id'] = requestId;
     if (result.body instanceof Uint8Array) headers['content-length'] = String(result.body.byteLength);
@@ -196,8 +210,8 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     return { status: result.status, headers, body: result.body };
   }
 
-  const handler = async (request: CoreRequest): Promise<CoreResponse> => {
-    const requestId = `req_${randomUUID().replaceAll('-', '')}`;
+  /** The answer, with the access entry filled as far as the request got. */
+  async function answer(request: CoreRequest, requestId: string, entry: Pending): Promise<CoreResponse> {
     const path = relative(request.path);
     let dialect = guessDialect(path ?? request.path, request.headers);
     try {
@@ -208,6 +222,7 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
           headers: { allow: lookup.allow },
         });
       }
+      entry.route = lookup.template;
       const route = lookup.route;
       if (route.type === 'health') return headOnly(request, json(200, { status: 'ok' }, requestId));
       if (route.type === 'execute') dialect = route.dialect;
@@ -215,9 +230,17 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
       else dialect = request.headers['anthropic-version'] !== undefined ? 'anthropic-messages' : 'openai-chat';
       const caller = await authorize(request);
       if (route.type !== 'execute') return headOnly(request, await listModels(route, dialect, caller, requestId));
-      return await execute(route, request, caller, requestId);
+      return await execute(route, request, caller, requestId, entry);
     } catch (err) {
-      if (!(err instanceof HttpError) && !SwitchyardError.is(err)) report(err, requestId, request.path);
+      if (SwitchyardError.is(err) && err.credentialId !== undefined) entry.credentialId = err.credentialId;
+      if (err instanceof HttpError || (SwitchyardError.is(err) && err.kind !== 'aborted')) {
+        // Reported by whoever raised it: the caller's mistake, or the Manager's own log.
+      } else if (request.signal.aborted || (SwitchyardError.is(err) && err.kind === 'aborted')) {
+        // The client went away (mid-upload, say): routine, and a flood of them must not flood the error log.
+        logger?.debug({ requestId, route: entry.route, error: describe(err) }, 'the client went away');
+      } else {
+        report(err, requestId, request.path);
+      }
       try {
         return errorResponse(dialect, err, requestId);
       } catch (renderErr) {
@@ -225,6 +248,68 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
         return json(500, { error: { message: 'Internal error' } }, requestId);
       }
     }
+  }
+
+  /** Logs the access line when the answer is complete: now, or for a stream when it ends. */
+  function logWhenDone(response: CoreResponse, entry: Pending, started: number): CoreResponse {
+    const body = response.body;
+    const log = logger;
+    if (body === null || body instanceof Uint8Array) {
+      if (log) {
+        const at = performance.now() - started;
+        entry.ttfbMs = entry.latencyMs = round(at);
+        if (entry.usage) void entry.usage.then((usage) => writeAccess(log, entry, usage));
+        else writeAccess(log, entry, undefined);
+      }
+      return response;
+    }
+    if (!log && !options.onError) return response;
+    const observed = observeStream(body, {
+      first: () => {
+        entry.ttfbMs = round(performance.now() - started);
+      },
+      end: (outcome, error) => {
+        entry.latencyMs = round(performance.now() - started);
+        entry.outcome = outcome;
+        if (outcome === 'failed') streamFailed(error, entry);
+        if (!log) return;
+        // The usage of an abandoned stream is not awaited: what was counted went with the Manager's record.
+        if (outcome === 'client_gone' || !entry.usage) writeAccess(log, entry, undefined);
+        else void entry.usage.then((usage) => writeAccess(log, entry, usage));
+      },
+    });
+    return { ...response, body: observed };
+  }
+
+  /** A body that failed while being relayed to the client: the Manager did not see it, so it is logged here, once. */
+  function streamFailed(error: unknown, entry: Pending): void {
+    if (SwitchyardError.is(error) && error.kind === 'aborted') {
+      logger?.debug({ requestId: entry.requestId, route: entry.route, error: describe(error) }, 'the client went away');
+      return;
+    }
+    try {
+      logger?.error(
+        {
+          requestId: entry.requestId,
+          route: entry.route,
+          error: describe(error),
+          ...(error instanceof Error && error.cause !== undefined ? { cause: describe(error.cause) } : {}),
+        },
+        'the answer stream failed while being sent to the client',
+      );
+      options.onError?.(error, { requestId: entry.requestId, path: entry.route });
+    } catch {
+      // A logging hook must not turn an answer into a crash.
+    }
+  }
+
+  const handler = async (request: CoreRequest): Promise<CoreResponse> => {
+    const started = performance.now();
+    const requestId = `req_${randomUUID().replaceAll('-', '')}`;
+    const entry: Pending = { requestId, method: request.method, route: 'unmatched', status: 0 };
+    const response = await answer(request, requestId, entry);
+    entry.status = response.status;
+    return logWhenDone(response, entry, started);
   };
   return Object.assign(handler, {
     handles: (path: string) => {
@@ -236,28 +321,86 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
       for (const name of UPDATABLE) {
         if (Object.hasOwn(settings, name)) Object.assign(merged, { [name]: settings[name] });
       }
-      access = accessFrom(merged);
+      const next = accessFrom(merged);
+      if (authenticates(access) && !authenticates(next)) {
+        throw new ConfigError(
+          'Refused: this update would remove every client API key (and authenticate) while they are in force, ' +
+            'which would open the endpoint. The previous settings stay in force. Keep at least one key, or ' +
+            'create a new handler with allowUnauthenticated to serve without keys.',
+        );
+      }
+      access = next;
       current = merged;
     },
   });
 }
 
-const UPDATABLE = ['apiKeys', 'keys', 'authenticate', 'allowUnauthenticated', 'maxBodyBytes'] as const;
+const UPDATABLE = ['apiKeys', 'keys', 'authenticate', 'allowUnauthenticated', 'maxBodyBytes', 'maxJsonDepth'] as const;
 
 interface Access {
   keys: ClientKeys;
   authenticate: HandlerOptions['authenticate'];
-  allowUnauthenticated: boolean;
+  allowUnauthenticated: true | 'loopback' | undefined;
   maxBodyBytes: number;
+  maxJsonDepth: number;
 }
 
+/** The access settings, checked: every mistake here would fail open or fail every request. */
 function accessFrom(options: HandlerOptions): Access {
-  return {
-    keys: new ClientKeys(options.apiKeys, options.keys),
+  const keys = new ClientKeys(options.apiKeys, options.keys);
+  const allow = options.allowUnauthenticated;
+  if (allow !== undefined && allow !== true && allow !== false && allow !== 'loopback') {
+    throw new ConfigError(`allowUnauthenticated must be true or 'loopback', not ${JSON.stringify(allow)}`);
+  }
+  const access: Access = {
+    keys,
     authenticate: options.authenticate,
-    allowUnauthenticated: options.allowUnauthenticated ?? false,
-    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    allowUnauthenticated: allow === true || allow === 'loopback' ? allow : undefined,
+    maxBodyBytes: positive(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes'),
+    maxJsonDepth: positive(options.maxJsonDepth, DEFAULT_MAX_JSON_DEPTH, 'maxJsonDepth'),
   };
+  if (!authenticates(access) && access.allowUnauthenticated === undefined) {
+    throw new ConfigError(
+      'createHandler has no client API keys and no authenticate function, so anyone who reaches it could use ' +
+        "your provider credentials. Pass apiKeys (or keys, or authenticate), or say explicitly who may call it: allowUnauthenticated: 'loopback' " +
+        '(only clients on this host that connect directly) or allowUnauthenticated: true (anyone).',
+    );
+  }
+  return access;
+}
+
+function authenticates(access: Access): boolean {
+  return access.keys.size > 0 || access.authenticate !== undefined;
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0))
+    throw new ConfigError(`${name} must be a positive number, not ${value}`);
+  return value;
+}
+
+/** An access entry while the request runs: the usage arrives with the answer. */
+interface Pending extends AccessEntry {
+  usage?: Promise<Usage | undefined>;
+}
+
+function writeAccess(logger: Logger, pending: Pending, usage: Usage | undefined): void {
+  const { usage: _promise, ...entry } = pending;
+  addUsage(entry, usage);
+  try {
+    logger.info(entry, 'request');
+  } catch {
+    // A logger must not turn an answer into a crash.
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }
 
 function json(status: number, value: unknown, requestId: string): CoreResponse {

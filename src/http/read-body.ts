@@ -1,5 +1,6 @@
 import { concatBytes } from '../core/concat-bytes.js';
 import { HttpError } from './error-response.js';
+import { valueTooDeep } from './json-depth.js';
 import type { CoreRequestBody } from './types.js';
 
 const decoder = new TextDecoder();
@@ -12,11 +13,16 @@ export interface ParsedBody {
 
 /**
  * The request body as parsed JSON: parses raw bytes or text, or takes a value a framework already
- * parsed. Stops reading (and releases the stream) as soon as the body passes `maxBytes`.
+ * parsed. Stops reading (and releases the stream) as soon as the body passes `maxBytes`, and refuses
+ * a value nested deeper than `maxDepth` levels of objects and arrays.
  *
- * @throws {HttpError} 413 when the body is too large, 400 when it is missing or not JSON.
+ * @throws {HttpError} 413 when the body is too large, 400 when it is missing, not JSON or too deep.
  */
-export async function readJsonBody(body: CoreRequestBody, maxBytes: number): Promise<ParsedBody> {
+export async function readJsonBody(
+  body: CoreRequestBody,
+  maxBytes: number,
+  maxDepth: number = Number.POSITIVE_INFINITY,
+): Promise<ParsedBody> {
   if (body === null || body === undefined) throw new HttpError(400, 'invalid_request', 'The request has no body');
   let text: string;
   if (body instanceof Uint8Array) {
@@ -29,15 +35,27 @@ export async function readJsonBody(body: CoreRequestBody, maxBytes: number): Pro
   } else if (isAsyncIterable(body)) {
     text = decoder.decode(await readAll(body, maxBytes));
   } else {
+    if (valueTooDeep(body, maxDepth)) throw tooDeep(maxDepth);
     return { value: body, size: undefined };
   }
   if (text.trim() === '') throw new HttpError(400, 'invalid_request', 'The request has no body');
+  let value: unknown;
   try {
-    return { value: JSON.parse(text), size: text.length };
+    value = JSON.parse(text);
   } catch (err) {
     const detail = err instanceof Error ? `: ${err.message}` : '';
     throw new HttpError(400, 'invalid_request', `The request body is not valid JSON${detail}`);
   }
+  if (valueTooDeep(value, maxDepth)) throw tooDeep(maxDepth);
+  return { value, size: text.length };
+}
+
+function tooDeep(maxDepth: number): HttpError {
+  return new HttpError(
+    400,
+    'invalid_request',
+    `The request body nests objects and arrays deeper than ${maxDepth} levels (the server's maxJsonDepth)`,
+  );
 }
 
 async function readAll(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<Uint8Array> {

@@ -17,8 +17,11 @@ export type Route =
   | { type: 'get-model'; format: 'openai' | 'gemini'; model: string }
   | { type: 'health' };
 
-/** A route, or the methods the path allows (405), or nothing (404). */
-export type RouteLookup = { route: Route } | { allow: string } | undefined;
+/**
+ * A route, or the methods the path allows (405), or nothing (404). `template` names the route for
+ * logs (`/v1beta/models/{model}:generateContent`): never the raw path, which may carry anything.
+ */
+export type RouteLookup = { route: Route; template: string } | { allow: string } | undefined;
 
 const POST = 'POST';
 const GET = 'GET, HEAD';
@@ -54,7 +57,7 @@ const GEMINI_ACTIONS: Readonly<Record<string, { operation: Operation; stream: bo
  */
 export function matchRoute(method: string, path: string): RouteLookup {
   const fixed = FIXED.get(path);
-  if (fixed) return allows(fixed.allow, method) ? { route: fixed.route } : { allow: fixed.allow };
+  if (fixed) return allows(fixed.allow, method) ? { route: fixed.route, template: path } : { allow: fixed.allow };
   // `/v1beta/models/{model}:{action}` (Gemini), `/v1/models/{model}:{action}` (Gemini's v1), and model lookups.
   let rest: string | undefined;
   let version: 'v1' | 'v1beta' | undefined;
@@ -68,17 +71,24 @@ export function matchRoute(method: string, path: string): RouteLookup {
   if (rest === undefined || rest === '') return undefined;
   const colon = rest.lastIndexOf(':');
   if (colon > 0) {
-    const action = GEMINI_ACTIONS[rest.slice(colon + 1)];
+    const name = rest.slice(colon + 1);
+    const action = GEMINI_ACTIONS[name];
     if (!action) return undefined;
     if (method !== POST) return { allow: POST };
     const model = decode(rest.slice(0, colon));
     if (model === undefined) return undefined;
-    return { route: { type: 'execute', dialect: 'gemini', model, ...action } };
+    return {
+      route: { type: 'execute', dialect: 'gemini', model, ...action },
+      template: `/${version}/models/{model}:${name}`,
+    };
   }
   if (!allows(GET, method)) return { allow: GET };
   const model = decode(rest);
   if (model === undefined) return undefined;
-  return { route: { type: 'get-model', format: version === 'v1beta' ? 'gemini' : 'openai', model } };
+  return {
+    route: { type: 'get-model', format: version === 'v1beta' ? 'gemini' : 'openai', model },
+    template: `/${version}/models/{model}`,
+  };
 }
 
 /** True when `path` is one of the routes, whatever the method. */

@@ -58,7 +58,12 @@ export interface CoreHandler {
   handles(path: string): boolean;
   /**
    * Replaces access settings on a live handler (a config file was edited): keys, `authenticate`,
-   * `allowUnauthenticated`, `maxBodyBytes`. Settings not named keep their value; requests in flight are not affected.
+   * `allowUnauthenticated`, `maxBodyBytes`, `maxJsonDepth`. Settings not named keep their value; requests
+   * in flight are not affected.
+   *
+   * @throws {ConfigError} when the settings are invalid, or would leave no key and no `authenticate` while
+   * either is in force (a reload that lost its `api-keys` must not open the gateway); the old settings
+   * then stay in force.
    */
   update(settings: HandlerSettings): void;
 }
@@ -68,7 +73,7 @@ export type Handler = CoreHandler;
 
 /** The settings {@link CoreHandler.update} can change on a live handler. */
 export type HandlerSettings = Partial<
-  Pick<HandlerOptions, 'apiKeys' | 'keys' | 'authenticate' | 'allowUnauthenticated' | 'maxBodyBytes'>
+  Pick<HandlerOptions, 'apiKeys' | 'keys' | 'authenticate' | 'allowUnauthenticated' | 'maxBodyBytes' | 'maxJsonDepth'>
 >;
 
 /** Limits and permissions of one client API key (or of a principal from {@link HandlerOptions.authenticate}). */
@@ -113,14 +118,25 @@ export interface HandlerOptions {
    */
   authenticate?: (request: CoreRequest) => Awaitable<AuthResult | null>;
   /**
-   * With no key and no `authenticate`, requests from other hosts than loopback are refused (403) unless
-   * this is true. Default false.
+   * What to do with no key and no `authenticate`; a handler without any of the three is refused (a
+   * `ConfigError` from {@link createHandler}), so an endpoint is never open by accident.
+   * - `'loopback'`: serve only loopback peers (`127.0.0.0/8`, `::1`) whose request carries no
+   *   `Forwarded`, `X-Forwarded-For` or `X-Real-IP` header (behind a reverse proxy every client looks
+   *   like loopback); others get a 403.
+   * - `true`: serve anyone.
+   *
+   * Ignored while keys or `authenticate` are configured. Default: not set.
    */
-  allowUnauthenticated?: boolean;
+  allowUnauthenticated?: boolean | 'loopback';
   /** A prefix the handler is mounted under, e.g. `/llm`. Default none. */
   basePath?: string;
   /** Largest request body, bytes. Default 10 MB. */
   maxBodyBytes?: number;
+  /**
+   * Deepest nesting of objects and arrays a request body may have (`{}` is 1). Deeper bodies get a 400
+   * in the caller's dialect before any credential is picked. Default 128.
+   */
+  maxJsonDepth?: number;
   /**
    * Called with every unexpected failure (a bug, a throwing `authenticate`), for the host's logs. The
    * caller only sees a generic 500. Must not throw.

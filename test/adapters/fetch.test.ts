@@ -33,7 +33,7 @@ describe('fetch adapter', () => {
   });
 
   it('refuses clients of unknown address when no key is configured', async () => {
-    const ctx = setup({ handler: {} });
+    const ctx = setup({ handler: { allowUnauthenticated: 'loopback' } });
     const refused = await toFetchHandler(ctx.handler)(new Request('http://x/v1/models'));
     expect(refused.status).toBe(403);
     const allowed = await toFetchHandler(ctx.handler, { remoteAddress: () => '127.0.0.1' })(

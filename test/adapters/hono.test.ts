@@ -26,7 +26,7 @@ describeSdkClients('hono', mount);
 
 describe('hono adapter', () => {
   it('reads the client address from @hono/node-server for the loopback default', async () => {
-    const ctx = setup({ handler: {} });
+    const ctx = setup({ handler: { allowUnauthenticated: 'loopback' } });
     const server = await mount(ctx.handler);
     try {
       expect(await (await fetch(`${server.origin}/own`)).json()).toEqual({ own: true });

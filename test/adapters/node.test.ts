@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { toNodeListener } from '../../src/adapters/node/index.js';
 import type { CoreHandler } from '../../src/http/index.js';
 import { chatBody, KEY, setup, waitFor } from '../http/helpers.js';
+import { captureLogger } from '../http/log-capture.js';
 import { describeSdkClients } from './sdk-suite.js';
 
 async function listen(handler: CoreHandler): Promise<{ server: Server; origin: string }> {
@@ -61,6 +62,42 @@ describe('node bridge', () => {
       expect(res.headers.get('x-request-id')).toMatch(/^req_/);
       const ok = await fetch(`${origin}/healthz`);
       expect(ok.status).toBe(200);
+    } finally {
+      await close(server);
+    }
+  });
+
+  it('logs 50 uploads the clients abandoned mid-body at debug, with no error line', async () => {
+    const logger = captureLogger();
+    const onError = (): void => {
+      throw new Error('onError must not be called for a client that left');
+    };
+    const ctx = setup({ handler: { apiKeys: [KEY], logger, onError } });
+    const { server } = await listen(ctx.handler);
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const uploads = Array.from(
+        { length: 50 },
+        () =>
+          new Promise<void>((resolve) => {
+            const socket = connect(port, '127.0.0.1', () => {
+              socket.write(
+                'POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n' +
+                  `authorization: Bearer ${KEY}\r\ncontent-length: 100000\r\n\r\n{"model":"mock-model","messages":[`,
+              );
+              setTimeout(() => {
+                socket.destroy();
+                resolve();
+              }, 20);
+            });
+            socket.on('error', () => resolve());
+          }),
+      );
+      await Promise.all(uploads);
+      await waitFor(() => logger.at('info').filter((l) => l.msg === 'request').length === 50);
+      expect(logger.at('error')).toHaveLength(0);
+      expect(logger.at('debug').filter((l) => l.msg === 'the client went away')).toHaveLength(50);
+      expect(ctx.mock.calls).toHaveLength(0);
     } finally {
       await close(server);
     }

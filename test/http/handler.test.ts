@@ -216,7 +216,7 @@ describe('createHandler: client access', () => {
   });
 
   it('refuses non-loopback clients when no key is configured', async () => {
-    const { handler } = setup({ handler: {} });
+    const { handler } = setup({ handler: { allowUnauthenticated: 'loopback' } });
     const remote = await handler(request({ json: messagesBody(), path: '/v1/messages', remoteAddress: '10.1.2.3' }));
     expect(remote.status).toBe(403);
     const body = await json(remote);

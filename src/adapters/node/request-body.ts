@@ -23,7 +23,10 @@ export function requestBody(req: IncomingMessage, maxBytes = Number.POSITIVE_INF
         wake?.();
       };
       const onError = (err: unknown) => {
-        failure ??= err;
+        // Before the end of the body a socket error means the client went away (Node's `aborted`, ECONNRESET).
+        failure ??= ended
+          ? err
+          : new AbortedError('The client closed the connection while sending the body', { cause: err });
         wake?.();
       };
       const onClose = () => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import html from '../../../test/fixtures/openai-chat/bad-gateway.error.html?raw';
 import quota from '../../../test/fixtures/openai-chat/insufficient-quota.error.json' with { type: 'json' };
+import modelNotFound from '../../../test/fixtures/openai-chat/model-not-found.error.json' with { type: 'json' };
 import rateLimit from '../../../test/fixtures/openai-chat/rate-limit.error.json' with { type: 'json' };
 import { errorFromCanonical, errorToCanonical, parseDuration } from './errors.js';
 
@@ -101,6 +102,28 @@ describe('openai-chat errors', () => {
     ).toEqual({
       error: { message: 'bad', type: 'invalid_request_error', param: 'messages', code: null },
     });
+  });
+
+  it('gives an OpenAI caller the upstream type and code exactly as the upstream sent them', () => {
+    const contextTooLong = {
+      error: { message: 'too long', type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' },
+    };
+    const quotaBoth = { error: { message: 'q', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } };
+    const typeOnly = { error: { message: 's', type: 'server_error', param: null, code: null } };
+    for (const [status, errorBody] of [
+      [404, modelNotFound],
+      [429, rateLimit],
+      [400, contextTooLong],
+      [429, quotaBoth],
+      [500, typeOnly],
+    ] as const) {
+      const out = errorFromCanonical(errorToCanonical(status, errorBody));
+      expect(out.status).toBe(status);
+      expect(out.body).toEqual(errorBody);
+    }
+    // The kind is still read from them: the Manager needs it.
+    expect(errorToCanonical(404, modelNotFound).kind).toBe('not_found');
+    expect(errorToCanonical(429, rateLimit).kind).toBe('rate_limited');
   });
 
   it('parses Go-style reset durations', () => {

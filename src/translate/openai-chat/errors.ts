@@ -6,6 +6,15 @@ import { isRecord, num, obj, parseJson, str } from '../json.js';
 const MAX_TEXT = 500;
 
 /**
+ * The `type` and `code` of each canonical error read from an OpenAI-style body, so an OpenAI-dialect
+ * caller gets them back exactly as the upstream sent them (OpenAI's 429 has `type: "requests"` and
+ * `code: "rate_limit_exceeded"`; a model-not-found 404 has `type: "invalid_request_error"`). The
+ * canonical `providerCode` holds one string, not enough to rebuild both; a WeakMap keeps the canonical
+ * shape as it is and forgets the entry with the error.
+ */
+const ORIGINAL = new WeakMap<CanonicalError, { type: string; code: string | null }>();
+
+/**
  * An OpenAI error body (`{"error":{"message","type","param","code"}}`), a non-JSON body (an HTML page from
  * a proxy, plain text) or an in-stream error object, with its HTTP status, in canonical form. A status
  * that is not an error (200: the error came inside a stream) is replaced by the kind's usual status.
@@ -35,6 +44,10 @@ export function errorToCanonical(
     message,
     kind,
   };
+  // Only a real OpenAI error object (a `type` beside the message), not a Responses stream event's `type: 'error'`.
+  if (error !== undefined && type !== undefined && type !== 'error' && str(error.message) !== undefined) {
+    ORIGINAL.set(out, { type, code: code ?? null });
+  }
   // `type: 'error'` is a Responses stream event's own discriminator, not a provider code.
   const providerCode = code ?? (type === 'error' ? undefined : type);
   if (providerCode !== undefined) out.providerCode = providerCode;
@@ -143,6 +156,14 @@ export function errorFromCanonical(error: CanonicalError): { status: number; bod
     num(error.status) !== undefined && error.status >= 400
       ? error.status
       : (DEFAULT_STATUS[error.kind as ErrorKind] ?? 500);
+  const original = ORIGINAL.get(error);
+  if (original !== undefined) {
+    // From an OpenAI-style upstream: its `type` and `code` as it sent them, never re-derived from the kind.
+    return {
+      status,
+      body: { error: { message: error.message, type: original.type, param: error.param ?? null, code: original.code } },
+    };
+  }
   return {
     status,
     body: {
