@@ -1,3 +1,4 @@
+import { dropAnthropicOnly } from '../anthropic-only.js';
 import type {
   CanonicalMessage,
   CanonicalRequest,
@@ -273,7 +274,8 @@ export function requestFromCanonical(
   const reasoning = reasoningFromCanonical(request.reasoning);
   if (reasoning) body.reasoning = reasoning;
 
-  if (request.user !== undefined && request.user !== kept.safety_identifier) body.user = request.user;
+  const { dropUser } = dropAnthropicOnly(request, 'OpenAI Responses', warnings);
+  if (request.user !== undefined && !dropUser && request.user !== kept.safety_identifier) body.user = request.user;
   if (request.stream) body.stream = true;
 
   for (const key of KEPT) if (kept[key] !== undefined) body[key] = kept[key];
