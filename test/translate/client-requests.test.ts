@@ -206,3 +206,108 @@ describe('Anthropic targets: sampling rules', () => {
     expect(codes(warnings)).toContain('sampling-adjusted');
   });
 });
+
+describe('AI SDK: structured outputs', () => {
+  const schema = {
+    type: 'object',
+    properties: { city: { type: 'string' } },
+    required: ['city'],
+    additionalProperties: false,
+  };
+  const anthropic = (format: JsonObject): JsonObject => ({
+    model: 'm',
+    max_tokens: 100,
+    messages: [{ role: 'user', content: 'Where?' }],
+    ...format,
+  });
+
+  it.each([
+    ['output_format (beta)', { output_format: { type: 'json_schema', schema } }],
+    ['output_config.format', { output_config: { format: { type: 'json_schema', schema } } }],
+  ])('Anthropic %s → Chat response_format, Responses text.format, Gemini responseMimeType + schema', (_, format) => {
+    const chat = to('openai-chat', anthropic(format)).value;
+    expect(chat.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'response', schema } });
+    const responses = to('openai-responses', anthropic(format)).value;
+    expect((responses.text as JsonObject).format).toEqual({ type: 'json_schema', name: 'response', schema });
+    const gemini = to('gemini', anthropic(format)).value.generationConfig as JsonObject;
+    expect(gemini.responseMimeType).toBe('application/json');
+    expect(gemini.responseSchema).toEqual({
+      type: 'OBJECT',
+      properties: { city: { type: 'STRING' } },
+      required: ['city'],
+    });
+  });
+
+  it('Chat json_schema, Responses text.format and Gemini responseJsonSchema → Anthropic output_config.format', () => {
+    const chat = to(
+      'anthropic-messages',
+      {
+        model: 'x',
+        messages: [{ role: 'user', content: 'Where?' }],
+        response_format: { type: 'json_schema', json_schema: { name: 'place', schema, strict: true } },
+      },
+      'openai-chat',
+    );
+    expect(chat.value.output_config).toEqual({ format: { type: 'json_schema', schema } });
+    expect(chat.value.system).toBeUndefined();
+    const responses = to(
+      'anthropic-messages',
+      { model: 'x', input: 'Where?', text: { format: { type: 'json_schema', name: 'place', schema } } },
+      'openai-responses',
+    );
+    expect(responses.value.output_config).toEqual({ format: { type: 'json_schema', schema } });
+    const gemini = to(
+      'anthropic-messages',
+      {
+        contents: [{ role: 'user', parts: [{ text: 'Where?' }] }],
+        generationConfig: { responseMimeType: 'application/json', responseJsonSchema: schema },
+      },
+      'gemini',
+    );
+    expect(gemini.value.output_config).toEqual({ format: { type: 'json_schema', schema } });
+  });
+
+  it('an Anthropic caller’s beta output_format goes back to Anthropic as it was sent', () => {
+    const body = { ...anthropic({ output_format: { type: 'json_schema', schema } }), stream: false };
+    const viaCanonical = {
+      ...body,
+      messages: [
+        { role: 'user', content: 'Where?' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 't', signature: 'sy1:openai:x' },
+            { type: 'text', text: 'a' },
+          ],
+        },
+        { role: 'user', content: 'Again' },
+      ],
+    };
+    const { value } = to('anthropic-messages', viaCanonical);
+    expect(value.output_format).toEqual({ type: 'json_schema', schema });
+    expect(value.output_config).toBeUndefined();
+  });
+});
+
+describe('Gemini CLI: parametersJsonSchema declarations', () => {
+  const parametersJsonSchema = {
+    type: 'object',
+    properties: {
+      path: { type: 'string', description: 'File to read' },
+      limit: { type: 'integer', exclusiveMinimum: 0 },
+    },
+    required: ['path'],
+  };
+  const body: JsonObject = {
+    contents: [{ role: 'user', parts: [{ text: 'read it' }] }],
+    tools: [{ functionDeclarations: [{ name: 'read_file', description: 'Reads a file', parametersJsonSchema }] }],
+  };
+
+  it.each([
+    ['openai-chat', (v: JsonObject) => ((v.tools as JsonObject[])[0]!.function as JsonObject).parameters],
+    ['openai-responses', (v: JsonObject) => (v.tools as JsonObject[])[0]?.parameters],
+    ['anthropic-messages', (v: JsonObject) => (v.tools as JsonObject[])[0]?.input_schema],
+  ] as const)('reach %s as the same JSON Schema', (target, read) => {
+    expect(read(to(target, body, 'gemini').value)).toEqual(parametersJsonSchema);
+  });
+});
