@@ -255,4 +255,15 @@ export interface FromCanonicalOptions {
   targetProvider?: string;
   /** Thinking from another provider: dropped (default) or turned into plain text. */
   foreignThinking?: 'drop' | 'text';
+  /**
+   * Looks up a Responses output item by id, for an `item_reference` the request's own `input` does not
+   * hold (the Manager can back it with a cache of items it returned). Undefined: not known. Default: none,
+   * so such a reference is refused with `invalid_request`.
+   */
+  resolveItem?: (id: string) => unknown;
+  /**
+   * Looks up the input items a `previous_response_id` stands for (that response's input and output),
+   * when the upstream is not first-party OpenAI. Default: none, so the id is refused with `invalid_request`.
+   */
+  resolveResponse?: (id: string) => unknown[] | undefined;
 }

@@ -1,8 +1,10 @@
 import type { CanonicalError, Converted, FromCanonicalOptions, TranslationWarning } from './canonical.js';
 import type { Dialect, Usage } from './dialect.js';
 import { isRecord, type JsonObject } from './json.js';
+import { resolveReferences } from './openai-responses/resolve-references.js';
 import { hasTaggedSignature } from './reasoning.js';
 import { codecFor } from './registry.js';
+import { declaredNamespacedTool } from './tool-names.js';
 
 /** Input of {@link translateRequest}. */
 export interface TranslateRequestInput {
@@ -16,7 +18,9 @@ export interface TranslateRequestInput {
 /**
  * Converts a request body from one dialect to another through the canonical form. When `from === to`
  * the body is returned as is, unless it carries another provider's thinking signature (then it takes the
- * canonical path, which drops it). Throws `InvalidRequestError` for input that cannot be represented; what the
+ * canonical path, which drops it). A Responses body's `item_reference` items and `previous_response_id` are
+ * resolved first for upstreams that do not store responses (see `resolveItem` / `resolveResponse` in
+ * the options). Throws `InvalidRequestError` for input that cannot be represented; what the
  * target cannot express comes back in `warnings`.
  *
  * @example
@@ -26,11 +30,13 @@ export interface TranslateRequestInput {
  * ```
  */
 export function translateRequest(input: TranslateRequestInput): Converted<JsonObject> {
+  const body =
+    input.from === 'openai-responses' ? resolveReferences(input.body, input.to, input.options ?? {}) : input.body;
   // Chat Completions carries no signatures, so its bodies need no look for one.
-  if (input.from === input.to && (input.from === 'openai-chat' || !hasTaggedSignature(input.body))) {
-    return { value: input.body, warnings: [] };
+  if (input.from === input.to && (input.from === 'openai-chat' || !hasTaggedSignature(body))) {
+    return { value: body, warnings: [] };
   }
-  const parsed = codecFor(input.from).requestToCanonical(input.body);
+  const parsed = codecFor(input.from).requestToCanonical(body);
   const out = codecFor(input.to).requestFromCanonical(parsed.value, input.options ?? {});
   return { value: out.value, warnings: join(parsed.warnings, out.warnings) };
 }
@@ -107,7 +113,9 @@ function join(a: TranslationWarning[], b: TranslationWarning[]): TranslationWarn
 /**
  * The tool names a request declares, in its own dialect. Pass them to {@link translateResponse} and
  * {@link createStreamConverter} when the upstream may rename tools (Gemini's names are at most 64
- * characters of `[A-Za-z0-9_.-]`), so the caller gets its calls under the names it declared.
+ * characters of `[A-Za-z0-9_.-]`), so the caller gets its calls under the names it declared. The tools of
+ * a Responses `namespace` tool are listed as namespace and name joined by U+001F: every dialect but
+ * Responses sees them flattened to `<namespace>__<name>`, and answers come back split.
  */
 export function requestToolNames(dialect: Dialect, body: JsonObject): string[] {
   const names: string[] = [];
@@ -120,6 +128,12 @@ export function requestToolNames(dialect: Dialect, body: JsonObject): string[] {
     } else if (dialect === 'openai-chat') {
       const fn = tool.function;
       if (isRecord(fn) && typeof fn.name === 'string') names.push(fn.name);
+    } else if (dialect === 'openai-responses' && tool.type === 'namespace' && typeof tool.name === 'string') {
+      // Their tools reach other dialects flattened; answers are split back (see `restoreToolName`).
+      for (const inner of Array.isArray(tool.tools) ? tool.tools : []) {
+        if (isRecord(inner) && typeof inner.name === 'string')
+          names.push(declaredNamespacedTool(tool.name, inner.name));
+      }
     } else if (typeof tool.name === 'string') names.push(tool.name);
   }
   return names;

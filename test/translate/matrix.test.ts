@@ -186,9 +186,19 @@ describe.each(fixtures('.request.json').map((f) => [`${f.dialect}/${f.name}`, f]
       expect(systemText(back).startsWith(systemText(source))).toBe(true);
       expect(back.tools?.map((t) => t.name)).toEqual(source.tools?.map((t) => t.name));
       expect(back.tools?.map((t) => t.description)).toEqual(source.tools?.map((t) => t.description));
-      expect(back.maxOutputTokens).toBe(source.maxOutputTokens);
-      expect(back.temperature).toBe(source.temperature);
-      expect(back.topP).toBe(source.topP);
+      // Anthropic requires max_tokens: a request without one gets the default (plus the thinking budget).
+      if (target === 'anthropic-messages' && source.maxOutputTokens === undefined) {
+        expect(back.maxOutputTokens).toBeGreaterThan(0);
+      } else expect(back.maxOutputTokens).toBe(source.maxOutputTokens);
+      // Claude takes temperature or top_p, and with thinking only temperature 1: `sampling-adjusted`.
+      const claude = target === 'anthropic-messages';
+      const thinking = claude && back.reasoning?.enabled === true;
+      const hot = thinking && source.temperature !== undefined && source.temperature !== 1;
+      expect(back.temperature).toBe(hot ? undefined : source.temperature);
+      if (claude && source.temperature !== undefined && source.topP !== undefined) {
+        expect(back.topP).toBeUndefined();
+        expect(warnings.map((w) => w.code)).toContain('sampling-adjusted');
+      } else if (!thinking) expect(back.topP).toBe(source.topP);
       if (target !== 'openai-responses') expect(back.stopSequences).toEqual(source.stopSequences);
       else expect(back.stopSequences).toBeUndefined();
       if (source.toolChoice && !(target === 'gemini' && source.toolChoice.type === 'tool')) {

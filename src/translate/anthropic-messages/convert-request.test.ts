@@ -130,12 +130,12 @@ describe('anthropic-messages requests', () => {
     expect(again.value.messages[1]?.content[0]).toMatchObject({ signature: 'g-sig', origin: 'gemini' });
   });
 
-  it('maps effort to a thinking budget, tool choice, and emulates JSON schema output', () => {
+  it('maps effort to a thinking budget, tool choice, and a JSON schema to structured outputs', () => {
     const { value, warnings } = toAnthropic({
       messages: [{ role: 'user', content: [{ type: 'text', text: 'q' }] }],
       reasoning: { enabled: true, effort: 'low' },
       tools: [{ name: 'f', parameters: { type: 'object' } }],
-      toolChoice: { type: 'required' },
+      toolChoice: { type: 'auto' },
       responseFormat: { type: 'json', schema: { type: 'object', properties: { a: { type: 'string' } } } },
       presencePenalty: 1,
       user: 'u1',
@@ -143,13 +143,18 @@ describe('anthropic-messages requests', () => {
     });
     expect(value.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
     expect(value.max_tokens).toBe(2048 + 4096);
-    expect(value.tool_choice).toEqual({ type: 'any' });
+    expect(value.tool_choice).toEqual({ type: 'auto' });
     expect(value.metadata).toEqual({ user_id: 'u1' });
     expect(value.stop_sequences).toEqual(['x']);
-    expect(value.system).toEqual([
-      { type: 'text', text: expect.stringContaining('{"type":"object","properties":{"a":{"type":"string"}}}') },
-    ]);
-    expect(warnings.map((w) => w.code)).toEqual(['response-format-emulated', 'unsupported-setting']);
+    expect(value.system).toBeUndefined();
+    expect(value.output_config).toEqual({
+      format: { type: 'json_schema', schema: { type: 'object', properties: { a: { type: 'string' } } } },
+    });
+    expect(warnings.map((w) => w.code)).toEqual(['unsupported-setting']);
+    // JSON without a schema has no Anthropic switch: it is asked for in the system prompt.
+    const plain = toAnthropic({ messages: [], responseFormat: { type: 'json' } });
+    expect(plain.value.system).toEqual([{ type: 'text', text: expect.stringContaining('valid JSON') }]);
+    expect(plain.warnings.map((w) => w.code)).toEqual(['response-format-emulated']);
     expect(toAnthropic({ messages: [], reasoning: { enabled: false } }).value.thinking).toEqual({ type: 'disabled' });
   });
 
@@ -170,8 +175,11 @@ describe('anthropic-messages requests', () => {
 
   it('rejects what cannot be represented with InvalidRequestError naming the field', () => {
     expect(() => codec.requestToCanonical({ messages: 'hi' })).toThrow(InvalidRequestError);
-    expect(() => codec.requestToCanonical({ messages: [{ role: 'system', content: 'x' }] })).toThrow(
+    expect(() => codec.requestToCanonical({ messages: [{ role: 'developer', content: 'x' }] })).toThrow(
       /messages\[0\]\.role/,
+    );
+    expect(() => codec.requestToCanonical({ messages: [{ role: 'system', content: 7 }] })).toThrow(
+      /messages\[0\]\.content/,
     );
     expect(() =>
       codec.requestToCanonical({ messages: [{ role: 'user', content: [{ type: 'tool_result' }] }] }),

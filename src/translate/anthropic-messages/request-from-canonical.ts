@@ -16,7 +16,7 @@ import {
   toolUseFromCanonical,
 } from './convert-content.js';
 import { applyExtras, fromMetadata } from './metadata.js';
-import { BLOCKS_KEY, SERVER_TOOLS_KEY } from './request-to-canonical.js';
+import { BLOCKS_KEY, IN_PLACE_KEY, SERVER_TOOLS_KEY, USER_METADATA_KEY } from './request-to-canonical.js';
 
 /**
  * `max_tokens` when the canonical request has none: Anthropic requires the field, and 4096 is an output
@@ -27,10 +27,11 @@ export const DEFAULT_MAX_TOKENS = 4096;
 /** Anthropic's smallest accepted `budget_tokens`. */
 export const MIN_THINKING_BUDGET = 1024;
 
-const BOOKKEEPING = new Set([SERVER_TOOLS_KEY, 'tool_choice_extra']);
+const BOOKKEEPING = new Set([SERVER_TOOLS_KEY, 'tool_choice_extra', USER_METADATA_KEY]);
 
 interface Turn {
-  role: 'user' | 'assistant';
+  /** `system`: a mid-conversation system message kept in place (it never merges). */
+  role: 'user' | 'assistant' | 'system';
   content: JsonObject[];
   /** Set while the turn holds exactly one canonical message: decides string vs block content. */
   single: CanonicalMessage | undefined;
@@ -61,9 +62,13 @@ function reasoningBlock(
   warnings.push({ code: 'foreign-thinking-dropped', message: `Reasoning ${why} was dropped` });
 }
 
-function pushTurn(turns: Turn[], role: 'user' | 'assistant', content: JsonObject[], message: CanonicalMessage): void {
+function pushTurn(turns: Turn[], role: Turn['role'], content: JsonObject[], message: CanonicalMessage): void {
   if (content.length === 0) return;
   const last = turns[turns.length - 1];
+  if (role === 'system') {
+    turns.push({ role, content, single: message });
+    return;
+  }
   // Anthropic requires alternating turns: consecutive same-role messages merge into one turn.
   if (last !== undefined && last.role === role) {
     for (const block of content) last.content.push(block);
@@ -128,6 +133,45 @@ function thinkingConfig(
   body.thinking = { type: 'enabled', budget_tokens: budget };
 }
 
+/** A system message that stood inside Anthropic `messages`: it goes back there, in place. */
+function isInPlace(message: CanonicalMessage): boolean {
+  return message.role === 'system' && fromMetadata(message.providerMetadata)?.[IN_PLACE_KEY] === true;
+}
+
+/**
+ * Sampling settings current Claude models refuse, fixed with a warning each (`sampling-adjusted`):
+ * `temperature` and `top_p` together (400 "cannot both be specified": temperature is kept); and with
+ * thinking on, a temperature other than 1, any `top_k`, and a `top_p` below 0.95.
+ * @see https://docs.claude.com/en/docs/build-with-claude/extended-thinking#feature-compatibility
+ */
+function samplingRules(body: JsonObject, warnings: TranslationWarning[]): void {
+  const adjust = (message: string) => warnings.push({ code: 'sampling-adjusted', message });
+  if (body.temperature !== undefined && body.top_p !== undefined) {
+    delete body.top_p;
+    adjust('Claude takes temperature or top_p, not both: top_p was dropped');
+  }
+  const thinking = obj(body.thinking);
+  if (thinking === undefined || thinking.type === 'disabled') return;
+  const choice = obj(body.tool_choice);
+  if (choice?.type === 'any' || choice?.type === 'tool') {
+    delete body.thinking;
+    adjust('Claude cannot think when a tool call is forced: thinking was left off');
+    return;
+  }
+  if (body.temperature !== undefined && body.temperature !== 1) {
+    delete body.temperature;
+    adjust('Claude with thinking takes only temperature 1: temperature was dropped');
+  }
+  if (body.top_k !== undefined) {
+    delete body.top_k;
+    adjust('Claude with thinking takes no top_k: it was dropped');
+  }
+  if (typeof body.top_p === 'number' && body.top_p < 0.95) {
+    body.top_p = 0.95;
+    adjust('Claude with thinking takes top_p between 0.95 and 1: it was raised to 0.95');
+  }
+}
+
 function systemBlocks(
   request: CanonicalRequest,
   warnings: TranslationWarning[],
@@ -141,6 +185,7 @@ function systemBlocks(
       seenOther = true;
       continue;
     }
+    if (isInPlace(message)) continue;
     if (seenOther) hoisted = true;
     if (fromMetadata(message.providerMetadata)?.[BLOCKS_KEY] === true) plain = false;
     for (const part of message.content) {
@@ -210,13 +255,21 @@ export function requestFromCanonical(
   if (request.model !== undefined) body.model = request.model;
   body.max_tokens = request.maxOutputTokens ?? DEFAULT_MAX_TOKENS;
 
-  const native = meta?.output_config !== undefined;
-  const { blocks, plain } = systemBlocks(native ? { ...request, responseFormat: undefined } : request, warnings);
+  const native = meta?.output_config !== undefined || meta?.output_format !== undefined;
+  // A JSON schema is enforced by structured outputs; plain JSON mode has no Anthropic switch, so it is asked for.
+  const schema = request.responseFormat?.type === 'json' ? request.responseFormat.schema : undefined;
+  const enforced = !native && schema !== undefined;
+  const { blocks, plain } = systemBlocks(
+    native || enforced ? { ...request, responseFormat: undefined } : request,
+    warnings,
+  );
+  if (enforced) body.output_config = { format: { type: 'json_schema', schema } };
 
   const turns: Turn[] = [];
   for (const message of request.messages) {
     switch (message.role) {
       case 'system':
+        if (isInPlace(message)) pushTurn(turns, 'system', message.content.map(textFromCanonical), message);
         break;
       case 'user': {
         const content: JsonObject[] = [];
@@ -296,6 +349,7 @@ export function requestFromCanonical(
     if (choice !== undefined) body.tool_choice = choice;
   }
   thinkingConfig(request, meta, body, warnings);
+  samplingRules(body, warnings);
 
   if (request.seed !== undefined) {
     warnings.push({ code: 'unsupported-setting', message: 'Anthropic has no seed; it was dropped' });

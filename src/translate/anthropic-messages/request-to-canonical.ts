@@ -46,6 +46,18 @@ const TOOL_CHOICE_KEYS = new Set(['type', 'name', 'disable_parallel_tool_use']);
 export const SERVER_TOOLS_KEY = 'serverTools';
 /** On a message: its content was a one-text-block array rather than a string. */
 export const BLOCKS_KEY = 'contentBlocks';
+/** On a system message: it stood inside `messages` (the `mid-conversation-system` beta), not in `system`. */
+export const IN_PLACE_KEY = 'inPlace';
+/** On the request: `user` came from `metadata.user_id` (an Anthropic-only value, dropped elsewhere). */
+export const USER_METADATA_KEY = 'userFromMetadata';
+
+/** This dialect's metadata bag of a message, created when missing. */
+function fromMetadataOf(message: CanonicalMessage): JsonObject {
+  message.providerMetadata ??= {};
+  const bag = message.providerMetadata[DIALECT] ?? {};
+  message.providerMetadata[DIALECT] = bag;
+  return bag;
+}
 
 /** A number field: undefined when absent or null, InvalidRequestError when of another type. */
 function optionalNumber(body: JsonObject, key: string): number | undefined {
@@ -55,16 +67,16 @@ function optionalNumber(body: JsonObject, key: string): number | undefined {
   return value;
 }
 
-function systemToCanonical(system: unknown): CanonicalMessage | undefined {
+function systemToCanonical(system: unknown, field = 'system'): CanonicalMessage | undefined {
   if (system === undefined || system === null) return undefined;
   if (typeof system === 'string')
     return system === '' ? undefined : { role: 'system', content: [{ type: 'text', text: system }] };
-  if (!Array.isArray(system)) return invalid('system', 'must be a string or an array of text blocks');
+  if (!Array.isArray(system)) return invalid(field, 'must be a string or an array of text blocks');
   const content: TextPart[] = [];
   for (let i = 0; i < system.length; i++) {
     const block = system[i];
-    if (!isRecord(block) || block.type !== 'text') invalid(`system[${i}]`, "must be a block of type 'text'");
-    content.push(textToCanonical(block, `system[${i}]`));
+    if (!isRecord(block) || block.type !== 'text') invalid(`${field}[${i}]`, "must be a block of type 'text'");
+    content.push(textToCanonical(block, `${field}[${i}]`));
   }
   return content.length === 0
     ? undefined
@@ -81,7 +93,17 @@ function messagesToCanonical(raw: unknown, out: CanonicalMessage[], warnings: Tr
     const field = `messages[${m}]`;
     if (!isRecord(message)) invalid(field, 'must be an object');
     const role = message.role;
-    if (role !== 'user' && role !== 'assistant') invalid(`${field}.role`, "must be 'user' or 'assistant'");
+    if (role === 'system') {
+      // Claude Code's `mid-conversation-system` beta: a system message in place, kept there for Anthropic.
+      const system = systemToCanonical(message.content, `${field}.content`);
+      if (system !== undefined) {
+        const meta = fromMetadataOf(system);
+        meta[IN_PLACE_KEY] = true;
+        out.push(system);
+      }
+      continue;
+    }
+    if (role !== 'user' && role !== 'assistant') invalid(`${field}.role`, "must be 'user', 'assistant' or 'system'");
     const content = message.content;
     if (typeof content === 'string') {
       out.push({ role, content: [{ type: 'text', text: content }] });
@@ -290,7 +312,9 @@ function reasoningToCanonical(body: JsonObject, meta: JsonObject): ReasoningConf
     } else if (thinking.type === 'disabled') {
       reasoning = { enabled: false };
     } else {
+      // `adaptive`: the model decides how much to think, and shows it (summarised).
       reasoning = { enabled: true };
+      if (thinking.type === 'adaptive') reasoning.includeThoughts = true;
       meta.thinking = thinking;
     }
   }
@@ -353,7 +377,10 @@ export function requestToCanonical(body: Record<string, unknown>): Converted<Can
   if (metadata !== undefined && metadata !== null) {
     if (!isRecord(metadata)) invalid('metadata', 'must be an object');
     const user = str(metadata.user_id);
-    if (user !== undefined) request.user = user;
+    if (user !== undefined) {
+      request.user = user;
+      meta[USER_METADATA_KEY] = true;
+    }
   }
 
   const tools = toolsToCanonical(body.tools, meta, warnings);
@@ -362,7 +389,8 @@ export function requestToCanonical(body: Record<string, unknown>): Converted<Can
   const reasoning = reasoningToCanonical(body, meta);
   if (reasoning !== undefined) request.reasoning = reasoning;
 
-  const format = obj(obj(body.output_config)?.format);
+  // `output_config.format` is the current name; `output_format` the `structured-outputs-2025-11-13` beta's.
+  const format = obj(obj(body.output_config)?.format) ?? obj(body.output_format);
   if (format?.type === 'json_schema' && isRecord(format.schema)) {
     request.responseFormat = { type: 'json', schema: format.schema };
   }

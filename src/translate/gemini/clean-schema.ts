@@ -48,6 +48,8 @@ const MAX_DEPTH = 32;
  *   untyped object, with a warning); other references are dropped with a warning;
  * - `type: ["string","null"]` → `type: "STRING", nullable: true`; several non-null types → `anyOf`;
  * - `const` → a one-value `enum`; `oneOf` → `anyOf`; a one-element `allOf` is merged in;
+ * - `exclusiveMinimum` / `exclusiveMaximum` → `minimum` / `maximum` (exact for integers; for numbers
+ *   the bound becomes inclusive, named in the warning);
  * - enums of non-strings (Gemini enums are strings) are dropped and listed in the description;
  * - `additionalProperties`, `$schema`, `$id`, `$comment`, `examples`, unknown formats and every other
  *   keyword outside Gemini's Schema are dropped (the semantic ones named in one warning);
@@ -177,6 +179,16 @@ function reduce(node: JsonObject, defs: JsonObject, dropped: Set<string>, refs: 
       case 'required':
         if (Array.isArray(value)) out.required = value.filter((v): v is string => typeof v === 'string');
         break;
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum': {
+        // Zod's `.positive()` writes `exclusiveMinimum: 0`; Gemini has inclusive bounds only.
+        const bound = key === 'exclusiveMinimum' ? 'minimum' : 'maximum';
+        if (typeof value !== 'number' || source[bound] !== undefined) break;
+        const step = out.type === 'INTEGER' ? 1 : 0;
+        out[bound] = key === 'exclusiveMinimum' ? value + step : value - step;
+        if (step === 0) dropped.add(key);
+        break;
+      }
       default:
         if (KEPT.has(key)) out[key] = value;
         else if (!QUIET.has(key)) dropped.add(key);

@@ -1,3 +1,4 @@
+import { dropAnthropicOnly } from '../anthropic-only.js';
 import type {
   CanonicalMessage,
   CanonicalRequest,
@@ -428,6 +429,7 @@ export function geminiRequestFromCanonical(
   }
 
   const body: JsonObject = { contents };
+  dropAnthropicOnly(request, 'Gemini', warnings);
   if (system.length > 0) body.systemInstruction = { parts: system };
   writeTools(request, meta, body, nameFor, warnings);
   const generationConfig = writeGenerationConfig(request, meta, warnings);

@@ -1,3 +1,4 @@
+import { dropAnthropicOnly } from '../anthropic-only.js';
 import type {
   CanonicalRequest,
   CanonicalTool,
@@ -302,7 +303,8 @@ export function requestFromCanonical(
       reasoning.effort ?? (reasoning.budgetTokens !== undefined ? budgetToEffort(reasoning.budgetTokens) : undefined);
     if (effort !== undefined) out.reasoning_effort = effort;
   }
-  if (request.user !== undefined && extra?.safety_identifier !== request.user) out.user = request.user;
+  const { dropUser } = dropAnthropicOnly(request, 'OpenAI Chat', warnings);
+  if (request.user !== undefined && !dropUser && extra?.safety_identifier !== request.user) out.user = request.user;
   if (request.stream !== undefined) out.stream = request.stream;
   if (request.stream) {
     const streamOptions = obj(extra?.stream_options);

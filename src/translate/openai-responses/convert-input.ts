@@ -12,6 +12,7 @@ import type {
 } from '../canonical.js';
 import { arr, invalid, isRecord, type JsonObject, str } from '../json.js';
 import { providerFamily, untagSignature } from '../reasoning.js';
+import { flattenToolName } from '../tool-names.js';
 import { inputPartToCanonical, partFromCanonical, requireString } from './convert-content.js';
 import { ours, withOurs } from './metadata.js';
 
@@ -70,13 +71,16 @@ export function inputToMessages(input: unknown, warnings: TranslationWarning[]):
         break;
       }
       case 'function_call': {
+        const local = requireString(item.name, `${field}.name`);
+        const namespace = str(item.namespace);
         const call: ToolCallPart = {
           type: 'tool-call',
           id: requireString(item.call_id, `${field}.call_id`),
-          name: requireString(item.name, `${field}.name`),
+          // A namespaced tool's call goes to other dialects under the flattened name it was declared as.
+          name: namespace === undefined ? local : flattenToolName(namespace, local),
           arguments: argumentsText(item.arguments),
         };
-        const metadata = withOurs({ itemId: str(item.id) });
+        const metadata = withOurs({ itemId: str(item.id), namespace, localName: namespace && local });
         if (metadata) call.providerMetadata = metadata;
         names.set(call.id, call.name);
         assistantTurn().content.push(call);
@@ -309,8 +313,16 @@ function assistantToItems(
     }
     message = undefined;
     if (part.type === 'tool-call') {
-      const item: JsonObject = { type: 'function_call', call_id: part.id, name: part.name, arguments: part.arguments };
-      const itemId = str(ours(part.providerMetadata).itemId);
+      const meta = ours(part.providerMetadata);
+      const namespace = str(meta.namespace);
+      const item: JsonObject = {
+        type: 'function_call',
+        call_id: part.id,
+        name: (namespace !== undefined && str(meta.localName)) || part.name,
+        arguments: part.arguments,
+      };
+      if (namespace !== undefined) item.namespace = namespace;
+      const itemId = str(meta.itemId);
       if (itemId !== undefined) item.id = itemId;
       input.push(item);
       continue;

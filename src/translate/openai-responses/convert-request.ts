@@ -1,3 +1,4 @@
+import { dropAnthropicOnly } from '../anthropic-only.js';
 import type {
   CanonicalMessage,
   CanonicalRequest,
@@ -12,9 +13,10 @@ import type {
 } from '../canonical.js';
 import { arr, invalid, isRecord, type JsonObject, num, obj, str } from '../json.js';
 import { budgetToEffort } from '../reasoning.js';
+import { flattenToolName } from '../tool-names.js';
 import { requireString } from './convert-content.js';
 import { inputToMessages, messagesToInput } from './convert-input.js';
-import { KEY } from './metadata.js';
+import { KEY, ours } from './metadata.js';
 
 /**
  * Request fields with no canonical counterpart, kept in `providerMetadata['openai-responses']` so a
@@ -36,6 +38,7 @@ const KEPT = [
   'max_tool_calls',
   'stream_options',
   'safety_identifier',
+  'client_metadata',
 ] as const;
 
 const EFFORTS: ReadonlySet<string> = new Set(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']);
@@ -138,6 +141,11 @@ function toolsToCanonical(value: unknown, kept: JsonObject, warnings: Translatio
   for (let i = 0; i < value.length; i++) {
     const tool: unknown = value[i];
     if (!isRecord(tool)) invalid(`tools[${i}]`, 'must be an object');
+    if (tool.type === 'namespace') {
+      builtin.push(tool);
+      tools.push(...namespaceToCanonical(tool, `tools[${i}]`, warnings));
+      continue;
+    }
     if (tool.type !== 'function') {
       builtin.push(tool);
       warnings.push({
@@ -157,6 +165,40 @@ function toolsToCanonical(value: unknown, kept: JsonObject, warnings: Translatio
   }
   if (builtin.length > 0) kept.builtinTools = builtin;
   return tools;
+}
+
+/**
+ * A `namespace` tool's function tools, flattened (`<namespace>__<name>`, see `flattenToolName`) for the
+ * dialects that have no namespaces; each remembers its namespace so a Responses target regroups them.
+ * Custom (free-form) tools inside have no counterpart elsewhere: dropped with `dropped-tool`.
+ */
+function namespaceToCanonical(tool: JsonObject, field: string, warnings: TranslationWarning[]): CanonicalTool[] {
+  const namespace = requireString(tool.name, `${field}.name`);
+  const inner = tool.tools;
+  if (!Array.isArray(inner)) invalid(`${field}.tools`, 'must be an array');
+  const out: CanonicalTool[] = [];
+  for (let j = 0; j < inner.length; j++) {
+    const fn: unknown = inner[j];
+    if (!isRecord(fn)) invalid(`${field}.tools[${j}]`, 'must be an object');
+    if (fn.type !== 'function') {
+      warnings.push({
+        code: 'dropped-tool',
+        message: `Tool '${String(fn.type)}' in namespace '${namespace}' has no counterpart outside OpenAI Responses`,
+      });
+      continue;
+    }
+    const name = requireString(fn.name, `${field}.tools[${j}].name`);
+    const converted: CanonicalTool = {
+      name: flattenToolName(namespace, name),
+      parameters: obj(fn.parameters) ?? { type: 'object', properties: {} },
+      providerMetadata: { [KEY]: { namespace } },
+    };
+    const description = str(fn.description) ?? str(tool.description);
+    if (description !== undefined) converted.description = description;
+    if (typeof fn.strict === 'boolean') converted.strict = fn.strict;
+    out.push(converted);
+  }
+  return out;
 }
 
 function toolChoiceToCanonical(
@@ -242,14 +284,17 @@ export function requestFromCanonical(
   if (instructions !== undefined) body.instructions = instructions;
   body.input = input;
 
-  const tools: unknown[] = (request.tools ?? []).map((tool) => {
-    const out: JsonObject = { type: 'function', name: tool.name };
-    if (tool.description !== undefined) out.description = tool.description;
-    out.parameters = tool.parameters;
-    // Responses makes function tools strict by default, which rejects most schemas written for other APIs.
-    if (tool.strict !== undefined || !sameDialect) out.strict = tool.strict ?? false;
-    return out;
-  });
+  // Namespaced tools travel inside their `namespace` tool, restored from the kept built-in tools.
+  const tools: unknown[] = (request.tools ?? [])
+    .filter((tool) => !sameDialect || ours(tool.providerMetadata).namespace === undefined)
+    .map((tool) => {
+      const out: JsonObject = { type: 'function', name: tool.name };
+      if (tool.description !== undefined) out.description = tool.description;
+      out.parameters = tool.parameters;
+      // Responses makes function tools strict by default, which rejects most schemas written for other APIs.
+      if (tool.strict !== undefined || !sameDialect) out.strict = tool.strict ?? false;
+      return out;
+    });
   tools.push(...arr(kept.builtinTools));
   if (tools.length > 0) body.tools = tools;
   if (kept.toolChoice !== undefined) body.tool_choice = kept.toolChoice;
@@ -273,7 +318,8 @@ export function requestFromCanonical(
   const reasoning = reasoningFromCanonical(request.reasoning);
   if (reasoning) body.reasoning = reasoning;
 
-  if (request.user !== undefined && request.user !== kept.safety_identifier) body.user = request.user;
+  const { dropUser } = dropAnthropicOnly(request, 'OpenAI Responses', warnings);
+  if (request.user !== undefined && !dropUser && request.user !== kept.safety_identifier) body.user = request.user;
   if (request.stream) body.stream = true;
 
   for (const key of KEPT) if (kept[key] !== undefined) body[key] = kept[key];

@@ -2,6 +2,7 @@ import type {
   AssistantContent,
   CanonicalResponse,
   Converted,
+  ProviderMetadata,
   ReasoningPart,
   TextPart,
   ToolCallPart,
@@ -227,6 +228,7 @@ export function outputFromCanonical(content: readonly AssistantContent[], respon
         arguments: part.arguments,
         call_id: part.id,
         name: part.name,
+        ...namespaceOf(part.providerMetadata),
       });
     } else {
       output.push(reasoningItem(part, responseId, output.length));
@@ -267,4 +269,10 @@ function reasoningItem(part: ReasoningPart, responseId: string, index: number): 
 export function itemId(prefix: string, responseId: string, index: number): string {
   const base = responseId.replace(/^(resp|msg|chatcmpl)[_-]/, '');
   return `${prefix}_${base}_${index}`;
+}
+
+/** `{ namespace }` for a call of a namespaced tool (restored by `restoreToolName`), else nothing. */
+export function namespaceOf(metadata: ProviderMetadata | undefined): { namespace?: string } {
+  const namespace = str(ours(metadata).namespace);
+  return namespace === undefined ? {} : { namespace };
 }

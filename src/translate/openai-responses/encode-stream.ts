@@ -4,7 +4,7 @@ import type { Usage } from '../dialect.js';
 import type { JsonObject } from '../json.js';
 import { str } from '../json.js';
 import { tagSignature } from '../reasoning.js';
-import { itemId, responseObject } from './convert-response.js';
+import { itemId, namespaceOf, responseObject } from './convert-response.js';
 import { errorFromCanonical, responseErrorCode } from './errors.js';
 import { statusFromFinishReason } from './map-status.js';
 import { ours } from './metadata.js';
@@ -33,6 +33,7 @@ interface OpenCall {
   callId: string;
   name: string;
   arguments: string;
+  namespace?: string;
 }
 
 const OUTPUT_TEXT = { type: 'output_text', annotations: [], logprobs: [] } as const;
@@ -171,6 +172,7 @@ export function createStreamEncoder(): StreamEncoder {
       arguments: call.arguments,
       call_id: call.callId,
       name: call.name,
+      ...(call.namespace === undefined ? {} : { namespace: call.namespace }),
     };
     output[call.outputIndex] = item;
     return (
@@ -259,6 +261,8 @@ export function createStreamEncoder(): StreamEncoder {
             name: part.name,
             arguments: '',
           };
+          const namespace = namespaceOf(part.providerMetadata).namespace;
+          if (namespace !== undefined) call.namespace = namespace;
           calls.set(part.index, call);
           return (
             out +
@@ -271,6 +275,7 @@ export function createStreamEncoder(): StreamEncoder {
                 arguments: '',
                 call_id: call.callId,
                 name: call.name,
+                ...(namespace === undefined ? {} : { namespace }),
               },
             })
           );
