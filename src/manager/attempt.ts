@@ -10,7 +10,7 @@ import type { Logger } from './logger.js';
 import { prepareBody } from './prepare-body.js';
 import { localTokenCount, readResponse } from './read-response.js';
 import { asInternal, streamResponse } from './relay-stream.js';
-import { inputItems, type ResponseMemory } from './response-memory.js';
+import { inputItems, type Resolvers, type ResponseMemory } from './response-memory.js';
 import { causeText, type RunState, secretsOf } from './run-state.js';
 import type { StateStore } from './state/types.js';
 import type { AttemptResult, ExecuteInput, ExecuteResult, ManagerHooks } from './types.js';
@@ -150,14 +150,12 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
       deps.emit('onResult', { ...info, ok: true, latencyMs: deps.now() - attemptStart });
       return result;
     }
-    // Follow-ups of answers given from another upstream name them by id: fill them in from memory.
-    const callerBody =
-      run.input.dialect === 'openai-responses' ? await deps.memory.resolve(run.input.body, native) : run.input.body;
-    const source = callerBody === run.input.body ? run : { ...run, input: { ...run.input, body: callerBody } };
-    const prepared = prepareBody(source, native, credential.provider, upstreamModel, deps.foreignThinking);
+    // Follow-ups of answers given from another upstream name them by id: the memory knows them.
+    const resolvers = run.input.dialect === 'openai-responses' ? await deps.memory.lookup(run.input.body) : undefined;
+    const prepared = prepareBody(run, native, credential.provider, upstreamModel, deps.foreignThinking, resolvers);
     const remember =
       run.input.dialect === 'openai-responses' && native !== 'openai-responses'
-        ? (answer: unknown) => rememberAnswer(deps.memory, callerBody, answer)
+        ? (answer: unknown) => rememberAnswer(deps.memory, conversation(run.input.body, resolvers), answer)
         : undefined;
     common.warnings = prepared.warnings;
     const betas = run.input.headers?.['anthropic-beta'];
@@ -194,9 +192,10 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
       throw watchdog?.fired ?? err;
     }
     if (response.quota) await deps.cooldowns.quota(credential.id, response.quota);
-    // Gemini may have renamed the caller's tools to fit its rules: its answer is mapped back to their names.
+    // Gemini may have renamed the caller's tools to fit its rules, and a Responses caller's namespaced tools
+    // were flattened for any other upstream: answers are mapped back to the names the caller declared.
     const toolNames =
-      native === 'gemini' && run.input.dialect !== 'gemini'
+      native !== run.input.dialect && (native === 'gemini' || run.input.dialect === 'openai-responses')
         ? requestToolNames(run.input.dialect, run.input.body)
         : undefined;
     const finish = (outcome: { error?: SwitchyardError; usage?: Usage; ttfbMs?: number }) => {
@@ -323,11 +322,26 @@ function streamFailed(deps: AttemptDeps, run: RunState, credential: Credential, 
 }
 
 /** Keeps a Responses answer the gateway made up from another upstream's, for follow-ups that name it. */
-function rememberAnswer(memory: ResponseMemory, request: Record<string, unknown>, answer: unknown): void {
+function rememberAnswer(memory: ResponseMemory, history: Array<Record<string, unknown>>, answer: unknown): void {
   if (typeof answer !== 'object' || answer === null) return;
   const { id, output } = answer as { id?: unknown; output?: unknown };
   if (typeof id !== 'string' || !Array.isArray(output)) return;
-  memory.remember(id, inputItems(request), output as Array<Record<string, unknown>>);
+  memory.remember(id, history, output as Array<Record<string, unknown>>);
+}
+
+/**
+ * The whole conversation a Responses request stands for: the one its `previous_response_id` names, then
+ * its own input with `item_reference` items replaced by what they name (kept as they are when unknown).
+ */
+function conversation(body: Record<string, unknown>, resolvers: Resolvers | undefined): Array<Record<string, unknown>> {
+  const previous = typeof body.previous_response_id === 'string' ? body.previous_response_id : undefined;
+  const earlier = (previous && resolvers?.resolveResponse(previous)) || [];
+  const own = inputItems(body).map((item) => {
+    if (item.type !== 'item_reference' || typeof item.id !== 'string') return item;
+    const found = resolvers?.resolveItem(item.id);
+    return typeof found === 'object' && found !== null ? (found as Record<string, unknown>) : item;
+  });
+  return [...(earlier as Array<Record<string, unknown>>), ...own];
 }
 
 /** The response object of the `response.completed` event in the closing bytes of a Responses stream. */

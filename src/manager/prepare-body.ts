@@ -1,5 +1,6 @@
 import type { Dialect } from '../translate/dialect.js';
 import { translateRequest } from '../translate/index.js';
+import type { Resolvers } from './response-memory.js';
 import type { ExecuteInput } from './types.js';
 
 interface BodyCache {
@@ -18,6 +19,7 @@ export function prepareBody(
   provider: string,
   upstreamModel: string,
   foreignThinking: 'drop' | 'text',
+  resolvers?: Resolvers,
 ): { body: Record<string, unknown>; warnings: readonly string[] } {
   const cacheKey = `${native}\u0000${provider}`;
   let translated = run.bodies.get(cacheKey);
@@ -27,7 +29,7 @@ export function prepareBody(
       from: run.input.dialect,
       to: native,
       body: run.input.body,
-      options: { targetProvider: provider, foreignThinking },
+      options: { targetProvider: provider, foreignThinking, ...resolvers },
     });
     translated = { body: out.value, warnings: out.warnings.map((w) => w.message) };
     run.bodies.set(cacheKey, translated);

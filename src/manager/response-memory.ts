@@ -1,5 +1,3 @@
-import { InvalidRequestError } from '../core/errors.js';
-import type { Dialect } from '../translate/dialect.js';
 import type { Logger } from './logger.js';
 import type { StateStore } from './state/types.js';
 
@@ -13,14 +11,20 @@ export interface ResponseMemoryOptions {
 
 type Item = Record<string, unknown>;
 
+/** Synchronous lookups the translator calls (`resolveItem` / `resolveResponse` of its options). */
+export interface Resolvers {
+  resolveItem(id: string): unknown;
+  resolveResponse(id: string): unknown[] | undefined;
+}
+
 const ITEM = 'item:';
 const RESPONSE = 'resp:';
 
 /**
  * What the gateway answered to Responses callers when the upstream was not a Responses API (the
  * output items and the conversation that led to them), so the follow-ups the AI SDK and the Codex CLI
- * send can be resolved here: `item_reference` input items and `previous_response_id` name answers that
- * no upstream stored. Shared through the state store when it can keep values (Redis), else per process.
+ * send can be resolved: `item_reference` input items and `previous_response_id` name answers that no
+ * upstream stored. Shared through the state store when it can keep values (Redis), else per process.
  */
 export class ResponseMemory {
   readonly #state: StateStore;
@@ -57,69 +61,31 @@ export class ResponseMemory {
   }
 
   /**
-   * The request with what this memory can resolve filled in, for an upstream that speaks `native`:
-   * `item_reference` items replaced by the items they name, and a `previous_response_id` this gateway
-   * produced replaced by the conversation it stands for. What it cannot resolve stays as it is when the
-   * upstream is a Responses API itself (it may have stored it); otherwise it is refused with a 400.
-   * Returns the body unchanged (the same object) when there is nothing to resolve.
+   * Fetches what a Responses request refers to by id (its `item_reference` items and its
+   * `previous_response_id`) in one read, and hands the translator synchronous resolvers over it. The
+   * translator resolves references from the request's own history first, and refuses (400) what neither
+   * can resolve. Undefined when the request refers to nothing.
    */
-  async resolve(body: Record<string, unknown>, native: Dialect): Promise<Record<string, unknown>> {
-    const input = Array.isArray(body.input) ? (body.input as unknown[]) : undefined;
+  async lookup(body: Record<string, unknown>): Promise<Resolvers | undefined> {
     const previous = typeof body.previous_response_id === 'string' ? body.previous_response_id : undefined;
     const refs: string[] = [];
-    for (const item of input ?? []) {
-      if (isReference(item)) refs.push(item.id);
+    if (Array.isArray(body.input)) {
+      for (const item of body.input) if (isReference(item)) refs.push(item.id);
     }
-    if (refs.length === 0 && previous === undefined) return body;
+    if (refs.length === 0 && previous === undefined) return undefined;
     const keys = [...refs.map((id) => `${ITEM}${id}`), ...(previous ? [`${RESPONSE}${previous}`] : [])];
     const values = await this.#get(keys);
-    const found = new Map<string, Item>();
+    const items = new Map<string, unknown>();
     refs.forEach((id, i) => {
       const value = values[i];
-      if (value !== undefined) found.set(id, JSON.parse(value) as Item);
+      if (value !== undefined) items.set(id, JSON.parse(value));
     });
-    // The request's own history holds items it refers to, too (an earlier turn sent in full).
-    for (const item of input ?? []) {
-      if (isObject(item) && !isReference(item) && typeof item.id === 'string' && !found.has(item.id)) {
-        found.set(item.id, item);
-      }
-    }
-    const responsesUpstream = native === 'openai-responses';
-    let history: Item[] | undefined;
-    if (previous !== undefined) {
-      const value = values[refs.length];
-      if (value !== undefined) history = JSON.parse(value) as Item[];
-      else if (!responsesUpstream) {
-        throw new InvalidRequestError(
-          `previous_response_id '${previous}' is unknown to this gateway (it keeps answers for ${Math.round(this.#ttlMs / 60_000)} min) and the upstream does not store responses: send the conversation as input items instead`,
-          { param: 'previous_response_id' },
-        );
-      }
-    }
-    const resolved: unknown[] = [];
-    let changed = history !== undefined;
-    for (const item of input ?? []) {
-      if (!isReference(item)) {
-        resolved.push(item);
-        continue;
-      }
-      const target = found.get(item.id);
-      if (target) {
-        resolved.push(target);
-        changed = true;
-      } else if (responsesUpstream) resolved.push(item);
-      else {
-        throw new InvalidRequestError(
-          `input item_reference '${item.id}' names an item this gateway does not know (it keeps answers for ${Math.round(this.#ttlMs / 60_000)} min) and the upstream cannot resolve it: send the item itself`,
-          { param: 'input' },
-        );
-      }
-    }
-    if (!changed) return body;
-    const current = input ? resolved : inputItems(body);
-    const out: Record<string, unknown> = { ...body, input: [...(history ?? []), ...current] };
-    if (history !== undefined) delete out.previous_response_id;
-    return out;
+    const conversation = previous !== undefined ? values[refs.length] : undefined;
+    const history = conversation === undefined ? undefined : (JSON.parse(conversation) as unknown[]);
+    return {
+      resolveItem: (id) => items.get(id),
+      resolveResponse: (id) => (id === previous ? history : undefined),
+    };
   }
 
   async #get(keys: string[]): Promise<Array<string | undefined>> {

@@ -96,7 +96,7 @@ describe('response memory (Responses callers, Anthropic upstream)', () => {
     const m = manager();
     const before = claude.requests.length;
     for (const [body, param] of [
-      [{ model: 'claude-x', input: [{ type: 'item_reference', id: 'msg_unknown' }] }, 'input'],
+      [{ model: 'claude-x', input: [{ type: 'item_reference', id: 'msg_unknown' }] }, 'input[0]'],
       [{ model: 'claude-x', previous_response_id: 'resp_unknown', input: 'hi' }, 'previous_response_id'],
     ] as const) {
       let error: unknown;
