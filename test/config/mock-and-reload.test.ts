@@ -196,7 +196,10 @@ describe('settings passed to the Manager and the handler', () => {
 describe('PostgreSQL and Redis errors name their config key, never the password', () => {
   it('pgstore.dsn', async () => {
     const { path } = await tempConfig('mock: true\npgstore: { dsn: "postgres://gw:hunter2secret@127.0.0.1:1/db" }\n');
-    const err = await fromConfig(path, { env: {}, watch: false }).catch((e: unknown) => e as Error);
+    const err = await fromConfig(path, { env: {}, watch: false }).then(
+      () => new Error('it started'),
+      (e: unknown) => e as Error,
+    );
     expect(err).toBeInstanceOf(Error);
     expect(err.message).toContain('pgstore.dsn');
     expect(err.message).toContain('postgres://gw:***@127.0.0.1:1/db');
@@ -208,7 +211,10 @@ describe('PostgreSQL and Redis errors name their config key, never the password'
     const err = await fromConfig(path, {
       env: { PGSTORE_DSN: 'postgres://gw:hunter2secret@127.0.0.1:1/db' },
       watch: false,
-    }).catch((e: unknown) => e as Error);
+    }).then(
+      () => new Error('it started'),
+      (e: unknown) => e as Error,
+    );
     expect(err.message).toContain('PGSTORE_DSN');
     expect(err.message).not.toContain('hunter2secret');
   });
