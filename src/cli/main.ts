@@ -138,30 +138,7 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
-  const address = server.address();
-  const actualPort = typeof address === 'object' && address ? address.port : port;
-  const scheme = config.tls?.enable ? 'https' : 'http';
-  const shownHost = host.includes(':') ? `[${host}]` : host;
-  const credentials = app.manager.credentials();
-  const providers = [...new Set(credentials.map((c) => c.provider))];
-  const models = await app.manager.listModels();
-  const auth =
-    keys > 0
-      ? `client keys required (${keys} configured)`
-      : open
-        ? 'NONE: no client keys, every client that reaches this address is served (allow-unauthenticated)'
-        : 'no client keys: loopback clients only (requests with forwarding headers are refused)';
-  process.stdout.write(
-    [
-      `switchyard listening on ${scheme}://${shownHost}:${actualPort}`,
-      `  providers:   ${providers.join(', ') || '(none)'}`,
-      `  credentials: ${credentials.map((c) => `${c.id} (${c.provider}${c.label ? `, ${c.label}` : ''})`).join(', ') || '(none)'}`,
-      `  models:      ${models.map((m) => m.id).join(', ') || 'any model of the providers above'}`,
-      `  auth:        ${auth}`,
-      '',
-    ].join('\n'),
-  );
-
+  // Signal handlers go in before the banner: a supervisor may signal as soon as it reads it.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -188,6 +165,30 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const scheme = config.tls?.enable ? 'https' : 'http';
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const credentials = app.manager.credentials();
+  const providers = [...new Set(credentials.map((c) => c.provider))];
+  const models = await app.manager.listModels();
+  const auth =
+    keys > 0
+      ? `client keys required (${keys} configured)`
+      : open
+        ? 'NONE: no client keys, every client that reaches this address is served (allow-unauthenticated)'
+        : 'no client keys: loopback clients only (requests with forwarding headers are refused)';
+  process.stdout.write(
+    [
+      `switchyard listening on ${scheme}://${shownHost}:${actualPort}`,
+      `  providers:   ${providers.join(', ') || '(none)'}`,
+      `  credentials: ${credentials.map((c) => `${c.id} (${c.provider}${c.label ? `, ${c.label}` : ''})`).join(', ') || '(none)'}`,
+      `  models:      ${models.map((m) => m.id).join(', ') || 'any model of the providers above'}`,
+      `  auth:        ${auth}`,
+      '',
+    ].join('\n'),
+  );
+
   return new Promise<number>(() => {});
 }
 

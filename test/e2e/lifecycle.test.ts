@@ -138,8 +138,14 @@ describe('switchyard serve: fails closed', () => {
 
 describe('switchyard serve: --log-format', () => {
   it('writes readable lines by default and pino-compatible JSON with --log-format json', async () => {
+    // The line is read before the process is gone: stderr data may arrive after the exit event.
+    const stopped = async (g: Awaited<ReturnType<typeof startGateway>>) => {
+      g.child.kill('SIGTERM');
+      await waitUntil(() => g.stderr().includes('stopping'));
+      await g.stop();
+    };
     const text = await startGateway({ mock: true, 'api-keys': [KEY_A] });
-    await text.stop();
+    await stopped(text);
     const textLine = text
       .stderr()
       .split('\n')
@@ -147,7 +153,7 @@ describe('switchyard serve: --log-format', () => {
     expect(textLine).toMatch(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z INFO {2}stopping: .* signal=SIGTERM/);
 
     const json = await startGateway({ mock: true, 'api-keys': [KEY_A] }, ['--log-format', 'json']);
-    await json.stop();
+    await stopped(json);
     const jsonLine = json
       .stderr()
       .split('\n')
