@@ -1,3 +1,5 @@
+import { secretVariants } from './scrub-secrets.js';
+
 /** A model a credential serves, with an optional client-facing alias. */
 export interface ModelEntry {
   /** The upstream model name sent to the provider. */
@@ -63,7 +65,16 @@ export interface Credential {
 
 const SECRET_MARK = '[redacted]';
 
-/** A copy of the credential safe to log: secrets replaced. */
+/**
+ * A copy of the credential safe to log: the API key, the OAuth tokens and the value of every extra
+ * header (whatever its name: a tenant id or a proxy secret may hide under any name) replaced.
+ *
+ * @example
+ * ```ts
+ * redactCredential({ id: 'a', provider: 'openai', apiKey: 'sk-1', headers: { 'x-org': 'o1' } });
+ * // { id: 'a', provider: 'openai', apiKey: '[redacted]', headers: { 'x-org': '[redacted]' } }
+ * ```
+ */
 export function redactCredential(credential: Credential): Credential {
   const copy: Credential = { ...credential };
   if (copy.apiKey) copy.apiKey = SECRET_MARK;
@@ -71,19 +82,59 @@ export function redactCredential(credential: Credential): Credential {
     copy.oauth = { ...copy.oauth, accessToken: SECRET_MARK };
     if (copy.oauth.refreshToken) copy.oauth.refreshToken = SECRET_MARK;
   }
-  if (copy.headers) {
-    copy.headers = Object.fromEntries(
-      Object.entries(copy.headers).map(([k, v]) => [k, /auth|key|token|secret|cookie/i.test(k) ? SECRET_MARK : v]),
-    );
-  }
+  if (copy.headers) copy.headers = Object.fromEntries(Object.keys(copy.headers).map((k) => [k, SECRET_MARK]));
   return copy;
 }
 
-/** The secret strings of a credential (to scrub them from messages). */
-export function credentialSecrets(credential: Credential): string[] {
-  const out: string[] = [];
-  if (credential.apiKey) out.push(credential.apiKey);
-  if (credential.oauth?.accessToken) out.push(credential.oauth.accessToken);
-  if (credential.oauth?.refreshToken) out.push(credential.oauth.refreshToken);
-  return out.filter((s) => s.length >= 4);
+/** Computed once per credential object; credentials are replaced, never changed in place. */
+const secretsCache = new WeakMap<Credential, readonly string[]>();
+
+/**
+ * Every string to scrub from messages about a credential, longest first: its API key, its OAuth
+ * tokens and every extra header value whatever its name (also without a `Bearer ` scheme, and a
+ * `Basic` value decoded to its `user:password` and password), each in all the forms of
+ * {@link secretVariants} (URL-encoded, base64, base64url, ...). Computed once per credential object.
+ *
+ * @example
+ * ```ts
+ * scrubSecrets(message, credentialSecrets(credential));
+ * ```
+ */
+export function credentialSecrets(credential: Credential): readonly string[] {
+  const cached = secretsCache.get(credential);
+  if (cached) return cached;
+  const raw = new Set<string>();
+  if (credential.apiKey) raw.add(credential.apiKey);
+  if (credential.oauth?.accessToken) raw.add(credential.oauth.accessToken);
+  if (credential.oauth?.refreshToken) raw.add(credential.oauth.refreshToken);
+  for (const value of Object.values(credential.headers ?? {})) {
+    if (typeof value !== 'string') continue;
+    raw.add(value);
+    const scheme = /^(bearer|basic|token)\s+(\S+)$/i.exec(value.trim());
+    if (!scheme) continue;
+    raw.add(scheme[2]!);
+    if (scheme[1]!.toLowerCase() === 'basic') {
+      const decoded = decodeBasic(scheme[2]!);
+      if (decoded) {
+        raw.add(decoded);
+        raw.add(decoded.slice(decoded.indexOf(':') + 1));
+      }
+    }
+  }
+  const all = new Set<string>();
+  for (const secret of raw) for (const form of secretVariants(secret)) all.add(form);
+  const out = Object.freeze([...all].sort((a, b) => b.length - a.length));
+  secretsCache.set(credential, out);
+  return out;
+}
+
+/** `user:password` from a Basic credential, or undefined when it is not one. */
+function decodeBasic(token: string): string | undefined {
+  try {
+    const binary = atob(token);
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+    return text.includes(':') ? text : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -80,6 +80,8 @@ export interface UpstreamErrorInfo {
   dialect?: string;
   status: number;
   body?: unknown;
+  /** The upstream path that was called, without its query (set for endpoint errors). */
+  path?: string;
 }
 
 /** Options accepted by every {@link SwitchyardError} constructor. */

@@ -48,6 +48,10 @@ export interface ModelInfo {
   id: string;
   provider: string;
   displayName?: string;
+  /**
+   * When the provider says the model was created, epoch seconds (OpenAI's `created`, Anthropic's
+   * `created_at` converted). The handler's model lists show it; absent when the provider gives none.
+   */
   created?: number;
 }
 

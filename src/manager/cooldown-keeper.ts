@@ -62,10 +62,19 @@ export class CooldownKeeper {
         strikes: strikes + 1,
       });
       outcome.cooldown = { model: scopeModel, until, reason: decision.cooldown.reason };
-      logger.warn(
-        { requestId: args.requestId, credentialId, code: error.code, model: scopeModel, until },
-        'credential cooling down',
-      );
+      if (decision.cooldown.reason === 'endpoint') {
+        const path = error.upstream?.path;
+        logger.warn(
+          { requestId: args.requestId, credentialId, provider: error.upstream?.provider, path, until },
+          `credential ${credentialId}: the upstream does not serve ${path ?? 'this endpoint'} (404); ` +
+            'check its base URL (it usually ends in the API version, e.g. /v1) and that the service speaks this API',
+        );
+      } else {
+        logger.warn(
+          { requestId: args.requestId, credentialId, code: error.code, model: scopeModel, until },
+          'credential cooling down',
+        );
+      }
     }
     if (decision.transient) {
       const failures = await state.recordFailure(credentialId);

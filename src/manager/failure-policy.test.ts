@@ -34,7 +34,10 @@ describe('decideFailure (the failure table)', () => {
     ['client abort', err('aborted'), {}, false, false, undefined, undefined, false],
     ['unknown model', err('model_not_found'), {}, false, false, undefined, undefined, false],
     ['401 refreshable', err('unauthorized'), { canRefresh: true }, true, true, undefined, undefined, false],
-    ['401 not refreshable', err('unauthorized'), {}, true, false, 'credential', Number.POSITIVE_INFINITY, false],
+    ['401 not refreshable: long, capped', err('unauthorized'), {}, true, false, 'credential', 30 * MIN, false],
+    ['our own code threw', err('internal'), {}, false, false, undefined, undefined, false],
+    ['the Manager is closing', err('closed'), {}, false, false, undefined, undefined, false],
+    ['404 for the endpoint itself', err('endpoint_not_found'), {}, true, false, 'model', 30_000, false],
     ['403', err('forbidden'), {}, true, false, 'credential', 30 * MIN, false],
     [
       '402 / insufficient_quota',
@@ -83,5 +86,7 @@ describe('decideFailure (the failure table)', () => {
     const policy = { ...DEFAULT_COOLDOWN_POLICY, transientMs: 5_000, maxCooldownMs: 60_000 };
     expect(decideFailure(err('network'), ctx({ policy })).cooldown?.ms).toBe(5_000);
     expect(decideFailure(err('rate_limited', { retryAfterMs: 600_000 }), ctx({ policy })).cooldown?.ms).toBe(60_000);
+    const unauthorized = { ...DEFAULT_COOLDOWN_POLICY, unauthorizedMs: 5 * MIN };
+    expect(decideFailure(err('unauthorized'), ctx({ policy: unauthorized })).cooldown?.ms).toBe(5 * MIN);
   });
 });

@@ -16,6 +16,11 @@ export interface CooldownPolicy {
   rateLimitMaxMs: number;
   /** Quota exhausted / billing / 402 / 403 with no hint. Default 30 min. */
   quotaMs: number;
+  /**
+   * 401 on a credential that cannot be refreshed: it is disabled this long, or until its secret changes
+   * (whichever comes first). Default 30 min.
+   */
+  unauthorizedMs: number;
   /** 404: this credential does not serve the model. Default 30 min. */
   notFoundMs: number;
   /** 408 / 5xx / 529 / network / timeout / empty or truncated stream. Default 30 s. */
@@ -35,6 +40,7 @@ export const DEFAULT_COOLDOWN_POLICY: Readonly<CooldownPolicy> = Object.freeze({
   rateLimitBaseMs: 1_000,
   rateLimitMaxMs: 5 * 60_000,
   quotaMs: 30 * 60_000,
+  unauthorizedMs: 30 * 60_000,
   notFoundMs: 30 * 60_000,
   transientMs: 30_000,
   refreshFailureMs: 10_000,
@@ -99,7 +105,7 @@ export function decideFailure(
         retry: true,
         refresh: false,
         transient: false,
-        cooldown: { scope: 'credential', ms: Number.POSITIVE_INFINITY, reason: 'unauthorized' },
+        cooldown: { scope: 'credential', ms: Math.max(0, policy.unauthorizedMs), reason: 'unauthorized' },
       };
     case 'forbidden':
       return {

@@ -1,10 +1,18 @@
 import { concatBytes } from '../core/concat-bytes.js';
-import { SwitchyardError, TimeoutError, UpstreamError } from '../core/errors.js';
+import { AbortedError, InternalError, SwitchyardError, UpstreamError } from '../core/errors.js';
 import type { ExecutorResponse, Operation } from '../executors/types.js';
 import type { Dialect, Usage } from '../translate/dialect.js';
-import { createStreamConverter, readUsage, translateRequest, translateResponse } from '../translate/index.js';
+import {
+  createStreamConverter,
+  EventTooLargeError,
+  readUsage,
+  type StreamConverter,
+  translateRequest,
+  translateResponse,
+} from '../translate/index.js';
 import { estimateTokens, readTokenCount, renderTokenCount } from '../translate/token-count.js';
 import type { ExecuteInput, ExecuteResult } from './types.js';
+import type { Watchdog } from './watchdog.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -61,6 +69,7 @@ interface Common {
   credentialId: string;
   provider: string;
   model: string;
+  attempts: number;
   warnings: readonly string[];
 }
 
@@ -72,7 +81,8 @@ export async function readResponse(args: {
   operation: Operation;
   toolNames?: readonly string[] | undefined;
   common: Common;
-}): Promise<{ result: ExecuteResult; usage: Usage | undefined }> {
+}): Promise<{ result: ExecuteResult; usage: Usage | undefined; translated?: Record<string, unknown> | undefined }> {
+  let translated: Record<string, unknown> | undefined;
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of args.response.body) {
@@ -116,8 +126,10 @@ export async function readResponse(args: {
     });
     bytes = encoder.encode(JSON.stringify(out.value));
     if (out.warnings.length > 0) warnings = [...warnings, ...out.warnings.map((w) => w.message)];
+    translated = out.value;
   }
   return {
+    translated,
     result: {
       status: 200,
       headers: { ...JSON_HEADERS },
@@ -161,7 +173,9 @@ interface Outcome {
 /**
  * Starts relaying a stream: reads the upstream until the converter produces the first bytes for the
  * caller (or fails, retryably, while nothing has been sent: an empty stream, one that ends without its
- * terminal event, or no first byte within the timeout), then hands back an iterable that relays the rest.
+ * terminal event, an event over the size limit, or no first byte in time), then hands back an iterable
+ * that relays the rest. The attempt's {@link Watchdog} cuts a stream that goes quiet or runs too long;
+ * the caller then gets an error event in its dialect.
  */
 export async function streamResponse(args: {
   response: ExecutorResponse;
@@ -169,28 +183,28 @@ export async function streamResponse(args: {
   to: Dialect;
   includeUsage: boolean;
   toolNames?: readonly string[] | undefined;
-  firstByteTimeoutMs: number;
-  abort(reason: unknown): void;
-  signal: AbortSignal;
+  maxEventBytes: number;
+  watchdog: Watchdog;
   now(): number;
   started: number;
   common: Common;
   finish(outcome: Outcome): void;
+  /** Sees the closing bytes of a translated stream (they carry the whole answer in some dialects). */
+  onTail?: ((bytes: Uint8Array) => void) | undefined;
 }): Promise<ExecuteResult> {
+  const { watchdog } = args;
   const converter = createStreamConverter({
     from: args.from,
     to: args.to,
     includeUsage: args.includeUsage,
+    maxEventBytes: args.maxEventBytes,
     ...(args.toolNames ? { toolNames: args.toolNames } : {}),
   });
   const iterator = args.response.body[Symbol.asyncIterator]();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    args.abort(new TimeoutError(`No data within ${args.firstByteTimeoutMs} ms`));
-  }, args.firstByteTimeoutMs);
   let first: Uint8Array | null = null;
   let ended = false;
+  const held: Uint8Array[] = [];
+  let heldBytes = 0;
   try {
     while (first === null) {
       const next = await iterator.next();
@@ -201,32 +215,43 @@ export async function streamResponse(args: {
             converter.sawContent ? 'The upstream stream ended early' : 'The upstream stream ended without any event',
           );
         }
-        first = converter.flush();
-        if (first === null) throw new UpstreamError('The upstream stream ended without any event');
+        const tail = converter.flush();
+        if (tail) {
+          held.push(tail);
+          heldBytes += tail.byteLength;
+          args.onTail?.(tail);
+        }
+        if (held.length === 0) throw new UpstreamError('The upstream stream ended without any event');
+        first = concatBytes(held, heldBytes);
         break;
       }
-      first = converter.transform(next.value);
+      const out = transform(converter, next.value);
+      if (out === null) continue;
+      // Same-dialect bytes pass through as they come, but the stream only counts as started (no more
+      // failover) once a whole event arrived: a first event that never completes can still fail over.
+      held.push(out);
+      heldBytes += out.byteLength;
+      if (converter.events > 0) first = concatBytes(held, heldBytes);
     }
   } catch (err) {
     void iterator.return?.();
-    if (timedOut) throw new TimeoutError(`No data within ${args.firstByteTimeoutMs} ms`, { cause: err });
-    throw err;
-  } finally {
-    clearTimeout(timer);
+    throw watchdog.fired ?? err;
   }
+  watchdog.started();
   const ttfbMs = args.now() - args.started;
   let resolveUsage!: (usage: Usage | undefined) => void;
   const usage = new Promise<Usage | undefined>((resolve) => {
     resolveUsage = resolve;
   });
   const finish = (outcome: Outcome) => {
+    watchdog.stop();
     resolveUsage(outcome.usage);
     args.finish(outcome);
   };
-  const body = guarded(relay(iterator, converter, first, ended, ttfbMs, finish), () => {
+  const body = guarded(relay(iterator, converter, first, ended, ttfbMs, watchdog, finish, args.onTail), () => {
     // Abandoned before the first read: the generator's own cleanup never runs, so release here.
     void iterator.return?.();
-    finish({ error: new UpstreamError('The caller stopped reading the stream'), ttfbMs });
+    finish({ error: new AbortedError('The caller stopped reading the stream'), ttfbMs });
   });
   return {
     status: 200,
@@ -236,6 +261,16 @@ export async function streamResponse(args: {
     usage,
     ...args.common,
   };
+}
+
+/** One chunk through the converter; an oversized event becomes an upstream error. */
+function transform(converter: StreamConverter, chunk: Uint8Array): Uint8Array | null {
+  try {
+    return converter.transform(chunk);
+  } catch (err) {
+    if (err instanceof EventTooLargeError) throw new UpstreamError(err.message, { cause: err });
+    throw err;
+  }
 }
 
 /**
@@ -264,45 +299,62 @@ function guarded(gen: AsyncGenerator<Uint8Array, void, undefined>, onAbandon: ()
 
 async function* relay(
   iterator: AsyncIterator<Uint8Array>,
-  converter: ReturnType<typeof createStreamConverter>,
+  converter: StreamConverter,
   first: Uint8Array,
   ended: boolean,
   ttfbMs: number,
+  watchdog: Watchdog,
   finish: (outcome: Outcome) => void,
+  onTail?: (bytes: Uint8Array) => void,
 ): AsyncGenerator<Uint8Array, void, undefined> {
   let done = ended;
   let outcome: Outcome | undefined;
+  let events = converter.events;
   try {
     yield first;
     while (!done) {
-      let next: IteratorResult<Uint8Array>;
+      let out: Uint8Array | null;
       try {
-        next = await iterator.next();
+        const next = await iterator.next();
+        if (next.done) {
+          done = true;
+          const tail = converter.flush();
+          if (!converter.completed) outcome = { error: new UpstreamError('The upstream stream ended early'), ttfbMs };
+          if (tail) {
+            if (onTail && !outcome) onTail(tail);
+            yield tail;
+          }
+          break;
+        }
+        out = transform(converter, next.value);
       } catch (err) {
         done = true;
-        const error = SwitchyardError.is(err) ? err : new UpstreamError('The upstream stream failed', { cause: err });
+        // A timeout aborts the upstream: report the timeout, not the abort it caused.
+        const error = watchdog.fired ?? (SwitchyardError.is(err) ? err : asInternal(err));
         outcome = { error, ttfbMs };
         const tail = converter.fail(error.message);
         if (tail) yield tail;
         return;
       }
-      if (next.done) {
-        done = true;
-        const tail = converter.flush();
-        if (!converter.completed) outcome = { error: new UpstreamError('The upstream stream ended early'), ttfbMs };
-        if (tail) yield tail;
-        break;
+      if (converter.events !== events) {
+        events = converter.events;
+        watchdog.event();
       }
-      const out = converter.transform(next.value);
       if (out) yield out;
     }
   } finally {
     if (!done) {
       // The caller stopped reading (client went away): release the upstream socket.
       void iterator.return?.();
-      outcome = { error: new UpstreamError('The caller stopped reading the stream'), ttfbMs };
+      outcome = { error: new AbortedError('The caller stopped reading the stream'), ttfbMs };
     }
     const usage = converter.usage;
     finish({ ...(outcome ?? { ttfbMs }), ...(usage ? { usage } : {}) });
   }
+}
+
+/** An exception that is not a switchyard error came from code, ours or a custom executor's: a bug. */
+export function asInternal(err: unknown): SwitchyardError {
+  const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return new InternalError(`Internal error: ${detail}`, { cause: err });
 }

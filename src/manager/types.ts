@@ -1,4 +1,5 @@
 import type { SwitchyardError } from '../core/errors.js';
+import type { QuotaSnapshot } from '../core/quota.js';
 import type { Operation } from '../executors/types.js';
 import type { Dialect, Usage } from '../translate/dialect.js';
 
@@ -40,6 +41,8 @@ export interface ExecuteResult {
   provider: string;
   /** The upstream model name used. */
   model: string;
+  /** Attempts the answer took (1 when the first credential answered). */
+  attempts: number;
   /** Translation warnings (features the upstream dialect could not express). */
   warnings: readonly string[];
   /**
@@ -97,6 +100,49 @@ export interface UsageRecord {
   success: boolean;
   errorCode?: string;
   principal?: string;
+}
+
+/** One cooldown of a credential, as {@link CredentialStatus} shows it. */
+export interface CooldownStatus {
+  /** The model it applies to, or `*` for every model of the credential. */
+  model: string;
+  reason: string;
+  /** Epoch ms. */
+  until: number;
+}
+
+/** What {@link Manager.status} reports about one credential. Never a secret. */
+export interface CredentialStatus {
+  id: string;
+  label?: string;
+  provider: string;
+  kind: 'api-key' | 'oauth';
+  priority: number;
+  weight: number;
+  /** The record's own `disabled` flag. */
+  disabled: boolean;
+  /** Requests and streams in flight on it now (across instances with a shared state store). */
+  inFlight: number;
+  /** Cooldowns in force, per model or for every model (`*`), with why and until when. */
+  cooldowns: CooldownStatus[];
+  /** `open` while consecutive transient failures keep it out. */
+  circuit: 'open' | 'closed';
+  /** True when it can be picked now for some model: not disabled, no credential-wide cooldown, circuit closed. */
+  available: boolean;
+  /** The kind of its last failed attempt in this process, and when (epoch ms). */
+  lastErrorKind?: string;
+  lastErrorAt?: number;
+  /** The latest rate-limit snapshot its upstream reported. */
+  quota?: QuotaSnapshot;
+}
+
+/** What {@link Manager.status} returns. */
+export interface ManagerStatus {
+  /** True once `close()` was called. */
+  closing: boolean;
+  /** Executions (requests and open streams) in flight in this process. */
+  inFlight: number;
+  credentials: CredentialStatus[];
 }
 
 /** Callbacks for observability. They must not throw; errors they throw are swallowed. */

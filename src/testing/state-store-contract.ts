@@ -198,6 +198,20 @@ export function describeStateStoreContract(test: TestApi, name: string, factory:
       await second!();
       expect(await a.lock('refresh:c1', 5_000)).toBeDefined();
     });
+
+    it('keeps short-lived values, shared by both handles, until they expire (when it has setValue)', async () => {
+      if (!a.setValue || !a.getValues) return;
+      const b = fixture.other ?? a;
+      await a.setValue('item:msg_1', '{"type":"message"}', 120);
+      await a.setValue('item:msg_2', 'two', 5_000);
+      expect(await b.getValues!(['item:msg_1', 'item:missing', 'item:msg_2'])).toEqual([
+        '{"type":"message"}',
+        undefined,
+        'two',
+      ]);
+      await sleep(200);
+      expect(await b.getValues!(['item:msg_1', 'item:msg_2'])).toEqual([undefined, 'two']);
+    });
   });
 }
 

@@ -21,6 +21,8 @@ export { codecFor } from './registry.js';
 export {
   createStreamConverter,
   createStreamTranslator,
+  DEFAULT_MAX_EVENT_BYTES,
+  EventTooLargeError,
   type StreamConverter,
   type StreamConverterOptions,
 } from './stream-converter.js';

@@ -14,6 +14,25 @@ export interface StreamConverterOptions {
   includeUsage?: boolean;
   /** The tool names the request declared (see `requestToolNames`), to undo renames some upstreams need. */
   toolNames?: readonly string[];
+  /**
+   * Largest upstream SSE event, bytes (counted from the end of the previous event, so the limit holds
+   * within one chunk). Past it `transform` throws {@link EventTooLargeError} instead of buffering more.
+   * Default 16 MiB.
+   */
+  maxEventBytes?: number;
+}
+
+/** Default {@link StreamConverterOptions.maxEventBytes}: 16 MiB. */
+export const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
+
+/** An upstream SSE event grew past {@link StreamConverterOptions.maxEventBytes}. */
+export class EventTooLargeError extends Error {
+  readonly limit: number;
+  constructor(limit: number) {
+    super(`The upstream sent a stream event larger than ${limit} bytes`);
+    this.name = 'EventTooLargeError';
+    this.limit = limit;
+  }
 }
 
 /**
@@ -34,6 +53,8 @@ export interface StreamConverter {
   readonly sawContent: boolean;
   /** Usage seen so far (cumulative). */
   readonly usage: Usage | undefined;
+  /** How many SSE events were parsed so far (comments are not events). */
+  readonly events: number;
 }
 
 const encoder = new TextEncoder();
@@ -64,6 +85,10 @@ export function createStreamConverter(options: StreamConverterOptions): StreamCo
   let ended = false;
   let sawError = false;
   const needsDecode = passthrough ? passthroughFilter(options.from) : undefined;
+  const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  let events = 0;
+  /** Bytes fed since the last complete event: what the parser may be holding. */
+  let pending = 0;
 
   let startPart: StreamPart | undefined;
   const onPart = (part: StreamPart) => {
@@ -90,6 +115,8 @@ export function createStreamConverter(options: StreamConverterOptions): StreamCo
   };
   const parser: EventSourceParser = createParser({
     onEvent(event) {
+      events++;
+      pending = 0;
       if (needsDecode && !needsDecode(event)) {
         // Passthrough reads only what accounting needs (usage, the end, errors); the rest is content.
         if (event.event !== 'ping') sawContent = true;
@@ -126,7 +153,13 @@ export function createStreamConverter(options: StreamConverterOptions): StreamCo
 
   return {
     transform(chunk) {
+      pending += chunk.byteLength;
       parser.feed(text.decode(chunk, { stream: true }));
+      if (pending > maxEventBytes) {
+        // Drop what the parser holds: an event this large is refused, not buffered further.
+        parser.reset();
+        throw new EventTooLargeError(maxEventBytes);
+      }
       if (passthrough) return chunk.byteLength > 0 ? chunk : null;
       return take();
     },
@@ -149,6 +182,9 @@ export function createStreamConverter(options: StreamConverterOptions): StreamCo
     },
     get usage() {
       return usage;
+    },
+    get events() {
+      return events;
     },
   };
 }

@@ -149,13 +149,18 @@ describe('anthropicExecutor: errors', () => {
   it.each([
     [401, 'authentication_error', 'unauthorized'],
     [403, 'permission_error', 'forbidden'],
-    [404, 'not_found_error', 'not_found'],
+    [404, 'not_found_error', 'endpoint_not_found'],
     [400, 'invalid_request_error', 'invalid_request'],
     [413, 'request_too_large', 'invalid_request'],
     [500, 'api_error', 'upstream_error'],
   ] as const)('%i %s → %s', async (status, type, kind) => {
     fake.script(anthropicError(status, type, `failure ${status}`));
     expect((await rejection(call())).kind).toBe(kind);
+  });
+
+  it('404 not_found_error naming the model → not_found (the model is missing on this credential)', async () => {
+    fake.script(anthropicError(404, 'not_found_error', 'model: claude-nonexistent'));
+    expect((await rejection(call())).kind).toBe('not_found');
   });
 
   it('never exposes the API key', async () => {

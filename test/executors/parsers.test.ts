@@ -74,7 +74,7 @@ describe('kindFromStatus', () => {
     [401, 'unauthorized'],
     [402, 'quota_exhausted'],
     [403, 'forbidden'],
-    [404, 'not_found'],
+    [404, 'endpoint_not_found'],
     [408, 'timeout'],
     [413, 'invalid_request'],
     [422, 'invalid_request'],

@@ -13,6 +13,27 @@ import {
 export interface FakeAnthropic extends FakeServer {
   /** What the next answers say. Default `{ text: 'Hello from fake Claude' }`. */
   reply: FakeReply;
+  /** The models `GET /v1/models` lists, newest first as the API does. Default two Claude models. */
+  models: FakeAnthropicModel[];
+  /** Largest page the model list answers whatever `limit` asks (the API's own cap is 1000). */
+  maxPageSize: number;
+}
+
+/** A model object of `GET /v1/models`. */
+export interface FakeAnthropicModel {
+  type: 'model';
+  id: string;
+  display_name: string;
+  /** RFC 3339. */
+  created_at: string;
+}
+
+/** The models the fake lists by default. */
+export function defaultAnthropicModels(): FakeAnthropicModel[] {
+  return [
+    { type: 'model', id: 'claude-sonnet-4-5', display_name: 'Claude Sonnet 4.5', created_at: '2025-09-29T00:00:00Z' },
+    { type: 'model', id: 'claude-haiku-4-5', display_name: 'Claude Haiku 4.5', created_at: '2025-10-15T00:00:00Z' },
+  ];
 }
 
 const RESET = '2030-01-01T00:00:00Z';
@@ -36,8 +57,8 @@ export async function startFakeAnthropic(
   reply: FakeReply = { text: 'Hello from fake Claude' },
 ): Promise<FakeAnthropic> {
   // The handler reads `fake.reply` at request time, so tests can change it between calls.
-  const server = await startFakeServer((req) => answer(req, fake.reply));
-  const fake = Object.assign(server, { reply });
+  const server = await startFakeServer((req) => answer(req, fake));
+  const fake: FakeAnthropic = Object.assign(server, { reply, models: defaultAnthropicModels(), maxPageSize: 1000 });
   return fake;
 }
 
@@ -55,27 +76,58 @@ export function anthropicError(
   };
 }
 
-function answer(req: RecordedRequest, reply: FakeReply): FakeResponse {
+function answer(req: RecordedRequest, fake: FakeAnthropic): FakeResponse {
+  const { reply } = fake;
   const body = (req.body ?? {}) as Record<string, unknown>;
   const path = req.path.split('?')[0];
   if (!req.headers['x-api-key'] && !req.headers.authorization) {
     return anthropicError(401, 'authentication_error', 'x-api-key header is required');
   }
-  if (req.method === 'GET' && path === '/v1/models') {
-    const data = [
-      { type: 'model', id: 'claude-sonnet-4-5', display_name: 'Claude Sonnet 4.5', created_at: '2025-09-29T00:00:00Z' },
-      { type: 'model', id: 'claude-haiku-4-5', display_name: 'Claude Haiku 4.5', created_at: '2025-10-15T00:00:00Z' },
-    ];
-    return {
-      headers: COMMON_HEADERS,
-      body: { data, has_more: false, first_id: data[0]!.id, last_id: data[1]!.id },
-    };
+  // The API refuses every request without a version, the model list included.
+  if (!req.headers['anthropic-version']) {
+    return anthropicError(400, 'invalid_request_error', 'anthropic-version: header is required');
   }
+  if (req.method === 'GET' && path === '/v1/models') return listModels(req, fake);
   if (req.method === 'POST' && path === '/v1/messages/count_tokens') {
     return { headers: COMMON_HEADERS, body: { input_tokens: countTokens([body.system, body.messages, body.tools]) } };
   }
   if (req.method === 'POST' && path === '/v1/messages') return messages(body, reply);
   return anthropicError(404, 'not_found_error', 'Not found');
+}
+
+/**
+ * One page of the model list: `limit` (1-1000, default 20), `after_id` / `before_id` cursors,
+ * `has_more` in the direction asked, `first_id` / `last_id` (null on an empty page).
+ * @see https://docs.anthropic.com/en/api/models-list
+ */
+function listModels(req: RecordedRequest, fake: FakeAnthropic): FakeResponse {
+  const query = new URLSearchParams(req.path.split('?')[1] ?? '');
+  const limit = Number(query.get('limit') ?? '20');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    return anthropicError(400, 'invalid_request_error', 'limit: Input should be between 1 and 1000');
+  }
+  const size = Math.min(limit, fake.maxPageSize);
+  const all = fake.models;
+  const afterId = query.get('after_id');
+  const beforeId = query.get('before_id');
+  let data: FakeAnthropicModel[];
+  let hasMore: boolean;
+  if (beforeId !== null) {
+    const end = Math.max(
+      0,
+      all.findIndex((m) => m.id === beforeId),
+    );
+    data = all.slice(Math.max(0, end - size), end);
+    hasMore = end - size > 0;
+  } else {
+    const start = afterId === null ? 0 : all.findIndex((m) => m.id === afterId) + 1;
+    data = all.slice(start, start + size);
+    hasMore = start + size < all.length;
+  }
+  return {
+    headers: COMMON_HEADERS,
+    body: { data, has_more: hasMore, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null },
+  };
 }
 
 function contentBlocks(reply: FakeReply): Array<Record<string, unknown>> {

@@ -113,4 +113,28 @@ describe('Manager with the HTTP executors', () => {
     expect(usage[0]).toMatchObject({ success: true, stream: true });
     expect(usage[0]!.completionTokens).toBeGreaterThan(0);
   });
+
+  it('keeps anthropic-beta for Anthropic upstreams and drops it with a warning elsewhere', async () => {
+    const manager = new Manager({
+      executors: [anthropicExecutor(), openaiExecutor()],
+      credentials: [
+        {
+          id: 'c1',
+          provider: 'anthropic',
+          apiKey: 'sk-ant-1-xxxx',
+          baseUrl: claude.url,
+          models: [{ name: 'claude-x' }],
+        },
+        { id: 'o1', provider: 'openai', apiKey: 'sk-o-1-xxxx', baseUrl: openai.baseUrl, models: [{ name: 'gpt-4o' }] },
+      ],
+    });
+    const headers = { 'anthropic-beta': 'context-management-2025-06-27', 'anthropic-version': '2023-06-01' };
+    const body = (model: string) => ({ model, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
+    const toClaude = await manager.execute({ dialect: 'anthropic-messages', body: body('claude-x'), headers });
+    expect(claude.last!.headers['anthropic-beta']).toContain('context-management-2025-06-27');
+    expect(toClaude.warnings.some((w) => w.startsWith('dropped-anthropic-beta'))).toBe(false);
+    const toOpenAI = await manager.execute({ dialect: 'anthropic-messages', body: body('gpt-4o'), headers });
+    expect(openai.last!.headers['anthropic-beta']).toBeUndefined();
+    expect(toOpenAI.warnings.some((w) => w.startsWith('dropped-anthropic-beta'))).toBe(true);
+  });
 });

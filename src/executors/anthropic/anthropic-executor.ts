@@ -67,8 +67,15 @@ export function anthropicDeclaration(options: AnthropicDeclarationOptions = {}):
     body: anthropicBody,
     parseError: parseAnthropicError,
     quota: readAnthropicQuota,
+    // The list is paged newest first: ask for the largest page, then follow `last_id` while `has_more`.
+    // @see https://docs.anthropic.com/en/api/models-list
     listModels: {
       path: (cursor) => `/v1/models?limit=1000${cursor ? `&after_id=${encodeURIComponent(cursor)}` : ''}`,
+      // The API answers 400 without a version, on this endpoint too.
+      headers: (credential) => ({
+        'anthropic-version': defaultVersion,
+        ...(usesOAuth(credential) ? { 'anthropic-beta': OAUTH_BETA } : {}),
+      }),
       parse: (json) => parseAnthropicModels(json, provider),
     },
   };

@@ -36,6 +36,9 @@ export function parseAnthropicError(failure: UpstreamFailure): ErrorClassificati
   const out: ErrorClassification = message ? { message } : {};
   const kind = type ? KIND_BY_TYPE[type] : undefined;
   if (kind) out.kind = kind;
+  // `not_found_error` names the model when the model is missing ("model: claude-x"); otherwise it is
+  // the path ("Not Found"): a wrong base URL, not a credential without the model.
+  if (kind === 'not_found' && !(message && /\bmodel\b/i.test(message))) out.kind = 'endpoint_not_found';
   if (message && /credit balance is too low/i.test(message)) out.kind = 'quota_exhausted';
   if (out.kind === 'quota_exhausted') out.credentialWide = true;
   return out;

@@ -49,6 +49,8 @@ export function parseGeminiError(failure: UpstreamFailure): ErrorClassification 
       if (detail.reason === 'API_KEY_INVALID' || detail.reason === 'API_KEY_EXPIRED') out.kind = 'unauthorized';
     }
   }
+  // NOT_FOUND about `models/...` means the model; any other NOT_FOUND is the path or the API version.
+  if (kind === 'not_found' && !(out.message && /\bmodels?\b/i.test(out.message))) out.kind = 'endpoint_not_found';
   if (status === 'UNAVAILABLE' && out.message && /overload/i.test(out.message)) out.kind = 'overloaded';
   return out;
 }

@@ -20,7 +20,9 @@ export function kindFromStatus(status: number): ErrorKind {
     case 403:
       return 'forbidden';
     case 404:
-      return 'not_found';
+      // Only a provider's own "model not found" answer (its parser says so) means the model is missing;
+      // any other 404 is about the path: a wrong base URL or a service without that API.
+      return 'endpoint_not_found';
     case 408:
     case 504:
       return 'timeout';
@@ -38,6 +40,8 @@ export interface ErrorContext {
   provider: string;
   dialect: Dialect;
   credentialId: string;
+  /** The upstream path called, without its query. */
+  path?: string;
 }
 
 /**
@@ -62,6 +66,24 @@ export function buildUpstreamError(
   if (kind === 'upstream_error' && status === 503 && /overload/i.test(detail)) kind = 'overloaded';
   const retryAfterMs = classification.retryAfterMs ?? parseRetryAfter(failure.headers, failure.now);
   const credentialWide = classification.credentialWide ?? kind === 'quota_exhausted';
+  if (kind === 'endpoint_not_found') {
+    // The upstream's page (HTML, "Invalid URL") means nothing to the caller: say what is wrong instead.
+    const where = context.path ? ` ${context.path}` : ' this endpoint';
+    return createError(
+      kind,
+      `The upstream ${context.provider} does not serve${where} (it answered ${status}${detail ? `: ${clip(detail)}` : ''})`,
+      {
+        status: 502,
+        credentialId: context.credentialId,
+        upstream: {
+          provider: context.provider,
+          dialect: context.dialect,
+          status,
+          ...(context.path ? { path: context.path } : {}),
+        },
+      },
+    );
+  }
   const message = `${context.provider} answered ${status}${detail ? `: ${clip(detail)}` : ''}`;
   return createError(kind, message, {
     status,

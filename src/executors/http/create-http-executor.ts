@@ -71,7 +71,6 @@ export function createHttpExecutor(declaration: ProviderDeclaration, options: Ht
       signal?: AbortSignal;
     },
   ): Promise<Sent> {
-    const context: ErrorContext = { provider, dialect, credentialId: credential.id };
     const baseUrl = credential.baseUrl ?? options.baseUrl ?? declaration.baseUrl;
     let target: ReturnType<typeof resolveUrl>;
     try {
@@ -82,6 +81,13 @@ export function createHttpExecutor(declaration: ProviderDeclaration, options: Ht
         cause,
       });
     }
+    const query = target.path.indexOf('?');
+    const context: ErrorContext = {
+      provider,
+      dialect,
+      credentialId: credential.id,
+      path: query === -1 ? target.path : target.path.slice(0, query),
+    };
     const dispatcher = transport.dispatcherFor(credential);
     const requestOptions: Dispatcher.RequestOptions = {
       origin: target.origin,
@@ -192,6 +198,7 @@ export function createHttpExecutor(declaration: ProviderDeclaration, options: Ht
         const headers = {
           accept: 'application/json',
           ...options.headers,
+          ...list.headers?.(credential),
           ...declaration.authHeaders(credential),
           ...credential.headers,
         };

@@ -1,4 +1,4 @@
-import type { Credential } from '../../core/credential.js';
+import { type Credential, credentialSecrets } from '../../core/credential.js';
 
 /**
  * The secret a credential authenticates with: the OAuth access token for OAuth credentials, else
@@ -19,14 +19,10 @@ export function usesOAuth(credential: Credential): boolean {
   return credential.kind === 'oauth' || (!credential.apiKey && credential.oauth?.accessToken !== undefined);
 }
 
-/** Every secret string of a credential, to scrub from error text (extra header values included). */
-export function secretsOf(credential: Credential): string[] {
-  const out: string[] = [];
-  if (credential.apiKey) out.push(credential.apiKey);
-  if (credential.oauth?.accessToken) out.push(credential.oauth.accessToken);
-  if (credential.oauth?.refreshToken) out.push(credential.oauth.refreshToken);
-  for (const [name, value] of Object.entries(credential.headers ?? {})) {
-    if (/auth|key|token|secret|cookie/i.test(name)) out.push(value.replace(/^Bearer\s+/i, ''));
-  }
-  return out;
+/**
+ * Every secret string of a credential, in every form an upstream may echo it, to scrub from error
+ * text (extra header values included, whatever their names). See {@link credentialSecrets}.
+ */
+export function secretsOf(credential: Credential): readonly string[] {
+  return credentialSecrets(credential);
 }

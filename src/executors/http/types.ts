@@ -73,6 +73,8 @@ export interface ProviderDeclaration {
   listModels?: {
     /** The path of one page; `cursor` is the previous page's `next`. */
     path(cursor: string | undefined): string;
+    /** Headers the list needs besides authentication, e.g. Anthropic's `anthropic-version`. Default none. */
+    headers?(credential: Credential): Record<string, string>;
     parse(json: unknown): ModelPage;
   };
 }

@@ -24,11 +24,17 @@ export function parseOpenAIError(failure: UpstreamFailure): ErrorClassification 
   if ((code && QUOTA_CODES.has(code)) || type === 'insufficient_quota') {
     out.kind = 'quota_exhausted';
     out.credentialWide = true;
-  } else if (code === 'model_not_found') {
+  } else if (code === 'model_not_found' || (failure.status === 404 && message && MODEL_MISSING.test(message))) {
     out.kind = 'not_found';
   }
   return out;
 }
+
+/**
+ * How compatible servers that send no `code` say a model is missing: vLLM ("The model `x` does not
+ * exist."), Ollama ("model \"x\" not found, try pulling it first"), OpenRouter ("No endpoints found for x").
+ */
+const MODEL_MISSING = /\bmodel\b.*\b(not found|does not exist|not exist|unknown)\b|no endpoints found/i;
 
 function openAIErrorObject(json: unknown): Record<string, unknown> | undefined {
   // Some compatible servers answer with an array or a bare { message } instead of { error }.

@@ -30,7 +30,15 @@ export class MemoryStateStore implements StateStore {
   readonly #quotas = new Map<string, QuotaSnapshot>();
   readonly #windows = new Map<string, { total: number; resetAt: number }>();
   readonly #locks = new Map<string, { token: object; expires: number }>();
+  /** Short-lived values in insertion order, so the oldest go first when the store is full. */
+  readonly #values = new Map<string, { value: string; expires: number }>();
+  readonly #maxValues: number;
   #added = 0;
+
+  /** @param options.maxValues how many `setValue` entries are kept at most (oldest dropped first). Default 10 000. */
+  constructor(options: { maxValues?: number } = {}) {
+    this.#maxValues = Math.max(1, options.maxValues ?? 10_000);
+  }
 
   selection(query: SelectionQuery): SelectionState {
     let cursor = 0;
@@ -162,6 +170,28 @@ export class MemoryStateStore implements StateStore {
     return () => {
       if (this.#locks.get(key)?.token === token) this.#locks.delete(key);
     };
+  }
+
+  setValue(key: string, value: string, ttlMs: number): void {
+    this.#values.delete(key);
+    this.#values.set(key, { value, expires: Date.now() + ttlMs });
+    while (this.#values.size > this.#maxValues) {
+      const oldest = this.#values.keys().next().value as string;
+      this.#values.delete(oldest);
+    }
+  }
+
+  getValues(keys: readonly string[]): Array<string | undefined> {
+    const now = Date.now();
+    return keys.map((key) => {
+      const entry = this.#values.get(key);
+      if (!entry) return undefined;
+      if (entry.expires <= now) {
+        this.#values.delete(key);
+        return undefined;
+      }
+      return entry.value;
+    });
   }
 
   #maybeSweep(now: number): void {

@@ -93,6 +93,15 @@ export interface StateStore {
    */
   lock(key: string, ttlMs: number): Awaitable<(() => Awaitable<void>) | undefined>;
 
+  /**
+   * Keeps a short-lived value (e.g. the output items of an answer, for `item_reference` and
+   * `previous_response_id`), shared by every instance. Optional: without it the Manager keeps such
+   * values in its own process only.
+   */
+  setValue?(key: string, value: string, ttlMs: number): Awaitable<void>;
+  /** The values of {@link StateStore.setValue} under `keys`, undefined for missing or expired ones. */
+  getValues?(keys: readonly string[]): Awaitable<Array<string | undefined>>;
+
   /** Resolves once the store can share state (e.g. Redis connected); the Manager awaits it in `start()`. */
   ready?(): Promise<unknown>;
 

@@ -343,6 +343,28 @@ export class RedisStateStore implements StateStore {
     );
   }
 
+  async setValue(key: string, value: string, ttlMs: number): Promise<void> {
+    return this.#call(
+      async () => {
+        await this.redis.set(`${this.prefix}val:${key}`, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+      },
+      () => this.#local.setValue(key, value, ttlMs),
+    );
+  }
+
+  async getValues(keys: readonly string[]): Promise<Array<string | undefined>> {
+    if (keys.length === 0) return [];
+    return this.#call(
+      async () => {
+        const values = await this.redis.mget(...keys.map((key) => `${this.prefix}val:${key}`));
+        // A value written locally while Redis was away is still found here.
+        const local = this.#local.getValues(keys);
+        return values.map((value, i) => value ?? local[i]);
+      },
+      () => this.#local.getValues(keys),
+    );
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
