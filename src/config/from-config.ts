@@ -278,7 +278,7 @@ export async function fromConfig(
     async close(closeOptions = {}) {
       watcher?.close();
       if (timer) clearTimeout(timer);
-      await closeManager(manager, closeOptions.graceMs);
+      await manager.close(closeOptions.graceMs === undefined ? {} : { graceMs: closeOptions.graceMs });
       for (const e of executors) await (e as { close?: () => Promise<void> }).close?.();
     },
   };
@@ -310,20 +310,8 @@ function pickUpdatable(options: Partial<HandlerOptions> | undefined): HandlerSet
   return out;
 }
 
-type Closable = { close(options?: { graceMs?: number }): Promise<void> };
-type SelectorSwappable = { setSelector?: (selector: Selector) => void };
-
-function closeManager(manager: Manager, graceMs: number | undefined): Promise<void> {
-  return (manager as unknown as Closable).close(graceMs === undefined ? undefined : { graceMs });
-}
-
 function setSelector(manager: Manager, selector: Selector, logger: Logger): void {
-  const swappable = manager as unknown as SelectorSwappable;
-  if (typeof swappable.setSelector !== 'function') {
-    logger.warn({ key: 'routing' }, "'routing' changed: restart switchyard to apply it; the running value stays");
-    return;
-  }
-  swappable.setSelector(selector);
+  manager.setSelector(selector);
   logger.info({ key: 'routing' }, 'routing changed: the new strategy applies to the next request');
 }
 

@@ -71,19 +71,16 @@ export function executorTimeouts(config: SwitchyardConfig): {
   return { connectTimeoutMs: t.connectMs, headersTimeoutMs: t.headersMs, bodyTimeoutMs: t.idleMs + 1_000 };
 }
 
-/** The Manager options a config sets, `timeouts` and `maxEventBytes` included. */
-export type ConfigManagerSettings = Partial<ManagerOptions> & {
-  timeouts?: UpstreamTimeouts;
-  maxEventBytes?: number;
-};
+/** The Manager options a config sets. */
+export type ConfigManagerSettings = Partial<ManagerOptions>;
 
 /** The Manager options a config sets. */
 export function managerSettings(config: SwitchyardConfig): ConfigManagerSettings {
   const timeouts = timeoutsFrom(config);
+  // Connect and response-header timeouts belong to the executors (see executorTimeouts).
   const out: ConfigManagerSettings = {
     selector: selectorFor(config),
-    timeouts,
-    firstByteTimeoutMs: timeouts.firstByteMs,
+    timeouts: { firstByteMs: timeouts.firstByteMs, idleMs: timeouts.idleMs, totalMs: timeouts.totalMs ?? 0 },
     maxEventBytes: config['max-event-bytes'] ?? DEFAULT_MAX_EVENT_BYTES,
   };
   if (config['request-retry'] !== undefined) out.retry = { attempts: config['request-retry'] + 1 };

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fromConfig, handlerSettings, managerSettings } from '../../src/config/index.js';
+import { executorTimeouts, fromConfig, handlerSettings, managerSettings } from '../../src/config/index.js';
 import type { Logger } from '../../src/manager/logger.js';
 import { StickySelector } from '../../src/manager/selectors/sticky.js';
 
@@ -90,8 +90,7 @@ describe('reload', () => {
   it('applies a change of routing.strategy and session affinity at once through manager.setSelector', async () => {
     const { path, write } = await tempConfig('mock: true\nrouting: { strategy: round-robin }\n');
     const app = await fromConfig(path, { env: {}, watch: false });
-    const setSelector = vi.fn();
-    Object.assign(app.manager, { setSelector });
+    const setSelector = vi.spyOn(app.manager, 'setSelector');
     try {
       await write('mock: true\nrouting: { strategy: fill-first, session-affinity: true, session-affinity-ttl: 5m }\n');
       await app.reload();
@@ -144,23 +143,21 @@ describe('reload', () => {
 
 describe('settings passed to the Manager and the handler', () => {
   it('maps timeouts with the documented defaults', () => {
-    expect(managerSettings({}).timeouts).toEqual({
-      connectMs: 10_000,
-      headersMs: 600_000,
-      firstByteMs: 120_000,
-      idleMs: 300_000,
+    expect(managerSettings({}).timeouts).toEqual({ firstByteMs: 120_000, idleMs: 300_000, totalMs: 0 });
+    expect(executorTimeouts({})).toEqual({
+      connectTimeoutMs: 10_000,
+      headersTimeoutMs: 600_000,
+      bodyTimeoutMs: 301_000,
     });
-    const s = managerSettings({
+    const config = {
       timeouts: { connect: 5, headers: '10m', 'first-byte': '90s', idle: '2m', total: '1h' },
+    };
+    expect(managerSettings(config).timeouts).toEqual({ firstByteMs: 90_000, idleMs: 120_000, totalMs: 3_600_000 });
+    expect(executorTimeouts(config)).toEqual({
+      connectTimeoutMs: 5_000,
+      headersTimeoutMs: 600_000,
+      bodyTimeoutMs: 121_000,
     });
-    expect(s.timeouts).toEqual({
-      connectMs: 5_000,
-      headersMs: 600_000,
-      firstByteMs: 90_000,
-      idleMs: 120_000,
-      totalMs: 3_600_000,
-    });
-    expect(s.firstByteTimeoutMs).toBe(90_000);
   });
 
   it('passes max-event-bytes (default 16 MiB), max-body-bytes and max-json-depth (default 128)', () => {
@@ -184,7 +181,6 @@ describe('settings passed to the Manager and the handler', () => {
     const { path } = await tempConfig('mock: true\ntimeouts: { connect: 1, headers: 2 }\n');
     const app = await fromConfig(path, { env: {}, watch: false });
     await app.close();
-    const { executorTimeouts } = await import('../../src/config/index.js');
     expect(executorTimeouts(app.config)).toEqual({
       connectTimeoutMs: 1_000,
       headersTimeoutMs: 2_000,
