@@ -1,3 +1,4 @@
+/* biome-ignore-all lint/suspicious/noTemplateCurlyInString: these tests are about literal ${NAME} references in YAML */
 import { describe, expect, it } from 'vitest';
 import { credentialsFromConfig, parseConfig } from '../../src/config/index.js';
 import { parseDuration } from '../../src/config/parse-duration.js';
