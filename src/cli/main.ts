@@ -20,16 +20,22 @@ Run "switchyard serve --help" for the options of serve.
 const SERVE_HELP = `switchyard serve — run the gateway
 
 Usage:
-  switchyard serve [--config file] [--host addr] [--port n]
+  switchyard serve [--config file] [--host addr] [--port n] [--allow-unauthenticated]
 
 Options:
   -c, --config <file>   YAML config (CLIProxyAPI's keys: api-keys, auth-dir, claude-api-key, ...).
                         Without one: 127.0.0.1:8317, credentials from ./auths and the environment
                         (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY), else the offline mock provider.
+                        A config file must name credentials or say "mock: true".
       --host <addr>     Address to listen on (overrides the config's host). Default 127.0.0.1.
   -p, --port <n>        Port to listen on (overrides the config's port). Default 8317.
-      --grace <ms>      On SIGINT/SIGTERM, how long in-flight streams may finish. Default 10000.
+      --allow-unauthenticated
+                        Serve clients without keys on a non-loopback address (as the config's
+                        "allow-unauthenticated: true"). Without client keys (api-keys) switchyard
+                        otherwise refuses to listen anywhere but loopback.
+      --grace <ms>      On SIGINT/SIGTERM, how long in-flight requests and streams may finish. Default 10000.
       --log-level <l>   debug | info | warn | error. Default info (debug when the config says debug: true).
+      --log-format <f>  text (one readable line per entry, default) | json (pino-compatible).
   -h, --help            This help.
 
 Edits to the config file and the auth directory apply without a restart.
@@ -68,6 +74,8 @@ function parseServeArgs(args: string[]) {
       port: { type: 'string', short: 'p' },
       grace: { type: 'string' },
       'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
+      'allow-unauthenticated': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -75,18 +83,26 @@ function parseServeArgs(args: string[]) {
 }
 
 async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number> {
-  let level = values['log-level'] as 'debug' | 'info' | 'warn' | 'error' | undefined;
-  if (level === undefined && values.config) {
-    // `debug: true` in the file raises the level; a file that does not load is reported by fromConfig below.
-    level = await loadConfig(values.config).then(
-      ({ config }) => (config.debug ? 'debug' : 'info'),
-      () => 'info' as const,
-    );
+  const format = values['log-format'] ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    process.stderr.write(`switchyard serve: --log-format must be text or json, got "${format}"\n`);
+    return 2;
   }
-  const logger = createCliLogger({ level: level ?? 'info' });
+  const level = values['log-level'] ?? (values.config ? await debugLevel(values.config) : 'info');
+  if (!LOG_LEVELS.has(level)) {
+    process.stderr.write(`switchyard serve: --log-level must be debug, info, warn or error, got "${level}"\n`);
+    return 2;
+  }
+  const grace = values.grace !== undefined ? Number(values.grace) : 10_000;
+  if (!Number.isFinite(grace) || grace < 0) {
+    process.stderr.write(`switchyard serve: --grace must be a number of milliseconds, got "${values.grace}"\n`);
+    return 2;
+  }
+  const logger = createCliLogger({ level: level as 'info', format });
+  const allowFlag = values['allow-unauthenticated'] === true;
   let app: Awaited<ReturnType<typeof fromConfig>>;
   try {
-    app = await fromConfig(values.config, { logger });
+    app = await fromConfig(values.config, { logger, allowUnauthenticated: allowFlag });
   } catch (err) {
     process.stderr.write(`switchyard: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
@@ -96,6 +112,18 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
   const port = values.port !== undefined ? Number(values.port) : (config.port ?? 8317);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`switchyard serve: --port must be a port number, got "${values.port}"\n`);
+    await app.close({ graceMs: 0 });
+    return 2;
+  }
+  const keys = (config['api-keys'] ?? []).length;
+  const open = allowFlag || config['allow-unauthenticated'] === true;
+  if (keys === 0 && !open && !isLoopbackHost(host)) {
+    process.stderr.write(
+      `switchyard serve: refusing to listen on ${host} without client keys: anyone who reaches it could use your provider credentials.\n` +
+        `  Add client keys to the config (api-keys: [sk-...]), listen on 127.0.0.1, or allow it explicitly\n` +
+        `  with --allow-unauthenticated or "allow-unauthenticated: true" in the config.\n`,
+    );
+    await app.close({ graceMs: 0 });
     return 2;
   }
   const listener = toNodeListener(app.handler);
@@ -110,6 +138,33 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
+  // Signal handlers go in before the banner: a supervisor may signal as soon as it reads it.
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, graceMs: grace }, 'stopping: no new connections, in-flight requests may finish');
+    // The Manager stops taking work first (a request on a kept-alive connection gets a 503 in its
+    // dialect), then the server stops accepting connections; in-flight calls get the grace period.
+    const draining = app.close({ graceMs: grace });
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // A keep-alive connection goes idle once its in-flight answer ends; close it then, not at its timeout.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    sweep.unref();
+    server.closeIdleConnections();
+    // Past the grace period the Manager has aborted what was left; drop connections that still linger.
+    const force = setTimeout(() => server.closeAllConnections(), grace + 1_000);
+    force.unref();
+    Promise.all([draining, closed]).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ error: err instanceof Error ? err.message : String(err) }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const scheme = config.tls?.enable ? 'https' : 'http';
@@ -117,38 +172,40 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
   const credentials = app.manager.credentials();
   const providers = [...new Set(credentials.map((c) => c.provider))];
   const models = await app.manager.listModels();
+  const auth =
+    keys > 0
+      ? `client keys required (${keys} configured)`
+      : open
+        ? 'NONE: no client keys, every client that reaches this address is served (allow-unauthenticated)'
+        : 'no client keys: loopback clients only (requests with forwarding headers are refused)';
   process.stdout.write(
     [
       `switchyard listening on ${scheme}://${shownHost}:${actualPort}`,
       `  providers:   ${providers.join(', ') || '(none)'}`,
-      `  credentials: ${credentials.map((c) => `${c.id} (${c.provider})`).join(', ') || '(none)'}`,
+      `  credentials: ${credentials.map((c) => `${c.id} (${c.provider}${c.label ? `, ${c.label}` : ''})`).join(', ') || '(none)'}`,
       `  models:      ${models.map((m) => m.id).join(', ') || 'any model of the providers above'}`,
-      `  client keys: ${(config['api-keys'] ?? []).length > 0 ? `${config['api-keys']!.length} configured` : 'none (loopback only)'}`,
+      `  auth:        ${auth}`,
       '',
     ].join('\n'),
   );
 
-  const grace = values.grace !== undefined ? Number(values.grace) : 10_000;
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal, graceMs: grace }, 'stopping: no new connections, in-flight requests may finish');
-    const force = setTimeout(() => server.closeAllConnections(), grace);
-    force.unref();
-    // A keep-alive connection goes idle once its in-flight answer ends; close it then, not at its timeout.
-    const sweep = setInterval(() => server.closeIdleConnections(), 50);
-    sweep.unref();
-    server.close(() => {
-      clearTimeout(force);
-      clearInterval(sweep);
-      void app.close().finally(() => process.exit(0));
-    });
-    server.closeIdleConnections();
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
   return new Promise<number>(() => {});
+}
+
+const LOG_LEVELS = new Set(['debug', 'info', 'warn', 'error']);
+
+/** `debug: true` in the file raises the level; a file that does not load is reported by fromConfig. */
+function debugLevel(path: string): Promise<string> {
+  return loadConfig(path).then(
+    ({ config }) => (config.debug ? 'debug' : 'info'),
+    () => 'info',
+  );
+}
+
+/** Whether a listen address only accepts connections from this host. */
+function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
 main(process.argv.slice(2)).then(

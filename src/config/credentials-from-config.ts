@@ -1,15 +1,27 @@
 import { compact } from '../core/compact.js';
 import type { Credential, ModelEntry } from '../core/credential.js';
+import { ConfigError } from '../core/errors.js';
 import { hash53 } from '../manager/selectors/session-key.js';
 import type { SwitchyardConfig } from './schema.js';
 
-/** An OpenAI-compatible service named in `openai-compatibility`, served by an OpenAI executor under its own provider id. */
+/**
+ * An OpenAI-compatible service named in `openai-compatibility`: a Chat Completions upstream (plus
+ * Responses when the entry says `responses: true`) served by its own executor under its own provider id.
+ */
 export interface CompatibleProvider {
-  /** Provider id derived from the entry's `name` (`OpenRouter` → `openrouter`). */
+  /**
+   * Provider id derived from the entry's `name` (`OpenRouter` → `openrouter`); a name that would take a
+   * built-in provider's id gets `-compat` added (`openai` → `openai-compat`), so it never replaces one.
+   */
   provider: string;
   name: string;
   baseUrl: string;
+  /** The service also speaks the Responses API natively. */
+  responses: boolean;
 }
+
+/** Provider ids of the built-in executors; no `openai-compatibility` entry may take one. */
+export const BUILT_IN_PROVIDERS: ReadonlySet<string> = new Set(['openai', 'codex', 'anthropic', 'gemini', 'mock']);
 
 /** The credentials a config file declares, and the OpenAI-compatible providers they need. */
 export interface ConfigCredentials {
@@ -22,19 +34,33 @@ type ProviderKey = NonNullable<SwitchyardConfig['claude-api-key']>[number];
 const SECTIONS = [
   ['gemini-api-key', 'gemini'],
   ['claude-api-key', 'anthropic'],
-  ['codex-api-key', 'openai'],
+  ['codex-api-key', 'codex'],
 ] as const;
 
 /**
- * Turns the provider sections of a config into credentials. Ids are derived from the provider and a hash
- * of the key (never the key itself), so they stay stable across reloads and only changed entries are
- * replaced. When the file names no provider keys, `OPENAI_API_KEY`, `ANTHROPIC_API_KEY` and
- * `GEMINI_API_KEY` from `env` become credentials.
+ * Turns the provider sections of a config into credentials: `gemini-api-key` → provider `gemini`,
+ * `claude-api-key` → `anthropic`, `codex-api-key` → `codex` (a Responses-only upstream), each
+ * `openai-compatibility` entry → its own provider (Chat Completions). An entry's `id` and `label` are
+ * used as given; without an `id` it is derived from the provider and a hash of the key (never the key
+ * itself), so it stays stable across reloads and only changed entries are replaced. Two entries with
+ * the same `id`, or two compatible services with the same provider id, are a {@link ConfigError}.
+ * When the file names no provider keys, `OPENAI_API_KEY` (provider `openai`: first-party OpenAI),
+ * `ANTHROPIC_API_KEY` and `GEMINI_API_KEY` from `env` become credentials.
  */
 export function credentialsFromConfig(config: SwitchyardConfig, env: NodeJS.ProcessEnv = {}): ConfigCredentials {
   const credentials: Credential[] = [];
   const seen = new Map<string, number>();
-  const add = (c: Credential) => {
+  const explicit = new Set<string>();
+  const add = (c: Credential, given: string | undefined) => {
+    if (given !== undefined) {
+      if (explicit.has(given) || seen.has(given)) {
+        throw new ConfigError(`Invalid config: credential id '${given}' is used by two entries; ids must be unique`);
+      }
+      explicit.add(given);
+      seen.set(given, 1);
+      credentials.push(c);
+      return;
+    }
     const n = seen.get(c.id) ?? 0;
     seen.set(c.id, n + 1);
     credentials.push(n === 0 ? c : { ...c, id: `${c.id}-${n + 1}` });
@@ -42,18 +68,24 @@ export function credentialsFromConfig(config: SwitchyardConfig, env: NodeJS.Proc
   const globalProxy = config['proxy-url'] || undefined;
 
   for (const [section, provider] of SECTIONS) {
-    for (const entry of config[section] ?? []) add(fromProviderKey(provider, entry, globalProxy));
+    for (const entry of config[section] ?? []) add(fromProviderKey(provider, entry, globalProxy), entry.id);
   }
   const compatible: CompatibleProvider[] = [];
-  for (const entry of config['openai-compatibility'] ?? []) {
-    const provider = slug(entry.name);
-    compatible.push({ provider, name: entry.name, baseUrl: entry['base-url'] });
+  for (const [index, entry] of (config['openai-compatibility'] ?? []).entries()) {
+    const provider = compatibleProviderId(entry.name);
+    const clash = compatible.find((c) => c.provider === provider);
+    if (clash) {
+      throw new ConfigError(
+        `Invalid config: openai-compatibility.${index}.name '${entry.name}' gives provider id '${provider}', already used by '${clash.name}'; give each service a distinct name`,
+      );
+    }
+    compatible.push({ provider, name: entry.name, baseUrl: entry['base-url'], responses: entry.responses === true });
     for (const key of entry['api-key-entries'] ?? []) {
       add(
         compact({
-          id: `${provider}-${hash53(key['api-key']).slice(0, 8)}`,
+          id: key.id ?? `${provider}-${hash53(key['api-key']).slice(0, 8)}`,
           provider,
-          label: entry.name,
+          label: key.label ?? entry.name,
           apiKey: key['api-key'],
           baseUrl: entry['base-url'],
           proxyUrl: key['proxy-url'] || globalProxy,
@@ -64,6 +96,7 @@ export function credentialsFromConfig(config: SwitchyardConfig, env: NodeJS.Proc
           priority: key.priority,
           weight: key.weight,
         }),
+        key.id,
       );
     }
   }
@@ -76,7 +109,7 @@ export function credentialsFromConfig(config: SwitchyardConfig, env: NodeJS.Proc
     ] as const;
     for (const [name, provider] of fromEnv) {
       const key = env[name];
-      if (key) add(compact({ id: `${provider}-env`, provider, apiKey: key, proxyUrl: globalProxy }));
+      if (key) add(compact({ id: `${provider}-env`, provider, apiKey: key, proxyUrl: globalProxy }), undefined);
     }
   }
   return { credentials, compatible };
@@ -84,8 +117,9 @@ export function credentialsFromConfig(config: SwitchyardConfig, env: NodeJS.Proc
 
 function fromProviderKey(provider: string, entry: ProviderKey, globalProxy: string | undefined): Credential {
   return compact({
-    id: `${provider}-${hash53(entry['api-key']).slice(0, 8)}`,
+    id: entry.id ?? `${provider}-${hash53(entry['api-key']).slice(0, 8)}`,
     provider,
+    label: entry.label,
     apiKey: entry['api-key'],
     baseUrl: entry['base-url'],
     proxyUrl: entry['proxy-url'] || globalProxy,
@@ -100,6 +134,12 @@ function fromProviderKey(provider: string, entry: ProviderKey, globalProxy: stri
 
 function models(list: Array<{ name: string; alias?: string | undefined }> | undefined): ModelEntry[] | undefined {
   return list?.map((m) => (m.alias ? { name: m.name, alias: m.alias } : { name: m.name }));
+}
+
+/** The provider id of an `openai-compatibility` entry: its slug, with `-compat` when a built-in provider has it. */
+export function compatibleProviderId(name: string): string {
+  const id = slug(name);
+  return BUILT_IN_PROVIDERS.has(id) ? `${id}-compat` : id;
 }
 
 /** `OpenRouter` → `openrouter`, `Opencode Zen` → `opencode-zen`. */

@@ -5,33 +5,35 @@ import { basename, dirname, resolve } from 'node:path';
 import { compact } from '../core/compact.js';
 import type { Credential } from '../core/credential.js';
 import { ConfigError } from '../core/errors.js';
-import { anthropicExecutor, geminiExecutor, openaiExecutor } from '../executors/index.js';
+import { scrubSecrets } from '../core/scrub-secrets.js';
+import {
+  anthropicExecutor,
+  codexExecutor,
+  geminiExecutor,
+  openaiCompatibleExecutor,
+  openaiExecutor,
+} from '../executors/index.js';
 import { mockExecutor } from '../executors/mock.js';
 import type { Executor } from '../executors/types.js';
-import { createHandler, type Handler, type HandlerOptions } from '../http/index.js';
+import { createHandler, type Handler, type HandlerOptions, type HandlerSettings } from '../http/index.js';
 import type { Logger } from '../manager/logger.js';
 import { silentLogger } from '../manager/logger.js';
 import { Manager, type ManagerOptions } from '../manager/manager.js';
-import { FillFirstSelector } from '../manager/selectors/fill-first.js';
-import { LeastInFlightSelector } from '../manager/selectors/least-in-flight.js';
-import { PrioritySelector } from '../manager/selectors/priority.js';
-import { RoundRobinSelector } from '../manager/selectors/round-robin.js';
-import { StickySelector } from '../manager/selectors/sticky.js';
 import type { Selector } from '../manager/selectors/types.js';
-import { WeightedSelector } from '../manager/selectors/weighted.js';
 import type { StateStore } from '../manager/state/types.js';
 import { CombinedTokenStore } from '../manager/stores/combined-token-store.js';
 import { FileTokenStore } from '../manager/stores/file-token-store.js';
 import { MemoryTokenStore } from '../manager/stores/memory-token-store.js';
 import type { TokenStore } from '../manager/stores/types.js';
-import { applyOAuthModelRules, credentialsFromConfig } from './credentials-from-config.js';
+import { applyOAuthModelRules, type CompatibleProvider, credentialsFromConfig } from './credentials-from-config.js';
 import { parseConfig } from './load-config.js';
 import type { SwitchyardConfig } from './schema.js';
+import { executorTimeouts, handlerSettings, managerSettings, selectorFor } from './settings.js';
 
 /** Options of {@link fromConfig}. */
 export interface FromConfigOptions {
   logger?: Logger;
-  /** Environment for `OPENAI_API_KEY` & co. Default `process.env`. */
+  /** Environment for `OPENAI_API_KEY` & co. and for `${NAME}` in the file. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** Follow edits of the config file (and the auth directory). Default true when a path is given. */
   watch?: boolean;
@@ -41,6 +43,8 @@ export interface FromConfigOptions {
   tokenStore?: TokenStore;
   /** More executors (custom providers), next to the built-in ones. */
   executors?: Executor[];
+  /** Serve clients without keys from any address, as `allow-unauthenticated: true` does. Default false. */
+  allowUnauthenticated?: boolean;
   /** Options merged into the handler's. */
   handler?: Partial<HandlerOptions>;
   /** Options merged into the Manager's. */
@@ -53,22 +57,53 @@ export interface Switchyard {
   handler: Handler;
   /** The config in force (the last one that validated). */
   readonly config: SwitchyardConfig;
-  /** Re-reads the config file now. A broken file is refused (and logged) and the running config stays. */
+  /**
+   * Re-reads the config file now. A broken file, or one that would remove every client key while keys
+   * are in force, is refused (and logged) and the running config stays.
+   */
   reload(): Promise<void>;
-  /** Stops watching and closes the stores and executors. */
-  close(): Promise<void>;
+  /**
+   * Stops watching, closes the Manager (new calls are refused, calls in flight get up to `graceMs`,
+   * default 10 000, to finish) and then the stores and executors.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 const DEFAULT_MOCK_CREDENTIALS = 2;
+/** How long to wait for Redis before logging that it is unreachable (start-up does not wait). */
+const REDIS_READY_MS = 2_000;
+
+/** Settings only read at start: an edit of them is logged as needing a restart. */
+const RESTART_KEYS = [
+  'host',
+  'port',
+  'tls',
+  'auth-dir',
+  'pgstore',
+  'redis',
+  'secret-key',
+  'proxy-url',
+  'timeouts',
+  'max-event-bytes',
+  'max-json-depth',
+  'request-retry',
+  'max-retry-interval',
+  'quota-exceeded',
+  'force-model-prefix',
+  'mock',
+] as const;
 
 /**
  * Builds a Manager and an HTTP handler from a config file (CLIProxyAPI's keys) or a config object: the
- * providers' credentials, the auth directory, routing, retries, client keys. With a path, edits to the
- * file apply without a restart: only changed credentials are replaced, in-flight requests finish on the
- * old ones, and a broken edit is refused while the running config stays.
+ * providers' credentials, the auth directory, routing, retries, timeouts, limits, client keys. With a
+ * path, edits to the file apply without a restart: only changed credentials are replaced, in-flight
+ * requests finish on the old ones, a change of `routing` applies at once, a change of a start-only
+ * setting (`host`, `port`, `tls`, ...) is logged as needing a restart, and a broken edit (or one that
+ * removes every client key) is refused while the running config stays.
  *
- * With no provider credentials anywhere (file, auth directory, environment), the built-in `mock` provider
- * serves, so everything can be tried offline.
+ * The built-in `mock` provider serves only when no config was given at all (`source` undefined) and no
+ * credentials exist in the environment or the auth directory, or when the config asks for it (`mock:
+ * true` or a `mock:` section). A config with no usable credentials and no `mock` is refused.
  *
  * @example
  * ```ts
@@ -84,43 +119,94 @@ export async function fromConfig(
   const env = options.env ?? process.env;
   const path = typeof source === 'string' ? resolve(source) : undefined;
   let config: SwitchyardConfig = path
-    ? await readConfig(path, logger)
+    ? await readConfig(path, logger, env)
     : ((source as SwitchyardConfig | undefined) ?? {});
 
   const declared = credentialsFromConfig(config, env);
   const configStore = new MemoryTokenStore(declared.credentials);
   const authDir = expandHome(config['auth-dir'] ?? './auths');
+  const pg = postgresSource(config, env);
   const authStore =
     options.tokenStore ??
-    (await postgresStore(config, env)) ??
+    (pg ? await postgresStore(config, env, pg.dsn) : undefined) ??
     new FileTokenStore({ dir: authDir, watch: options.watch ?? path !== undefined });
-  const state = options.state ?? (await redisState(config, env, logger));
-  const stores: TokenStore[] = [configStore, authStore];
-  const onlyMock = declared.credentials.length === 0 && (await authStore.list()).length === 0;
-  let mockStore: MemoryTokenStore | undefined;
-  if (onlyMock || config.mock) {
-    const count = config.mock?.credentials ?? DEFAULT_MOCK_CREDENTIALS;
-    mockStore = new MemoryTokenStore(
-      Array.from({ length: count }, (_, i) => ({
-        id: `mock-${i + 1}`,
-        provider: 'mock',
-        ...(config.mock?.models ? { models: config.mock.models.map((name) => ({ name })) } : {}),
-      })),
+  const cleanup: Array<TokenStore | StateStore> = [authStore];
+  const fail = async (err: unknown): Promise<never> => {
+    for (const s of cleanup) await Promise.resolve(s.close?.()).catch(() => undefined);
+    throw err;
+  };
+
+  let stored: Credential[];
+  try {
+    stored = await authStore.list();
+  } catch (err) {
+    if (!pg || options.tokenStore) return fail(err);
+    return fail(
+      new ConfigError(
+        `Cannot reach PostgreSQL from ${pg.key} (${redactUrl(pg.dsn)}): ${scrubSecrets((err as Error).message, secretsOfUrl(pg.dsn))}. Check the host, port, user and password in ${pg.key}`,
+        { cause: err },
+      ),
     );
-    stores.push(mockStore);
+  }
+  const mockAsked = config.mock !== undefined && config.mock !== false;
+  const usable = declared.credentials.length > 0 || stored.length > 0;
+  if (!usable && !mockAsked && source !== undefined) {
+    return fail(
+      new ConfigError(
+        `${path ?? 'The config'} declares no usable credentials, so switchyard would have nothing to serve. ` +
+          'Add an entry under claude-api-key, gemini-api-key, codex-api-key or openai-compatibility, ' +
+          `put credential files in the auth directory (${authDir}), set OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY, ` +
+          "or write 'mock: true' to serve the offline mock provider",
+      ),
+    );
+  }
+
+  let state: StateStore | undefined;
+  try {
+    state = options.state ?? (await redisState(config, env, logger));
+  } catch (err) {
+    return fail(err);
+  }
+  if (state && !options.state) cleanup.push(state);
+
+  const stores: TokenStore[] = [configStore, authStore];
+  const mockSettings = typeof config.mock === 'object' ? config.mock : {};
+  if (mockAsked || !usable) {
+    const count = mockSettings.credentials ?? DEFAULT_MOCK_CREDENTIALS;
+    stores.push(
+      new MemoryTokenStore(
+        Array.from({ length: count }, (_, i) => ({
+          id: `mock-${i + 1}`,
+          provider: 'mock',
+          ...(mockSettings.models ? { models: mockSettings.models.map((name) => ({ name })) } : {}),
+        })),
+      ),
+    );
   }
   const store = new CombinedTokenStore(stores, {
     writeTo: authStore,
     decorate: (c) => (c.kind === 'oauth' ? applyOAuthModelRules(c, config) : c),
   });
 
-  const shared = { proxyUrl: config['proxy-url'] || undefined };
+  const custom = new Set((options.executors ?? []).map((e) => e.provider));
+  const clash = declared.compatible.find((c) => custom.has(c.provider));
+  if (clash) {
+    return fail(
+      new ConfigError(
+        `openai-compatibility entry '${clash.name}' gives provider id '${clash.provider}', which a custom executor already has; rename the entry`,
+      ),
+    );
+  }
+  const transport = compact({ proxyUrl: globalProxy(config), ...executorTimeouts(config) });
+  const compatibleExecutor = (c: CompatibleProvider) =>
+    openaiCompatibleExecutor({ ...transport, provider: c.provider, baseUrl: c.baseUrl, responses: c.responses });
   const executors: Executor[] = [
-    openaiExecutor(compact(shared)),
-    anthropicExecutor(compact(shared)),
-    geminiExecutor(compact(shared)),
-    mockExecutor(config.mock?.models ? { models: config.mock.models } : {}),
-    ...declared.compatible.map((c) => openaiExecutor(compact({ ...shared, provider: c.provider, baseUrl: c.baseUrl }))),
+    openaiExecutor(transport),
+    codexExecutor(transport),
+    anthropicExecutor(transport),
+    geminiExecutor(transport),
+    mockExecutor(mockSettings.models ? { models: mockSettings.models } : {}),
+    ...declared.compatible.map(compatibleExecutor),
     ...(options.executors ?? []),
   ];
 
@@ -133,29 +219,46 @@ export async function fromConfig(
     ...options.manager,
   });
   await manager.start();
-  const handler = createHandler(manager, { ...handlerSettings(config), logger, ...options.handler });
+  const allowAll = options.allowUnauthenticated === true;
+  const handler = createHandler(manager, {
+    ...(handlerSettings(config, allowAll) as Partial<HandlerOptions>),
+    logger,
+    ...options.handler,
+  });
 
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
   const reload = async () => {
     if (!path) return;
     let next: SwitchyardConfig;
+    let nextDeclared: ReturnType<typeof credentialsFromConfig>;
     try {
-      next = await readConfig(path, logger, true);
-      // Refused (e.g. it drops every client key while keys are in force) before anything else changes.
-      handler.update(handlerSettings(next));
+      next = await readConfig(path, logger, env, true);
+      nextDeclared = credentialsFromConfig(next, env);
+      refuseDroppedKeys(config, next, options.handler);
     } catch (err) {
       logger.error({ path, error: (err as Error).message }, 'config edit refused; the running config stays');
       return;
     }
-    const nextDeclared = credentialsFromConfig(next, env);
-    await syncStore(configStore, nextDeclared.credentials);
-    for (const c of nextDeclared.compatible) {
-      if (!declared.compatible.some((d) => d.provider === c.provider)) {
-        manager.registerExecutor(openaiExecutor(compact({ ...shared, provider: c.provider, baseUrl: c.baseUrl })));
+    for (const key of RESTART_KEYS) {
+      if (JSON.stringify(config[key]) !== JSON.stringify(next[key])) {
+        logger.warn({ path, key }, `'${key}' changed: restart switchyard to apply it; the running value stays`);
       }
     }
+    if (JSON.stringify(config.routing) !== JSON.stringify(next.routing)) {
+      setSelector(manager, selectorFor(next), logger);
+    }
+    await syncStore(configStore, nextDeclared.credentials);
+    for (const c of nextDeclared.compatible) {
+      if (!declared.compatible.some((d) => d.provider === c.provider)) manager.registerExecutor(compatibleExecutor(c));
+    }
     declared.compatible = nextDeclared.compatible;
+    try {
+      handler.update({ ...(handlerSettings(next, allowAll) as HandlerSettings), ...pickUpdatable(options.handler) });
+    } catch (err) {
+      // The handler refuses settings that would open it (every key dropped): the old ones keep serving.
+      logger.error({ path, error: (err as Error).message }, 'config edit refused by the handler; access settings stay');
+    }
     config = next;
     logger.info({ path, credentials: nextDeclared.credentials.length }, 'config reloaded');
   };
@@ -176,19 +279,59 @@ export async function fromConfig(
       return config;
     },
     reload,
-    async close() {
+    async close(closeOptions = {}) {
       watcher?.close();
       if (timer) clearTimeout(timer);
-      await manager.close();
+      await manager.close(closeOptions.graceMs === undefined ? {} : { graceMs: closeOptions.graceMs });
       for (const e of executors) await (e as { close?: () => Promise<void> }).close?.();
     },
   };
 }
 
+/**
+ * A reload may not turn authentication off by accident (a truncated write leaving `port: N`, a
+ * dropped `api-keys`): removing every client key while keys are in force is refused.
+ */
+function refuseDroppedKeys(
+  current: SwitchyardConfig,
+  next: SwitchyardConfig,
+  handlerOptions: Partial<HandlerOptions> | undefined,
+): void {
+  if (handlerOptions?.apiKeys || handlerOptions?.keys || handlerOptions?.authenticate) return;
+  if ((current['api-keys'] ?? []).length === 0 || (next['api-keys'] ?? []).length > 0) return;
+  throw new ConfigError(
+    'the edit removes every client key (api-keys) while keys are in force, which would turn authentication off. ' +
+      'Keep at least one key; to serve without keys, remove them and restart switchyard',
+  );
+}
+
+function pickUpdatable(options: Partial<HandlerOptions> | undefined): HandlerSettings {
+  if (!options) return {};
+  const out: HandlerSettings = {};
+  for (const name of ['apiKeys', 'keys', 'authenticate', 'allowUnauthenticated', 'maxBodyBytes'] as const) {
+    if (options[name] !== undefined) Object.assign(out, { [name]: options[name] });
+  }
+  return out;
+}
+
+function setSelector(manager: Manager, selector: Selector, logger: Logger): void {
+  manager.setSelector(selector);
+  logger.info({ key: 'routing' }, 'routing changed: the new strategy applies to the next request');
+}
+
+function globalProxy(config: SwitchyardConfig): string | undefined {
+  const proxy = config['proxy-url'];
+  return proxy && proxy !== 'direct' ? proxy : undefined;
+}
+
+function postgresSource(config: SwitchyardConfig, env: NodeJS.ProcessEnv): { dsn: string; key: string } | undefined {
+  if (config.pgstore?.dsn) return { dsn: config.pgstore.dsn, key: 'pgstore.dsn' };
+  if (env.PGSTORE_DSN) return { dsn: env.PGSTORE_DSN, key: 'PGSTORE_DSN' };
+  return undefined;
+}
+
 /** A PostgresTokenStore when the config or `PGSTORE_DSN` asks for one; `pg` is loaded only then. */
-async function postgresStore(config: SwitchyardConfig, env: NodeJS.ProcessEnv): Promise<TokenStore | undefined> {
-  const dsn = config.pgstore?.dsn ?? env.PGSTORE_DSN;
-  if (!dsn) return undefined;
+async function postgresStore(config: SwitchyardConfig, env: NodeJS.ProcessEnv, dsn: string): Promise<TokenStore> {
   const { PostgresTokenStore } = await import('../stores/postgres/index.js');
   const schema = config.pgstore?.schema ?? env.PGSTORE_SCHEMA;
   const table = config.pgstore?.table ?? env.PGSTORE_TABLE;
@@ -200,19 +343,82 @@ async function postgresStore(config: SwitchyardConfig, env: NodeJS.ProcessEnv): 
   });
 }
 
-/** A RedisStateStore when the config or `REDIS_URL` asks for one; `ioredis` is loaded only then. */
+/**
+ * A RedisStateStore when the config or `REDIS_URL` asks for one; `ioredis` is loaded only then. Its log
+ * lines name where the URL came from (`redis.url` or `REDIS_URL`) and the URL without its password.
+ */
 async function redisState(
   config: SwitchyardConfig,
   env: NodeJS.ProcessEnv,
   logger: Logger,
 ): Promise<StateStore | undefined> {
+  const key = config.redis?.url ? 'redis.url' : 'REDIS_URL';
   const url = config.redis?.url ?? env.REDIS_URL;
   if (!url) return undefined;
   const { RedisStateStore } = await import('../stores/redis/index.js');
-  return new RedisStateStore(url, { logger, ...(config.redis?.prefix ? { prefix: config.redis.prefix } : {}) });
+  const fields = { source: key, redis: redactUrl(url) };
+  const secrets = secretsOfUrl(url);
+  const tagged: Logger = {
+    debug: (o, m) => logger.debug(scrubFields({ ...o, ...fields }, secrets), m),
+    info: (o, m) => logger.info(scrubFields({ ...o, ...fields }, secrets), m),
+    warn: (o, m) => logger.warn(scrubFields({ ...o, ...fields }, secrets), m),
+    error: (o, m) => logger.error(scrubFields({ ...o, ...fields }, secrets), m),
+  };
+  try {
+    const store = new RedisStateStore(url, {
+      logger: tagged,
+      ...(config.redis?.prefix ? { prefix: config.redis.prefix } : {}),
+    });
+    // Start at once (state is local until Redis answers), but say which setting points at an unreachable server.
+    void store.ready(REDIS_READY_MS).then((ready) => {
+      if (!ready)
+        tagged.warn(
+          {},
+          `redis not reachable within ${REDIS_READY_MS} ms (${key}); routing state is local to this instance until it is. Check ${key}`,
+        );
+    });
+    return store;
+  } catch (err) {
+    throw new ConfigError(
+      `Cannot use Redis from ${key} (${redactUrl(url)}): ${scrubSecrets((err as Error).message, secrets)}`,
+      { cause: err },
+    );
+  }
 }
 
-async function readConfig(path: string, logger: Logger, reloading = false): Promise<SwitchyardConfig> {
+function scrubFields(fields: Record<string, unknown>, secrets: string[]): Record<string, unknown> {
+  if (secrets.length === 0) return fields;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) out[k] = typeof v === 'string' ? scrubSecrets(v, secrets) : v;
+  return out;
+}
+
+/** `postgres://user:pw@host/db` → `postgres://user:***@host/db`; not a URL → `(not shown)`. */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '(not shown: not a URL)';
+  }
+}
+
+function secretsOfUrl(value: string): string[] {
+  try {
+    const url = new URL(value);
+    return url.password ? [url.password, decodeURIComponent(url.password)] : [];
+  } catch {
+    return [value];
+  }
+}
+
+async function readConfig(
+  path: string,
+  logger: Logger,
+  env: NodeJS.ProcessEnv,
+  reloading = false,
+): Promise<SwitchyardConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -221,7 +427,7 @@ async function readConfig(path: string, logger: Logger, reloading = false): Prom
   }
   // An editor caught mid-write leaves an empty file: reloading it would drop every credential and key.
   if (reloading && text.trim() === '') throw new ConfigError(`The config file ${path} is empty`);
-  const { config, warnings } = parseConfig(text, path);
+  const { config, warnings } = parseConfig(text, path, { env });
   for (const warning of warnings) logger.warn({ path }, warning);
   return config;
 }
@@ -241,49 +447,6 @@ async function syncStore(store: MemoryTokenStore, next: readonly Credential[]): 
 function same(a: Credential, b: Credential): boolean {
   const { version: _v, ...rest } = a;
   return JSON.stringify(rest) === JSON.stringify(b);
-}
-
-/** The Manager options a config sets. */
-export function managerSettings(config: SwitchyardConfig): Partial<ManagerOptions> {
-  const out: Partial<ManagerOptions> = { selector: selectorFor(config) };
-  if (config['request-retry'] !== undefined) out.retry = { attempts: config['request-retry'] + 1 };
-  if (config['max-retry-interval'] !== undefined)
-    out.retry = { ...out.retry, maxWaitMs: config['max-retry-interval'] * 1000 };
-  const quota = config['quota-exceeded'];
-  const behaviour = typeof quota === 'string' ? quota : quota?.behavior;
-  if (behaviour) out.quotaExceeded = behaviour;
-  if (config['force-model-prefix'] !== undefined) out.forceModelPrefix = config['force-model-prefix'];
-  return out;
-}
-
-function selectorFor(config: SwitchyardConfig): Selector {
-  const strategy = config.routing?.strategy ?? 'round-robin';
-  const inner: Selector =
-    strategy === 'fill-first'
-      ? new FillFirstSelector()
-      : strategy === 'weighted-round-robin'
-        ? new WeightedSelector()
-        : strategy === 'least-in-flight'
-          ? new LeastInFlightSelector()
-          : new RoundRobinSelector();
-  const tiered = new PrioritySelector(inner);
-  if (!config.routing?.['session-affinity']) return tiered;
-  return new StickySelector(tiered, { ttlMs: durationMs(config.routing['session-affinity-ttl'] ?? 3600) });
-}
-
-function handlerSettings(config: SwitchyardConfig): Partial<HandlerOptions> {
-  const apiKeys = config['api-keys'] ?? [];
-  // Without client keys the handler must be told who may call it: local clients only.
-  return apiKeys.length > 0 ? { apiKeys } : { apiKeys, allowUnauthenticated: 'loopback' };
-}
-
-/** `90` (seconds), `"30m"`, `"1h"`, `"500ms"` → ms. */
-export function durationMs(value: number | string): number {
-  if (typeof value === 'number') return value * 1000;
-  const match = /^(\d+)(ms|s|m|h)$/.exec(value);
-  if (!match) return 3_600_000;
-  const n = Number(match[1]);
-  return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
 }
 
 function expandHome(path: string): string {

@@ -1,10 +1,42 @@
 import { z } from 'zod';
+import { DURATION_HINT, parseDuration } from './parse-duration.js';
 
 /**
  * The YAML config, in the keys of CLIProxyAPI's `config.example.yaml` (so its users can bring their
  * file), plus switchyard's own (`routing.strategy: least-in-flight`, `session-affinity`). Every key is
- * optional; defaults are applied by {@link fromConfig}. Unknown keys are reported as warnings.
+ * optional; defaults are applied by {@link fromConfig}. Unknown top-level keys are refused by
+ * {@link parseConfig} (with the closest valid key suggested), except CLIProxyAPI's {@link IGNORED_KEYS}.
  */
+
+const PROXY_SCHEMES = new Set(['http:', 'https:', 'socks4:', 'socks4a:', 'socks5:', 'socks5h:']);
+
+/** `''` (none), `direct` (no proxy, not even the global one), or an http(s)/socks4/4a/5/5h URL. */
+export function isValidProxyUrl(value: string): boolean {
+  if (value === '' || value === 'direct') return true;
+  try {
+    const url = new URL(value);
+    return PROXY_SCHEMES.has(url.protocol) && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+const proxyUrlSchema = z.string().refine(isValidProxyUrl, {
+  message:
+    "must be 'direct' or a proxy URL with scheme http, https, socks4, socks4a, socks5 or socks5h (e.g. socks5://127.0.0.1:1080)",
+});
+
+/** Seconds (a number) or a string such as `500ms`, `30s`, `5m`, `1h`; read with {@link parseDuration}. */
+export const durationSchema = z
+  .union([z.number(), z.string()])
+  .refine((value) => parseDuration(value) !== undefined, { message: `must be ${DURATION_HINT}` });
+
+/** A credential id: readable in logs and state, safe in file names and metric labels. */
+const idSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: 'must be letters, digits, ".", "_" or "-" (at most 128)' });
+
+const byteSizeSchema = z.number().int().positive();
 
 const modelSchema = z.object({ name: z.string().min(1), alias: z.string().min(1).optional() }).strict();
 
@@ -14,8 +46,12 @@ const headersSchema = z.record(z.string(), z.string());
 const providerKeySchema = z
   .object({
     'api-key': z.string().min(1),
+    /** Credential id in logs and state. Default: the provider and a hash of the key. */
+    id: idSchema.optional(),
+    /** A readable name for logs and the status API. */
+    label: z.string().min(1).optional(),
     'base-url': z.string().url().optional(),
-    'proxy-url': z.string().optional(),
+    'proxy-url': proxyUrlSchema.optional(),
     headers: headersSchema.optional(),
     models: z.array(modelSchema).optional(),
     prefix: z.string().min(1).optional(),
@@ -31,12 +67,16 @@ const compatibilitySchema = z
     'base-url': z.string().url(),
     headers: headersSchema.optional(),
     prefix: z.string().min(1).optional(),
+    /** The service also speaks the Responses API natively (`/responses`). Default false: Chat Completions only. */
+    responses: z.boolean().optional(),
     'api-key-entries': z
       .array(
         z
           .object({
             'api-key': z.string().min(1),
-            'proxy-url': z.string().optional(),
+            id: idSchema.optional(),
+            label: z.string().min(1).optional(),
+            'proxy-url': proxyUrlSchema.optional(),
             weight: z.number().min(0).optional(),
             priority: z.number().int().optional(),
           })
@@ -59,9 +99,11 @@ export const configSchema = z
       .strict()
       .optional(),
     'api-keys': z.array(z.string().min(1)).optional(),
+    /** Ours: serve without client keys on a non-loopback address (or `serve --allow-unauthenticated`). */
+    'allow-unauthenticated': z.boolean().optional(),
     'auth-dir': z.string().optional(),
     debug: z.boolean().optional(),
-    'proxy-url': z.string().optional(),
+    'proxy-url': proxyUrlSchema.optional(),
     'request-retry': z.number().int().min(0).max(20).optional(),
     /** Seconds to wait for a cooling credential instead of failing at once. */
     'max-retry-interval': z.number().min(0).optional(),
@@ -70,7 +112,7 @@ export const configSchema = z
         strategy: z.enum(['round-robin', 'fill-first', 'weighted-round-robin', 'least-in-flight']).optional(),
         'session-affinity': z.boolean().optional(),
         /** Seconds, or a duration such as `30m`, `1h`. */
-        'session-affinity-ttl': z.union([z.number().positive(), z.string().regex(/^\d+(ms|s|m|h)$/)]).optional(),
+        'session-affinity-ttl': durationSchema.optional(),
       })
       .strict()
       .optional(),
@@ -111,21 +153,45 @@ export const configSchema = z
       .optional(),
     /** Key for encrypting secrets at rest in PostgreSQL (or `SWITCHYARD_SECRET_KEY`). */
     'secret-key': z.string().min(1).optional(),
-    /** Ours: the built-in mock provider's credentials (the offline default uses two). */
+    /** Ours: the built-in mock provider: `true`, or `{ credentials, models }` (the offline default uses two). */
     mock: z
-      .object({ credentials: z.number().int().min(0).max(1000).optional(), models: z.array(z.string()).optional() })
+      .union([
+        z.boolean(),
+        z
+          .object({
+            credentials: z.number().int().min(0).max(1000).optional(),
+            models: z.array(z.string()).optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
+    /** Ours: upstream timeouts (see docs/config.md for the defaults). */
+    timeouts: z
+      .object({
+        connect: durationSchema.optional(),
+        headers: durationSchema.optional(),
+        'first-byte': durationSchema.optional(),
+        idle: durationSchema.optional(),
+        total: durationSchema.optional(),
+      })
       .strict()
       .optional(),
+    /** Ours: largest client request body, bytes. Default 10 MiB. */
+    'max-body-bytes': byteSizeSchema.optional(),
+    /** Ours: deepest JSON nesting accepted in a client request body. Default 128. */
+    'max-json-depth': z.number().int().min(1).max(10_000).optional(),
+    /** Ours: largest single SSE event from an upstream, bytes. Default 16 MiB. */
+    'max-event-bytes': byteSizeSchema.optional(),
   })
   .loose();
 
 /** A parsed config file. */
 export type SwitchyardConfig = z.infer<typeof configSchema>;
 
-/** The keys {@link configSchema} knows at the top level (others are warned about). */
+/** The keys {@link configSchema} knows at the top level (others are refused). */
 export const KNOWN_TOP_LEVEL_KEYS: ReadonlySet<string> = new Set(Object.keys(configSchema.shape));
 
-/** Keys of CLIProxyAPI's config that switchyard reads but does not act on; no warning for them. */
+/** Keys of CLIProxyAPI's config that switchyard accepts but does not act on; accepted silently. */
 export const IGNORED_KEYS: ReadonlySet<string> = new Set([
   'commercial-mode',
   'logging-to-file',

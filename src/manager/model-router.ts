@@ -139,7 +139,9 @@ function upstreamName(credential: Credential, model: string): string | undefined
   const models = credential.models;
   if (!models || models.length === 0) {
     const family = modelFamily(model);
-    return family === undefined || family === credential.provider || credential.provider === 'mock' ? model : undefined;
+    return family === undefined || family === familyOf(credential.provider) || credential.provider === 'mock'
+      ? model
+      : undefined;
   }
   const lower = model.toLowerCase();
   for (const entry of models) {
@@ -160,6 +162,13 @@ const FAMILIES: ReadonlyArray<readonly [string, RegExp]> = [
   ['openai', /^(gpt-|o[1-9](-|$)|chatgpt|codex|text-embedding|dall-e|whisper|tts-)/i],
   ['gemini', /^(gemini|gemma|learnlm|imagen|veo)/i],
 ];
+
+/** Providers serving another provider's model family: Codex API keys are OpenAI keys (Responses only). */
+const FAMILY_OF_PROVIDER: Readonly<Record<string, string>> = { codex: 'openai' };
+
+function familyOf(provider: string): string {
+  return FAMILY_OF_PROVIDER[provider] ?? provider;
+}
 
 /** The provider a model name obviously belongs to, if any. */
 export function modelFamily(model: string): string | undefined {

@@ -67,9 +67,8 @@ describe('parseConfig', () => {
     expect(configError('port: 8317\nrouting: [unclosed\n')).toMatch(/config\.yaml:\d+:/);
   });
 
-  it('warns about unknown keys, naming them and their line', () => {
-    const { warnings } = parseConfig('port: 1\nrate-limits: {}\n', 'c.yaml');
-    expect(warnings).toEqual(["c.yaml:2: unknown key 'rate-limits' is ignored"]);
+  it('refuses unknown keys, naming them and their line', () => {
+    expect(configError('port: 1\nrate-limits: {}\n')).toContain('rate-limits (line 2): unknown key');
   });
 });
 
@@ -92,7 +91,7 @@ describe('credentialsFromConfig', () => {
     );
     const { credentials, compatible } = credentialsFromConfig(config);
     expect(compatible).toEqual([
-      { provider: 'open-router', name: 'Open Router', baseUrl: 'https://openrouter.ai/api/v1' },
+      { provider: 'open-router', name: 'Open Router', baseUrl: 'https://openrouter.ai/api/v1', responses: false },
     ]);
     expect(credentials[0]).toMatchObject({
       provider: 'open-router',
@@ -121,9 +120,11 @@ describe('fromConfig', () => {
     dir = undefined;
   });
 
-  it('serves offline with the mock provider when nothing is configured', async () => {
+  it('serves offline with the mock provider when no config is given at all', async () => {
     dir = await mkdtemp(join(tmpdir(), 'switchyard-config-'));
-    const app = await fromConfig({ 'auth-dir': join(dir, 'auths') }, { env: {} });
+    const cwd = process.cwd();
+    process.chdir(dir);
+    const app = await fromConfig(undefined, { env: {} }).finally(() => process.chdir(cwd));
     try {
       expect(app.manager.credentials().map((c) => c.id)).toEqual(['mock-1', 'mock-2']);
       const res = await app.manager.execute({

@@ -1,7 +1,11 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Clients } from './clients.js';
-import { runCli, startGateway, stopAllGateways, waitUntil } from './gateway.js';
+import { CLI, runCli, startGateway, stopAllGateways, waitUntil } from './gateway.js';
 import { MODELS, providerConfig, startUpstreams, type Upstreams } from './upstreams.js';
 
 const KEY_A = 'sk-e2e-key-a';
@@ -29,7 +33,16 @@ describe('switchyard --help', () => {
   it('serve --help lists every option of serve', async () => {
     const { code, stdout } = await runCli(['serve', '--help']);
     expect(code).toBe(0);
-    for (const option of ['-c, --config', '--host', '-p, --port', '--grace', '--log-level', '-h, --help']) {
+    for (const option of [
+      '-c, --config',
+      '--host',
+      '-p, --port',
+      '--allow-unauthenticated',
+      '--grace',
+      '--log-level',
+      '--log-format',
+      '-h, --help',
+    ]) {
       expect(stdout).toContain(option);
     }
   });
@@ -43,6 +56,120 @@ describe('switchyard --help', () => {
   it('refuses an invalid config with exit code 1, naming the bad key', async () => {
     const gateway = startGateway({ routing: { strategy: 'dice-roll' } });
     await expect(gateway).rejects.toThrow(/exited with 1[\s\S]*routing\.strategy/);
+  });
+});
+
+/** Writes a config into a fresh directory (with its own auth-dir) and returns its path. */
+function configFile(text: string): { path: string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-e2e-'));
+  const path = join(dir, 'config.yaml');
+  writeFileSync(path, `auth-dir: ${JSON.stringify(join(dir, 'auths'))}\n${text}`);
+  return { path, dir };
+}
+
+describe('switchyard serve: fails closed', () => {
+  it('refuses a non-loopback address without client keys (exit 2), saying how to allow it', async () => {
+    const { path, dir } = configFile('mock: true\n');
+    try {
+      const { code, stderr } = await runCli(['serve', '--config', path, '--host', '0.0.0.0', '--port', '0']);
+      expect(code).toBe(2);
+      expect(stderr).toContain('refusing to listen on 0.0.0.0 without client keys');
+      expect(stderr).toContain('--allow-unauthenticated');
+      expect(stderr).toContain('allow-unauthenticated: true');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('binds a non-loopback address when allowed explicitly, and the banner says nothing is checked', async () => {
+    const gateway = await startGateway({ mock: true }, ['--host', '0.0.0.0', '--allow-unauthenticated']);
+    expect(gateway.stdout()).toContain('auth:        NONE');
+    await gateway.stop();
+    const fromYaml = await startGateway({ mock: true, 'allow-unauthenticated': true }, ['--host', '0.0.0.0']);
+    expect(fromYaml.stdout()).toContain('auth:        NONE');
+    await fromYaml.stop();
+  });
+
+  it('says in the banner what auth is in force', async () => {
+    const keyed = await startGateway({ mock: true, 'api-keys': [KEY_A, KEY_B] });
+    expect(keyed.stdout()).toContain('auth:        client keys required (2 configured)');
+    await keyed.stop();
+    const loopback = await startGateway({ mock: true });
+    expect(loopback.stdout()).toContain('auth:        no client keys: loopback clients only');
+    await loopback.stop();
+  });
+
+  it('refuses a config file that declares no credentials and no mock (exit 1), saying how to fix it', async () => {
+    await expect(startGateway({ 'api-keys': [KEY_A] })).rejects.toThrow(
+      /exited with 1[\s\S]*no usable credentials[\s\S]*mock: true/,
+    );
+  });
+
+  it('refuses a misspelt section instead of serving mock replies', async () => {
+    await expect(startGateway({ 'claude-api-keys': [{ 'api-key': 'sk-ant-x' }] })).rejects.toThrow(
+      /did you mean 'claude-api-key'\?/,
+    );
+  });
+
+  it('serves the mock provider with no config at all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-e2e-'));
+    const env = { ...process.env };
+    for (const name of ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'PGSTORE_DSN', 'REDIS_URL'])
+      delete env[name];
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
+      await waitUntil(() => out.includes('switchyard listening on'), 10_000);
+      expect(out).toMatch(/credentials: mock-1 \(mock\), mock-2 \(mock\)/);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('switchyard serve: --log-format', () => {
+  it('writes readable lines by default and pino-compatible JSON with --log-format json', async () => {
+    // The line is read before the process is gone: stderr data may arrive after the exit event.
+    const stopped = async (g: Awaited<ReturnType<typeof startGateway>>) => {
+      g.child.kill('SIGTERM');
+      await waitUntil(() => g.stderr().includes('stopping'));
+      await g.stop();
+    };
+    const text = await startGateway({ mock: true, 'api-keys': [KEY_A] });
+    await stopped(text);
+    const textLine = text
+      .stderr()
+      .split('\n')
+      .find((l) => l.includes('stopping'))!;
+    expect(textLine).toMatch(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z INFO {2}stopping: .* signal=SIGTERM/);
+
+    const json = await startGateway({ mock: true, 'api-keys': [KEY_A] }, ['--log-format', 'json']);
+    await stopped(json);
+    const jsonLine = json
+      .stderr()
+      .split('\n')
+      .find((l) => l.includes('stopping'))!;
+    expect(JSON.parse(jsonLine)).toMatchObject({
+      level: 30,
+      time: expect.any(Number),
+      msg: expect.stringContaining('stopping'),
+      signal: 'SIGTERM',
+    });
+  });
+
+  it('refuses an unknown log format with exit code 2', async () => {
+    const { code, stderr } = await runCli(['serve', '--log-format', 'xml']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--log-format must be text or json');
   });
 });
 

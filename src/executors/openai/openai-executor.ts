@@ -7,14 +7,33 @@ import type { ExecutorRequest, ModelInfo } from '../types.js';
 import { parseOpenAIError } from './parse-openai-error.js';
 import { readOpenAIQuota } from './read-openai-quota.js';
 
+/**
+ * Which OpenAI wire APIs an upstream really has: first-party OpenAI has both; OpenAI-compatible services
+ * (DeepSeek, OpenRouter, Groq, vLLM, Ollama ...) have Chat Completions; Codex has only Responses.
+ */
+export type OpenAIWire = 'chat' | 'responses' | 'chat+responses';
+
 /** Options of {@link openaiDeclaration}. */
 export interface OpenAIDeclarationOptions {
   /** Provider id. Default `openai`. */
   provider?: string;
   /** Base URL including the version path, as the OpenAI SDK takes it. Default `https://api.openai.com/v1`. */
   baseUrl?: string;
-  /** Whether the service speaks the Responses API. Default true for `openai`, false otherwise. */
+  /** Whether the service speaks the Responses API next to Chat. Default true for `openai`, false otherwise. Ignored when `wire` is set. */
   responses?: boolean;
+  /** The wire APIs the upstream has. Default from `responses`: `chat+responses` or `chat`. */
+  wire?: OpenAIWire;
+}
+
+/**
+ * The dialect an OpenAI-wire upstream is sent for a caller: the caller's own when the upstream has it
+ * (bytes pass through), else the one it has (the Manager translates to and from it). The only place
+ * the route of an OpenAI-wire credential is decided.
+ */
+export function openaiNativeDialect(wire: OpenAIWire, caller: Dialect): Dialect {
+  if (wire === 'responses') return 'openai-responses';
+  if (wire === 'chat+responses' && caller === 'openai-responses') return 'openai-responses';
+  return 'openai-chat';
 }
 
 /**
@@ -29,21 +48,20 @@ export interface OpenAIDeclarationOptions {
  */
 export function openaiDeclaration(options: OpenAIDeclarationOptions = {}): ProviderDeclaration {
   const provider = options.provider ?? 'openai';
-  const responses = options.responses ?? provider === 'openai';
+  const wire: OpenAIWire = options.wire ?? ((options.responses ?? provider === 'openai') ? 'chat+responses' : 'chat');
   return {
     provider,
     baseUrl: options.baseUrl ?? 'https://api.openai.com/v1',
-    nativeDialect: (caller: Dialect): Dialect =>
-      responses && caller === 'openai-responses' ? 'openai-responses' : 'openai-chat',
+    nativeDialect: (caller: Dialect): Dialect => openaiNativeDialect(wire, caller),
     authHeaders(credential: Credential): Record<string, string> {
       // Local servers (Ollama, vLLM) often need no key at all.
       const secret = credentialSecret(credential);
       return secret ? { authorization: `Bearer ${secret}` } : {};
     },
     path({ operation, dialect }) {
-      if (dialect === 'openai-responses')
+      if (dialect === 'openai-responses' && wire !== 'chat')
         return operation === 'count_tokens' ? '/responses/input_tokens' : '/responses';
-      if (dialect === 'openai-chat' && operation === 'generate') return '/chat/completions';
+      if (dialect === 'openai-chat' && wire !== 'responses' && operation === 'generate') return '/chat/completions';
       return undefined;
     },
     body: openaiBody,
@@ -110,6 +128,37 @@ export function openaiExecutor(options: OpenAIExecutorOptions = {}): HttpExecuto
   const { provider, ...http } = options;
   return createHttpExecutor(
     openaiDeclaration({ ...(provider ? { provider } : {}), ...(http.baseUrl ? { baseUrl: http.baseUrl } : {}) }),
+    http,
+  );
+}
+
+/** Options of {@link codexExecutor}. */
+export interface CodexExecutorOptions extends HttpExecutorOptions {
+  /** Provider id credentials refer to. Default `codex` (the provider of `codex-api-key` entries). */
+  provider?: string;
+}
+
+/**
+ * Executor for Codex API keys: an OpenAI-wire upstream that speaks only the Responses API, as
+ * `gpt-5-codex` exists only there. Every caller dialect is sent to `POST {base}/responses` (translated
+ * by the Manager), token counts to `POST {base}/responses/input_tokens`.
+ *
+ * @example
+ * ```ts
+ * const codex = codexExecutor();
+ * const manager = new Manager({ executors: [codex], credentials: [
+ *   { id: 'cx', provider: 'codex', apiKey: process.env.CODEX_API_KEY },
+ * ] });
+ * ```
+ */
+export function codexExecutor(options: CodexExecutorOptions = {}): HttpExecutor {
+  const { provider, ...http } = options;
+  return createHttpExecutor(
+    openaiDeclaration({
+      provider: provider ?? 'codex',
+      wire: 'responses',
+      ...(http.baseUrl ? { baseUrl: http.baseUrl } : {}),
+    }),
     http,
   );
 }
