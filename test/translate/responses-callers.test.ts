@@ -210,10 +210,35 @@ describe('item_reference and previous_response_id', () => {
         { role: 'user', content: 'x' },
       ],
     };
-    for (const target of ['anthropic-messages', 'openai-chat', 'gemini', 'openai-responses'] as const) {
+    for (const target of ['anthropic-messages', 'openai-chat', 'gemini'] as const) {
       expect(() => to(target, body)).toThrow(InvalidRequestError);
       expect(() => to(target, body)).toThrow(/input\[0\]'.*msg_gone/);
     }
+  });
+
+  it('another Responses API (a codex credential) gets what is unknown here as sent, and what is known resolved', () => {
+    const body = {
+      model: 'm',
+      previous_response_id: 'resp_upstream',
+      input: [
+        { type: 'item_reference', id: 'msg_upstream' },
+        { type: 'item_reference', id: 'msg_known' },
+      ],
+    };
+    const known = {
+      type: 'message',
+      id: 'msg_known',
+      role: 'assistant',
+      content: [{ type: 'output_text', text: 'hi' }],
+    };
+    const { value } = translateRequest({
+      from: 'openai-responses',
+      to: 'openai-responses',
+      body,
+      options: { targetProvider: 'codex', resolveItem: (id) => (id === 'msg_known' ? known : undefined) },
+    });
+    expect(value.previous_response_id).toBe('resp_upstream');
+    expect(value.input).toEqual([{ type: 'item_reference', id: 'msg_upstream' }, known]);
   });
 
   it('first-party OpenAI resolves references itself: the body goes as sent', () => {

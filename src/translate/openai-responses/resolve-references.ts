@@ -11,10 +11,12 @@ function storesResponses(to: string, targetProvider: string | undefined): boolea
 
 /**
  * Replaces what a Responses request refers to by id with the items themselves, for upstreams that
- * cannot look them up (every one but first-party OpenAI): each `item_reference` input item with the
+ * cannot look them up (every one but first-party OpenAI; another Responses API gets what is not known
+ * here as it was sent, since it may have stored it): each `item_reference` input item with the
  * item of that id found earlier in the request's own `input`, else with `options.resolveItem(id)`;
  * `previous_response_id` with `options.resolveResponse(id)`'s items, put ahead of `input`. What neither
- * can resolve throws `InvalidRequestError` naming the field: a reference is never dropped silently.
+ * can resolve, for an upstream of another dialect, throws `InvalidRequestError` naming the field: a
+ * reference is never dropped silently.
  * Returns `body` itself when there is nothing to resolve.
  *
  * @example
@@ -25,6 +27,8 @@ function storesResponses(to: string, targetProvider: string | undefined): boolea
  */
 export function resolveReferences(body: JsonObject, to: string, options: FromCanonicalOptions): JsonObject {
   if (storesResponses(to, options.targetProvider)) return body;
+  // Another Responses API may have stored what it produced itself: resolve what is known, pass the rest on.
+  const lenient = to === 'openai-responses';
   const previous = body.previous_response_id;
   const input = body.input;
   const hasReference = Array.isArray(input) && input.some((item) => isRecord(item) && item.type === 'item_reference');
@@ -36,10 +40,14 @@ export function resolveReferences(body: JsonObject, to: string, options: FromCan
     : typeof input === 'string'
       ? [{ role: 'user', content: input }]
       : [];
-  if (hasReference) items = resolveItems(items, options);
+  if (hasReference) items = resolveItems(items, options, lenient);
   if (previous !== undefined && previous !== null) {
     if (typeof previous !== 'string') invalid('previous_response_id', 'must be a string');
     const earlier = options.resolveResponse?.(previous);
+    if (earlier === undefined && lenient) {
+      out.input = items;
+      return out;
+    }
     if (earlier === undefined) {
       invalid(
         'previous_response_id',
@@ -47,14 +55,14 @@ export function resolveReferences(body: JsonObject, to: string, options: FromCan
       );
     }
     if (!Array.isArray(earlier)) invalid('previous_response_id', `resolved to something other than a list of items`);
-    items = [...resolveItems(earlier, options), ...items];
+    items = [...resolveItems(earlier, options, lenient), ...items];
     delete out.previous_response_id;
   }
   out.input = items;
   return out;
 }
 
-function resolveItems(items: readonly unknown[], options: FromCanonicalOptions): unknown[] {
+function resolveItems(items: readonly unknown[], options: FromCanonicalOptions, lenient: boolean): unknown[] {
   const byId = new Map<string, JsonObject>();
   for (const item of items) {
     if (isRecord(item) && item.type !== 'item_reference' && typeof item.id === 'string') byId.set(item.id, item);
@@ -64,6 +72,7 @@ function resolveItems(items: readonly unknown[], options: FromCanonicalOptions):
     const id = item.id;
     if (typeof id !== 'string') invalid(`input[${i}].id`, 'must be a string');
     const found = byId.get(id) ?? options.resolveItem?.(id);
+    if (found === undefined && lenient) return item;
     if (found === undefined) {
       invalid(
         `input[${i}]`,
