@@ -38,11 +38,14 @@ export type {
   QuotaExceededBehaviour,
 } from './manager/failure-policy.js';
 export { DEFAULT_COOLDOWN_POLICY, decideFailure } from './manager/failure-policy.js';
+export type { ListedModel, ListModelsOptions } from './manager/list-models.js';
 export type { Logger } from './manager/logger.js';
-export type { ManagerOptions, RetryOptions } from './manager/manager.js';
-export { Manager } from './manager/manager.js';
+export type { CloseOptions, ManagerOptions, RetryOptions, TimeoutOptions } from './manager/manager.js';
+export { DEFAULT_TIMEOUTS, Manager } from './manager/manager.js';
 export type { ModelRequest, ModelRouterOptions, Route } from './manager/model-router.js';
 export { ModelRouter } from './manager/model-router.js';
+export type { ResponseMemoryOptions } from './manager/response-memory.js';
+export { backoffMs } from './manager/retry-loop.js';
 export * from './manager/selectors/index.js';
 export type { PickContext, Selector } from './manager/selectors/types.js';
 export { MemoryStateStore } from './manager/state/memory-state-store.js';
@@ -55,9 +58,12 @@ export type { SaveOptions, TokenStore, TokenStoreEvent } from './manager/stores/
 export type {
   AttemptInfo,
   AttemptResult,
+  CooldownStatus,
+  CredentialStatus,
   ExecuteInput,
   ExecuteResult,
   ManagerHooks,
+  ManagerStatus,
   UsageRecord,
 } from './manager/types.js';
 export type { Dialect, Usage } from './translate/dialect.js';

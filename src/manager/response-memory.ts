@@ -1,7 +1,7 @@
 import type { Logger } from './logger.js';
 import type { StateStore } from './state/types.js';
 
-/** Options of {@link ResponseMemory}. */
+/** Options of the response memory. */
 export interface ResponseMemoryOptions {
   /** How long answers are remembered, ms. Default 1 h; 0 turns the memory off. */
   ttlMs?: number;
