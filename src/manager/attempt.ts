@@ -229,7 +229,7 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
         includeUsage: includeUsage(run.input),
         toolNames,
         maxEventBytes: deps.maxEventBytes,
-        watchdog: watchdog ?? startWatchdog({ firstByteMs: 0, idleMs: 0, totalMs: 0 }, () => {}, Date.now),
+        watchdog,
         now: deps.now,
         started: run.started,
         common,

@@ -35,7 +35,8 @@ export async function streamResponse(args: {
   includeUsage: boolean;
   toolNames?: readonly string[] | undefined;
   maxEventBytes: number;
-  watchdog: Watchdog;
+  /** The attempt's time limits, when it has any. */
+  watchdog?: Watchdog | undefined;
   now(): number;
   started: number;
   common: Common;
@@ -43,7 +44,7 @@ export async function streamResponse(args: {
   /** Sees the closing bytes of a translated stream (they carry the whole answer in some dialects). */
   onTail?: ((bytes: Uint8Array) => void) | undefined;
 }): Promise<ExecuteResult> {
-  const { watchdog } = args;
+  const watchdog = args.watchdog;
   const converter = createStreamConverter({
     from: args.from,
     to: args.to,
@@ -86,16 +87,16 @@ export async function streamResponse(args: {
     }
   } catch (err) {
     void iterator.return?.();
-    throw watchdog.fired ?? err;
+    throw watchdog?.fired ?? err;
   }
-  watchdog.started();
+  watchdog?.started();
   const ttfbMs = args.now() - args.started;
   let resolveUsage!: (usage: Usage | undefined) => void;
   const usage = new Promise<Usage | undefined>((resolve) => {
     resolveUsage = resolve;
   });
   const finish = (outcome: Outcome) => {
-    watchdog.stop();
+    watchdog?.stop();
     resolveUsage(outcome.usage);
     args.finish(outcome);
   };
@@ -154,7 +155,7 @@ async function* relay(
   first: Uint8Array,
   ended: boolean,
   ttfbMs: number,
-  watchdog: Watchdog,
+  watchdog: Watchdog | undefined,
   finish: (outcome: Outcome) => void,
   onTail?: (bytes: Uint8Array) => void,
 ): AsyncGenerator<Uint8Array, void, undefined> {
@@ -181,7 +182,7 @@ async function* relay(
       } catch (err) {
         done = true;
         // A timeout aborts the upstream: report the timeout, not the abort it caused.
-        const error = watchdog.fired ?? (SwitchyardError.is(err) ? err : asInternal(err));
+        const error = watchdog?.fired ?? (SwitchyardError.is(err) ? err : asInternal(err));
         outcome = { error, ttfbMs };
         const tail = converter.fail(error.message);
         if (tail) yield tail;
@@ -189,7 +190,7 @@ async function* relay(
       }
       if (converter.events !== events) {
         events = converter.events;
-        watchdog.event();
+        watchdog?.event();
       }
       if (out) yield out;
     }

@@ -1,3 +1,4 @@
+import { isRecord } from '../translate/json.js';
 import type { Logger } from './logger.js';
 import type { StateStore } from './state/types.js';
 
@@ -123,9 +124,5 @@ export function inputItems(body: Record<string, unknown>): Item[] {
 }
 
 function isReference(item: unknown): item is { type: 'item_reference'; id: string } {
-  return isObject(item) && item.type === 'item_reference' && typeof item.id === 'string';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isRecord(item) && item.type === 'item_reference' && typeof item.id === 'string';
 }

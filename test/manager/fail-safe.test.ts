@@ -18,26 +18,9 @@ import { anthropicError, type FakeAnthropic, startFakeAnthropic } from '../fakes
 import { type FakeGemini, geminiError, startFakeGemini } from '../fakes/fake-gemini.js';
 import { type FakeOpenAI, openaiError, startFakeOpenAI } from '../fakes/fake-openai.js';
 import { sse } from '../fakes/fake-server.js';
+import { rejection, text } from './helpers.js';
 
-const decoder = new TextDecoder();
 const MIN = 60_000;
-
-async function text(body: Uint8Array | AsyncIterable<Uint8Array>): Promise<string> {
-  if (body instanceof Uint8Array) return decoder.decode(body);
-  let out = '';
-  for await (const chunk of body) out += decoder.decode(chunk, { stream: true });
-  return out;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<SwitchyardError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (SwitchyardError.is(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
 
 interface Line {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -57,6 +40,23 @@ function nested(depth: number): Record<string, unknown> {
   let value: Record<string, unknown> = { leaf: true };
   for (let i = 0; i < depth; i++) value = { a: value };
   return value;
+}
+
+/** Two OpenAI keys on one fake, tried in order, with a logger that records. */
+function twoOpenAIKeys(baseUrl: string, options: Partial<ManagerOptions> = {}) {
+  const logger = recordingLogger();
+  const manager = new Manager({
+    executors: [openaiExecutor()],
+    selector: new FillFirstSelector(),
+    retry: { baseDelayMs: 0 },
+    logger,
+    credentials: [
+      { id: 'a', provider: 'openai', apiKey: 'sk-a-000000', baseUrl },
+      { id: 'b', provider: 'openai', apiKey: 'sk-b-000000', baseUrl },
+    ],
+    ...options,
+  });
+  return { manager, logger };
 }
 
 const chat = (extra: Record<string, unknown> = {}) => ({
@@ -80,21 +80,7 @@ describe('faults that are not the credential’s never cool it down', () => {
     await gemini.close();
   });
 
-  function openaiManager(options: Partial<ManagerOptions> = {}) {
-    const logger = recordingLogger();
-    const manager = new Manager({
-      executors: [openaiExecutor()],
-      selector: new FillFirstSelector(),
-      retry: { baseDelayMs: 0 },
-      logger,
-      credentials: [
-        { id: 'a', provider: 'openai', apiKey: 'sk-a-000000', baseUrl: openai.baseUrl },
-        { id: 'b', provider: 'openai', apiKey: 'sk-b-000000', baseUrl: openai.baseUrl },
-      ],
-      ...options,
-    });
-    return { manager, logger };
-  }
+  const openaiManager = (options: Partial<ManagerOptions> = {}) => twoOpenAIKeys(openai.baseUrl, options);
 
   it('a body our own serialiser cannot write is an internal error: 500, one attempt, no cooldown, logged once', async () => {
     const { manager, logger } = openaiManager();
@@ -274,21 +260,7 @@ describe('streams have limits', () => {
     });
   const sseHeaders = { 'content-type': 'text/event-stream' };
 
-  function streamManager(options: Partial<ManagerOptions> = {}) {
-    const logger = recordingLogger();
-    const manager = new Manager({
-      executors: [openaiExecutor()],
-      selector: new FillFirstSelector(),
-      retry: { baseDelayMs: 0 },
-      logger,
-      credentials: [
-        { id: 'a', provider: 'openai', apiKey: 'sk-a-000000', baseUrl: openai.baseUrl },
-        { id: 'b', provider: 'openai', apiKey: 'sk-b-000000', baseUrl: openai.baseUrl },
-      ],
-      ...options,
-    });
-    return { manager, logger };
-  }
+  const streamManager = (options: Partial<ManagerOptions> = {}) => twoOpenAIKeys(openai.baseUrl, options);
 
   it('an event over the size limit ends the stream with an error event in the caller’s dialect and a log line', async () => {
     const { manager, logger } = streamManager({ maxEventBytes: 64 * 1024 });

@@ -11,8 +11,8 @@ import {
   SwitchyardError,
   type UsageRecord,
 } from '../../src/index.js';
+import { rejection, text } from './helpers.js';
 
-const decoder = new TextDecoder();
 const chat = (text = 'hello', extra: Record<string, unknown> = {}) => ({
   model: 'mock-model',
   messages: [{ role: 'user', content: text }],
@@ -37,23 +37,6 @@ function setup(
     ...options,
   });
   return { manager, mock, usage, clock };
-}
-
-async function text(body: Uint8Array | AsyncIterable<Uint8Array>): Promise<string> {
-  if (body instanceof Uint8Array) return decoder.decode(body);
-  let out = '';
-  for await (const chunk of body) out += decoder.decode(chunk, { stream: true });
-  return out;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<SwitchyardError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (SwitchyardError.is(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('Manager: rotation and failover', () => {

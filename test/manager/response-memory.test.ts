@@ -3,18 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anthropicExecutor, Manager, MemoryStateStore, SwitchyardError } from '../../src/index.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../fakes/fake-anthropic.js';
+import { text } from './helpers.js';
 
 const decoder = new TextDecoder();
 
 async function json(body: Uint8Array | AsyncIterable<Uint8Array>): Promise<Record<string, unknown>> {
   return JSON.parse(decoder.decode(body as Uint8Array));
-}
-
-async function text(body: Uint8Array | AsyncIterable<Uint8Array>): Promise<string> {
-  if (body instanceof Uint8Array) return decoder.decode(body);
-  let out = '';
-  for await (const chunk of body) out += decoder.decode(chunk, { stream: true });
-  return out;
 }
 
 describe('response memory (Responses callers, Anthropic upstream)', () => {

@@ -4,15 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anthropicExecutor, FillFirstSelector, Manager, openaiExecutor, type UsageRecord } from '../../src/index.js';
 import { anthropicError, type FakeAnthropic, startFakeAnthropic } from '../fakes/fake-anthropic.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/fake-openai.js';
-
-const decoder = new TextDecoder();
-
-async function text(body: Uint8Array | AsyncIterable<Uint8Array>): Promise<string> {
-  if (body instanceof Uint8Array) return decoder.decode(body);
-  let out = '';
-  for await (const chunk of body) out += decoder.decode(chunk, { stream: true });
-  return out;
-}
+import { text } from './helpers.js';
 
 describe('Manager with the HTTP executors', () => {
   let openai: FakeOpenAI;
