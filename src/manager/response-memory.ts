@@ -120,7 +120,7 @@ export class ResponseMemory {
 export function inputItems(body: Record<string, unknown>): Item[] {
   const input = body.input;
   if (typeof input === 'string') return [{ type: 'message', role: 'user', content: input }];
-  return Array.isArray(input) ? (input.filter(isObject) as Item[]) : [];
+  return Array.isArray(input) ? (input.filter(isRecord) as Item[]) : [];
 }
 
 function isReference(item: unknown): item is { type: 'item_reference'; id: string } {
