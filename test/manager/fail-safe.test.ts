@@ -12,7 +12,6 @@ import {
   type ManagerOptions,
   mockExecutor,
   openaiExecutor,
-  SwitchyardError,
 } from '../../src/index.js';
 import { anthropicError, type FakeAnthropic, startFakeAnthropic } from '../fakes/fake-anthropic.js';
 import { type FakeGemini, geminiError, startFakeGemini } from '../fakes/fake-gemini.js';

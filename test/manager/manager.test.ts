@@ -8,7 +8,6 @@ import {
   MemoryTokenStore,
   type MockBehaviour,
   mockExecutor,
-  SwitchyardError,
   type UsageRecord,
 } from '../../src/index.js';
 import { rejection, text } from './helpers.js';
