@@ -8,6 +8,7 @@ export type { Credential, ModelEntry, OAuthTokens } from './core/credential.js';
 export { redactCredential } from './core/credential.js';
 export { credentialSchema, parseCredential } from './core/credential-schema.js';
 export * from './core/errors.js';
+export type { Logger } from './core/logger.js';
 export type { QuotaSnapshot } from './core/quota.js';
 export { parseRetryAfter } from './core/retry-after.js';
 export {
@@ -39,7 +40,6 @@ export type {
 } from './manager/failure-policy.js';
 export { DEFAULT_COOLDOWN_POLICY, decideFailure } from './manager/failure-policy.js';
 export type { ListedModel, ListModelsOptions } from './manager/list-models.js';
-export type { Logger } from './manager/logger.js';
 export type { CloseOptions, ManagerOptions, RetryOptions, TimeoutOptions } from './manager/manager.js';
 export { DEFAULT_TIMEOUTS, Manager } from './manager/manager.js';
 export type { ModelRequest, ModelRouterOptions, Route } from './manager/model-router.js';
@@ -48,12 +48,12 @@ export type { ResponseMemoryOptions } from './manager/response-memory.js';
 export { backoffMs } from './manager/retry-loop.js';
 export * from './manager/selectors/index.js';
 export type { PickContext, Selector } from './manager/selectors/types.js';
-export { MemoryStateStore } from './manager/state/memory-state-store.js';
+export { MemoryStateStore } from './manager/state/memory/memory-state-store.js';
 export type { Cooldown, CooldownReason, SelectionQuery, SelectionState, StateStore } from './manager/state/types.js';
 export { ALL_MODELS } from './manager/state/types.js';
-export { CombinedTokenStore, type CombinedTokenStoreOptions } from './manager/stores/combined-token-store.js';
-export { FileTokenStore, type FileTokenStoreOptions } from './manager/stores/file-token-store.js';
-export { MemoryTokenStore } from './manager/stores/memory-token-store.js';
+export { CombinedTokenStore, type CombinedTokenStoreOptions } from './manager/stores/combined/combined-token-store.js';
+export { FileTokenStore, type FileTokenStoreOptions } from './manager/stores/file/file-token-store.js';
+export { MemoryTokenStore } from './manager/stores/memory/memory-token-store.js';
 export type { SaveOptions, TokenStore, TokenStoreEvent } from './manager/stores/types.js';
 export type {
   AttemptInfo,

@@ -1,4 +1,4 @@
-import type { Logger } from '../manager/logger.js';
+import type { Logger } from '../core/logger.js';
 
 const LEVELS = { debug: 20, info: 30, warn: 40, error: 50 } as const;
 type Level = keyof typeof LEVELS;

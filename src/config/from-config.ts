@@ -5,6 +5,8 @@ import { basename, dirname, resolve } from 'node:path';
 import { compact } from '../core/compact.js';
 import type { Credential } from '../core/credential.js';
 import { ConfigError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { silentLogger } from '../core/logger.js';
 import { scrubSecrets } from '../core/scrub-secrets.js';
 import {
   anthropicExecutor,
@@ -16,14 +18,12 @@ import {
 import { mockExecutor } from '../executors/mock.js';
 import type { Executor } from '../executors/types.js';
 import { createHandler, type Handler, type HandlerOptions, type HandlerSettings } from '../http/index.js';
-import type { Logger } from '../manager/logger.js';
-import { silentLogger } from '../manager/logger.js';
 import { Manager, type ManagerOptions } from '../manager/manager.js';
 import type { Selector } from '../manager/selectors/types.js';
 import type { StateStore } from '../manager/state/types.js';
-import { CombinedTokenStore } from '../manager/stores/combined-token-store.js';
-import { FileTokenStore } from '../manager/stores/file-token-store.js';
-import { MemoryTokenStore } from '../manager/stores/memory-token-store.js';
+import { CombinedTokenStore } from '../manager/stores/combined/combined-token-store.js';
+import { FileTokenStore } from '../manager/stores/file/file-token-store.js';
+import { MemoryTokenStore } from '../manager/stores/memory/memory-token-store.js';
 import type { TokenStore } from '../manager/stores/types.js';
 import { applyOAuthModelRules, type CompatibleProvider, credentialsFromConfig } from './credentials-from-config.js';
 import { parseConfig } from './load-config.js';
@@ -332,7 +332,7 @@ function postgresSource(config: SwitchyardConfig, env: NodeJS.ProcessEnv): { dsn
 
 /** A PostgresTokenStore when the config or `PGSTORE_DSN` asks for one; `pg` is loaded only then. */
 async function postgresStore(config: SwitchyardConfig, env: NodeJS.ProcessEnv, dsn: string): Promise<TokenStore> {
-  const { PostgresTokenStore } = await import('../stores/postgres/index.js');
+  const { PostgresTokenStore } = await import('../manager/stores/postgres/index.js');
   const schema = config.pgstore?.schema ?? env.PGSTORE_SCHEMA;
   const table = config.pgstore?.table ?? env.PGSTORE_TABLE;
   const secretKey = config['secret-key'] ?? env.SWITCHYARD_SECRET_KEY;
@@ -355,7 +355,7 @@ async function redisState(
   const key = config.redis?.url ? 'redis.url' : 'REDIS_URL';
   const url = config.redis?.url ?? env.REDIS_URL;
   if (!url) return undefined;
-  const { RedisStateStore } = await import('../stores/redis/index.js');
+  const { RedisStateStore } = await import('../manager/state/redis/index.js');
   const fields = { source: key, redis: redactUrl(url) };
   const secrets = secretsOfUrl(url);
   const tagged: Logger = {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigError, SwitchyardError } from '../core/errors.js';
-import type { Logger } from '../manager/logger.js';
+import type { Logger } from '../core/logger.js';
 import type { Manager } from '../manager/manager.js';
 import type { ExecuteInput } from '../manager/types.js';
 import type { Dialect, Usage } from '../translate/dialect.js';

@@ -1,5 +1,5 @@
 import type { Awaitable } from '../core/awaitable.js';
-import type { Logger } from '../manager/logger.js';
+import type { Logger } from '../core/logger.js';
 
 /**
  * A request body as a host hands it over: the raw bytes (whole, or as a stream of chunks), text, or a

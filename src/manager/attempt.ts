@@ -1,12 +1,12 @@
 import type { Credential } from '../core/credential.js';
 import { AbortedError, createError, SwitchyardError, TimeoutError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import { scrubSecrets } from '../core/scrub-secrets.js';
 import type { Executor, ExecutorResponse } from '../executors/types.js';
 import type { Usage } from '../translate/dialect.js';
 import { requestToolNames } from '../translate/translate.js';
 import type { CooldownKeeper } from './cooldown-keeper.js';
 import type { CredentialRefresher } from './credential-refresher.js';
-import type { Logger } from './logger.js';
 import { prepareBody } from './prepare-body.js';
 import { localTokenCount, readResponse } from './read-response.js';
 import { asInternal, streamResponse } from './relay-stream.js';

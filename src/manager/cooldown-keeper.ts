@@ -1,8 +1,8 @@
 import type { SwitchyardError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import { type QuotaSnapshot, quotaExhaustedUntil } from '../core/quota.js';
 import type { CooldownPolicy, FailureDecision, QuotaExceededBehaviour } from './failure-policy.js';
 import { decideFailure } from './failure-policy.js';
-import type { Logger } from './logger.js';
 import type { StateStore } from './state/types.js';
 import { ALL_MODELS } from './state/types.js';
 

@@ -1,7 +1,7 @@
 import type { Credential } from '../core/credential.js';
 import { RefreshFailedError, SwitchyardError, UnauthorizedError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import type { Executor } from '../executors/types.js';
-import type { Logger } from './logger.js';
 import type { StateStore } from './state/types.js';
 import { ALL_MODELS } from './state/types.js';
 import type { TokenStore } from './stores/types.js';

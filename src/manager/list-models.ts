@@ -1,7 +1,7 @@
 import type { Credential } from '../core/credential.js';
 import { SwitchyardError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import type { Executor } from '../executors/types.js';
-import type { Logger } from './logger.js';
 import type { ModelRouter } from './model-router.js';
 
 /** One model clients can ask for, with the providers that serve it. */

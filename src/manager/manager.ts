@@ -8,6 +8,8 @@ import {
   ModelNotFoundError,
   type SwitchyardError,
 } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { silentLogger } from '../core/logger.js';
 import { scrubSecrets } from '../core/scrub-secrets.js';
 import type { Executor } from '../executors/types.js';
 import type { Dialect } from '../translate/dialect.js';
@@ -18,8 +20,6 @@ import { CredentialRefresher } from './credential-refresher.js';
 import type { CooldownPolicy, QuotaExceededBehaviour } from './failure-policy.js';
 import { DEFAULT_COOLDOWN_POLICY } from './failure-policy.js';
 import { type ListedModel, type ListModelsOptions, listModels } from './list-models.js';
-import type { Logger } from './logger.js';
-import { silentLogger } from './logger.js';
 import { credentialStatuses } from './manager-status.js';
 import { ModelRouter } from './model-router.js';
 import { pickCredential } from './pick-credential.js';
@@ -29,9 +29,9 @@ import { newRequestId, type RunState, secretsOf } from './run-state.js';
 import { PrioritySelector } from './selectors/priority.js';
 import { RoundRobinSelector } from './selectors/round-robin.js';
 import type { Selector } from './selectors/types.js';
-import { MemoryStateStore } from './state/memory-state-store.js';
+import { MemoryStateStore } from './state/memory/memory-state-store.js';
 import type { Cooldown, StateStore } from './state/types.js';
-import { MemoryTokenStore } from './stores/memory-token-store.js';
+import { MemoryTokenStore } from './stores/memory/memory-token-store.js';
 import type { TokenStore, TokenStoreEvent } from './stores/types.js';
 import type { ExecuteInput, ExecuteResult, ManagerHooks, ManagerStatus } from './types.js';
 import { buildUsageRecord, type UsageArgs } from './usage-record.js';

@@ -1,5 +1,5 @@
+import type { Logger } from '../core/logger.js';
 import { isRecord } from '../translate/json.js';
-import type { Logger } from './logger.js';
 import type { StateStore } from './state/types.js';
 
 /** Options of the response memory. */

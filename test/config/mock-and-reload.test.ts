@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { executorTimeouts, fromConfig, handlerSettings, managerSettings } from '../../src/config/index.js';
-import type { Logger } from '../../src/manager/logger.js';
+import type { Logger } from '../../src/core/logger.js';
 import { StickySelector } from '../../src/manager/selectors/sticky.js';
 
 let dir: string;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Credential } from '../../src/core/credential.js';
 import { openaiExecutor } from '../../src/executors/openai/openai-executor.js';
 import { Manager } from '../../src/manager/manager.js';
-import { MemoryTokenStore } from '../../src/manager/stores/memory-token-store.js';
+import { MemoryTokenStore } from '../../src/manager/stores/memory/memory-token-store.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/fake-openai.js';
 import { type FakeResponse, type FakeServer, startFakeServer } from '../fakes/fake-server.js';
 import { exposedText, readText, rejection, request } from './helpers.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readAnthropicQuota } from '../../src/executors/anthropic/read-anthropic-quota.js';
+import { kindFromStatus } from '../../src/executors/base/classify-error.js';
+import { resolveUrl } from '../../src/executors/base/resolve-url.js';
+import { summariseErrorBody } from '../../src/executors/base/summarise-error-body.js';
 import { parseGoogleDuration } from '../../src/executors/gemini/parse-gemini-error.js';
-import { kindFromStatus } from '../../src/executors/http/classify-error.js';
-import { resolveUrl } from '../../src/executors/http/resolve-url.js';
-import { summariseErrorBody } from '../../src/executors/http/summarise-error-body.js';
 import { parseOpenAIDuration } from '../../src/executors/openai/parse-openai-duration.js';
 import { readOpenAIQuota } from '../../src/executors/openai/read-openai-quota.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anthropicExecutor } from '../../src/executors/anthropic/anthropic-executor.js';
+import type { HttpExecutor } from '../../src/executors/base/types.js';
 import { geminiExecutor } from '../../src/executors/gemini/gemini-executor.js';
-import type { HttpExecutor } from '../../src/executors/http/types.js';
 import { openaiExecutor } from '../../src/executors/openai/openai-executor.js';
 import type { Dialect } from '../../src/translate/dialect.js';
 import { type FakeServer, type RecordedRequest, startFakeServer } from '../fakes/fake-server.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/manager/logger.js';
+import type { Logger } from '../../src/core/logger.js';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';

@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { fromEnv, PostgresTokenStore } from '../../src/manager/stores/postgres/index.js';
+import { migrateTokenTable } from '../../src/manager/stores/postgres/migrate-token-table.js';
+import { tableNames } from '../../src/manager/stores/postgres/sql-identifiers.js';
 import type { TokenStoreEvent } from '../../src/manager/stores/types.js';
-import { fromEnv, PostgresTokenStore } from '../../src/stores/postgres/index.js';
-import { migrateTokenTable } from '../../src/stores/postgres/migrate-token-table.js';
-import { tableNames } from '../../src/stores/postgres/sql-identifiers.js';
 import { waitFor } from '../../src/testing/index.js';
 import { dropSchema } from './cleanup.js';
 import { describeWithServices, PG_DSN, probePostgres, runId } from './services.js';

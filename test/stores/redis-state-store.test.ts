@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
-import type { Logger } from '../../src/manager/logger.js';
+import type { Logger } from '../../src/core/logger.js';
+import { fromEnv, RedisStateStore } from '../../src/manager/state/redis/index.js';
 import { ALL_MODELS } from '../../src/manager/state/types.js';
-import { fromEnv, RedisStateStore } from '../../src/stores/redis/index.js';
 import { waitFor } from '../../src/testing/index.js';
 import { deleteKeys } from './cleanup.js';
 import { describeWithServices, probeRedis, REDIS_URL, runId } from './services.js';

@@ -1,5 +1,5 @@
 import type { ErrorKind } from '../../core/errors.js';
-import type { ErrorClassification, UpstreamFailure } from '../http/types.js';
+import type { ErrorClassification, UpstreamFailure } from '../base/types.js';
 
 /** @see https://docs.anthropic.com/en/api/errors#http-errors */
 const KIND_BY_TYPE: Record<string, ErrorKind> = {

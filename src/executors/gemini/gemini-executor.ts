@@ -1,8 +1,8 @@
 import type { Credential } from '../../core/credential.js';
 import type { Dialect } from '../../translate/dialect.js';
-import { createHttpExecutor } from '../http/create-http-executor.js';
-import { credentialSecret, usesOAuth } from '../http/credential-secret.js';
-import type { HttpExecutor, HttpExecutorOptions, ModelPage, ProviderDeclaration } from '../http/types.js';
+import { createHttpExecutor } from '../base/create-http-executor.js';
+import { credentialSecret, usesOAuth } from '../base/credential-secret.js';
+import type { HttpExecutor, HttpExecutorOptions, ModelPage, ProviderDeclaration } from '../base/types.js';
 import type { ExecutorRequest, ModelInfo } from '../types.js';
 import { parseGeminiError } from './parse-gemini-error.js';
 

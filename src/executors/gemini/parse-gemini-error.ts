@@ -1,5 +1,5 @@
 import type { ErrorKind } from '../../core/errors.js';
-import type { ErrorClassification, UpstreamFailure } from '../http/types.js';
+import type { ErrorClassification, UpstreamFailure } from '../base/types.js';
 
 const RETRY_INFO = 'type.googleapis.com/google.rpc.RetryInfo';
 const ERROR_INFO = 'type.googleapis.com/google.rpc.ErrorInfo';

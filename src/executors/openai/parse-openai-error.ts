@@ -1,4 +1,4 @@
-import type { ErrorClassification, UpstreamFailure } from '../http/types.js';
+import type { ErrorClassification, UpstreamFailure } from '../base/types.js';
 
 /** Error codes meaning the account is out of money or quota, not merely too fast. */
 const QUOTA_CODES = new Set(['insufficient_quota', 'billing_hard_limit_reached', 'billing_not_active']);

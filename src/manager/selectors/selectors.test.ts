@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Credential } from '../../core/credential.js';
 import { buildPickContext } from '../pick-credential.js';
-import { MemoryStateStore } from '../state/memory-state-store.js';
+import { MemoryStateStore } from '../state/memory/memory-state-store.js';
 import { FillFirstSelector } from './fill-first.js';
 import { LeastInFlightSelector } from './least-in-flight.js';
 import { PrioritySelector } from './priority.js';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../core/errors.js';
-import { FileTokenStore } from './file-token-store.js';
-import { MemoryTokenStore } from './memory-token-store.js';
+import { FileTokenStore } from './file/file-token-store.js';
+import { MemoryTokenStore } from './memory/memory-token-store.js';
 import type { TokenStoreEvent } from './types.js';
 
 async function until<T>(probe: () => T | undefined | Promise<T | undefined>, ms = 3000): Promise<T> {

@@ -1,9 +1,9 @@
 import pg from 'pg';
-import type { Credential } from '../../core/credential.js';
-import { ConflictError } from '../../core/errors.js';
-import type { Logger } from '../../manager/logger.js';
-import { silentLogger } from '../../manager/logger.js';
-import type { SaveOptions, TokenStore, TokenStoreEvent } from '../../manager/stores/types.js';
+import type { Credential } from '../../../core/credential.js';
+import { ConflictError } from '../../../core/errors.js';
+import type { Logger } from '../../../core/logger.js';
+import { silentLogger } from '../../../core/logger.js';
+import type { SaveOptions, TokenStore, TokenStoreEvent } from '../types.js';
 import { ChangeListener, type ReconnectOptions } from './change-listener.js';
 import { credentialToData, rowToCredential, type TokenRow } from './credential-row.js';
 import { migrateTokenTable } from './migrate-token-table.js';

@@ -1,6 +1,6 @@
-import type { Credential } from '../../core/credential.js';
-import { ConflictError } from '../../core/errors.js';
-import type { SaveOptions, TokenStore, TokenStoreEvent } from './types.js';
+import type { Credential } from '../../../core/credential.js';
+import { ConflictError } from '../../../core/errors.js';
+import type { SaveOptions, TokenStore, TokenStoreEvent } from '../types.js';
 
 /**
  * Credentials in memory, in insertion order, with versions and change events. The Manager's default

@@ -1,17 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { QuotaSnapshot } from '../../core/quota.js';
-import type { Logger } from '../../manager/logger.js';
-import { silentLogger } from '../../manager/logger.js';
-import { MemoryStateStore } from '../../manager/state/memory-state-store.js';
-import type {
-  Cooldown,
-  CooldownReason,
-  SelectionQuery,
-  SelectionState,
-  StateStore,
-} from '../../manager/state/types.js';
-import { ALL_MODELS } from '../../manager/state/types.js';
+import type { Logger } from '../../../core/logger.js';
+import { silentLogger } from '../../../core/logger.js';
+import type { QuotaSnapshot } from '../../../core/quota.js';
+import { MemoryStateStore } from '../memory/memory-state-store.js';
+import type { Cooldown, CooldownReason, SelectionQuery, SelectionState, StateStore } from '../types.js';
+import { ALL_MODELS } from '../types.js';
 import type { LuaScript } from './lua-script.js';
 import {
   ACQUIRE,

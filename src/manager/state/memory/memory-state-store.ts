@@ -1,6 +1,6 @@
-import type { QuotaSnapshot } from '../../core/quota.js';
-import type { Cooldown, SelectionQuery, SelectionState, StateStore } from './types.js';
-import { ALL_MODELS } from './types.js';
+import type { QuotaSnapshot } from '../../../core/quota.js';
+import type { Cooldown, SelectionQuery, SelectionState, StateStore } from '../types.js';
+import { ALL_MODELS } from '../types.js';
 
 const EMPTY: ReadonlyMap<string, number> = new Map();
 /** Sweep expired bindings and windows once this many were added since the last sweep. */

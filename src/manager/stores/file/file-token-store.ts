@@ -1,10 +1,10 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { Credential } from '../../core/credential.js';
-import { parseCredential } from '../../core/credential-schema.js';
-import { ConflictError } from '../../core/errors.js';
-import type { SaveOptions, TokenStore, TokenStoreEvent } from './types.js';
+import type { Credential } from '../../../core/credential.js';
+import { parseCredential } from '../../../core/credential-schema.js';
+import { ConflictError } from '../../../core/errors.js';
+import type { SaveOptions, TokenStore, TokenStoreEvent } from '../types.js';
 
 /** Options of {@link FileTokenStore}. */
 export interface FileTokenStoreOptions {

@@ -1,5 +1,5 @@
-import type { Credential } from '../../core/credential.js';
-import { parseCredential } from '../../core/credential-schema.js';
+import type { Credential } from '../../../core/credential.js';
+import { parseCredential } from '../../../core/credential-schema.js';
 import type { CredentialSecrets, SealedSecrets, SecretBox } from './secret-box.js';
 
 /** A row as the store selects it: `version` as text (bigint), `stamp` = `updated_at` as text (µs precision). */

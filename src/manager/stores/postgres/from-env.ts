@@ -1,4 +1,4 @@
-import { ConfigError } from '../../core/errors.js';
+import { ConfigError } from '../../../core/errors.js';
 import { PostgresTokenStore, type PostgresTokenStoreOptions } from './postgres-token-store.js';
 
 /**

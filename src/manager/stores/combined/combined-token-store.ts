@@ -1,5 +1,5 @@
-import type { Credential } from '../../core/credential.js';
-import type { SaveOptions, TokenStore, TokenStoreEvent } from './types.js';
+import type { Credential } from '../../../core/credential.js';
+import type { SaveOptions, TokenStore, TokenStoreEvent } from '../types.js';
 
 /** Options of {@link CombinedTokenStore}. */
 export interface CombinedTokenStoreOptions {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../core/errors.js';
+import { ConfigError } from '../../../core/errors.js';
 import { RedisStateStore, type RedisStateStoreOptions } from './redis-state-store.js';
 
 /**
