@@ -120,7 +120,8 @@ export class Manager {
   readonly #credentials = new Map<string, Credential>();
   readonly #policy: CooldownPolicy;
   readonly #retry: Required<RetryOptions>;
-  readonly #hooks: ManagerHooks;
+  /** The hook sets in order: the constructor's first, then each `addHooks` call's. */
+  #hooks: ManagerHooks[];
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #attempt: AttemptDeps;
@@ -144,7 +145,7 @@ export class Manager {
       maxDelayMs: options.retry?.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
       maxWaitMs: options.retry?.maxWaitMs ?? DEFAULT_RETRY.maxWaitMs,
     };
-    this.#hooks = options.hooks ?? {};
+    this.#hooks = options.hooks ? [options.hooks] : [];
     this.#logger = options.logger ?? silentLogger;
     this.#now = options.now ?? Date.now;
     const logger = this.#logger;
@@ -203,6 +204,18 @@ export class Manager {
   /** Swaps the routing strategy on a live Manager (a config reload changed it); requests in flight keep theirs. */
   setSelector(selector: Selector): void {
     this.#selector = selector;
+  }
+
+  /**
+   * Adds a set of hooks beside the constructor's (metrics, traces and usage sinks each add their own).
+   * Every set sees every event, in the order they were added; one that throws is logged and skipped.
+   * Returns a function that removes this set again.
+   */
+  addHooks(hooks: ManagerHooks): () => void {
+    this.#hooks = [...this.#hooks, hooks];
+    return () => {
+      this.#hooks = this.#hooks.filter((h) => h !== hooks);
+    };
   }
 
   /** Registers (or replaces) the executor for its `provider` id. */
@@ -452,17 +465,19 @@ export class Manager {
   }
 
   #emit<K extends keyof ManagerHooks>(name: K, arg: Parameters<NonNullable<ManagerHooks[K]>>[0]): void {
-    const hook = this.#hooks[name] as ((a: typeof arg) => void) | undefined;
-    if (!hook) return;
-    try {
-      hook(arg);
-    } catch (err) {
-      this.#logger.warn({ hook: name, error: err instanceof Error ? err.message : String(err) }, 'hook threw');
+    for (const hooks of this.#hooks) {
+      const hook = hooks[name] as ((a: typeof arg) => void) | undefined;
+      if (!hook) continue;
+      try {
+        hook(arg);
+      } catch (err) {
+        this.#logger.warn({ hook: name, error: err instanceof Error ? err.message : String(err) }, 'hook threw');
+      }
     }
   }
 
   #usage(args: UsageArgs): void {
-    if (this.#hooks.onUsage) this.#emit('onUsage', buildUsageRecord(args, this.#now()));
+    if (this.#hooks.some((hooks) => hooks.onUsage)) this.#emit('onUsage', buildUsageRecord(args, this.#now()));
   }
 }
 

@@ -660,3 +660,42 @@ describe('Manager: answers nobody reads, and usage as a promise', () => {
     expect((await plain.usage)?.inputTokens).toBeGreaterThan(0);
   });
 });
+
+describe('Manager: addHooks', () => {
+  it('reports to every hook set added, in order, until each is removed', async () => {
+    const { manager, usage } = setup(['a']);
+    const seen: string[] = [];
+    const removeFirst = manager.addHooks({
+      onAttempt: (a) => seen.push(`first attempt ${a.credentialId}`),
+      onUsage: (r) => seen.push(`first usage ${r.success}`),
+    });
+    manager.addHooks({ onResult: (r) => seen.push(`second result ${r.ok}`) });
+    await manager.execute({ dialect: 'openai-chat', body: chat() });
+    expect(seen).toEqual(['first attempt a', 'second result true', 'first usage true']);
+    expect(usage).toHaveLength(1);
+
+    removeFirst();
+    removeFirst();
+    seen.length = 0;
+    await manager.execute({ dialect: 'openai-chat', body: chat() });
+    expect(seen).toEqual(['second result true']);
+    expect(usage).toHaveLength(2);
+  });
+
+  it('a hook that throws is logged and does not stop the others or the request', async () => {
+    const warnings: unknown[] = [];
+    const logger = { debug() {}, info() {}, warn: (o: unknown) => warnings.push(o), error() {} };
+    const { manager } = setup(['a'], {}, { logger });
+    const seen: string[] = [];
+    manager.addHooks({
+      onUsage: () => {
+        throw new Error('boom');
+      },
+    });
+    manager.addHooks({ onUsage: () => seen.push('after') });
+    const res = await manager.execute({ dialect: 'openai-chat', body: chat() });
+    expect(res.status).toBe(200);
+    expect(seen).toEqual(['after']);
+    expect(warnings).toEqual([expect.objectContaining({ hook: 'onUsage', error: 'boom' })]);
+  });
+});
