@@ -301,6 +301,18 @@ export class Manager {
   }
 
   /**
+   * Lifts every cooldown of a credential (per model and credential-wide), its open circuit and a
+   * disable-until-the-secret-changes, for every instance sharing the state store. Its record's own
+   * `disabled` flag stays: that is `updateCredential`'s.
+   */
+  async clearCooldowns(id: string): Promise<void> {
+    await this.start();
+    await this.state.clearCredential(id);
+    await this.state.recordSuccess(id);
+    this.#attempt.lastError.delete(id);
+  }
+
+  /**
    * A snapshot of every credential's state: in flight, cooldowns per model with reason and until,
    * circuit, disabled, last error kind and the latest quota snapshot. No secrets. The management API
    * serves exactly this.
