@@ -16,4 +16,5 @@ export type {
   Handler,
   HandlerOptions,
   HandlerSettings,
+  MountableHandler,
 } from './types.js';

@@ -2,11 +2,11 @@ import { silentLogger } from '../core/logger.js';
 import { VERSION } from '../core/version.js';
 import { HttpError } from '../http/error-response.js';
 import { readJsonBody, readTextBody } from '../http/read-body.js';
-import type { CoreHandler, CoreRequest, CoreResponse } from '../http/types.js';
+import type { CoreRequest, CoreResponse, MountableHandler } from '../http/types.js';
 import type { Manager } from '../manager/manager.js';
 import { ManagementAuth } from './auth.js';
 import { openApiDocument } from './openapi.js';
-import { failure, failureFromError, json } from './respond.js';
+import { failure, failureFromError } from './respond.js';
 import { ROUTES, type Route } from './routes.js';
 import type { ManagementOptions } from './types.js';
 
@@ -16,8 +16,7 @@ const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const MAX_JSON_DEPTH = 32;
 
 /** The management API as a core handler: what the adapters mount and `handles()` lets fall through. */
-export interface ManagementHandler {
-  (request: CoreRequest): Promise<CoreResponse>;
+export interface ManagementHandler extends MountableHandler {
   /** True for paths under the base path while management is on (a secret is set). */
   handles(path: string): boolean;
 }

@@ -110,7 +110,8 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'GET',
     path: '/status',
-    summary: 'Every credential with in-flight count, cooldowns per model (reason, until), circuit, disabled, last error and quota',
+    summary:
+      'Every credential with in-flight count, cooldowns per model (reason, until), circuit, disabled, last error and quota',
     response: { status: 200, schema: statusSchema },
     write: false,
     async handle({ manager, version, startedAt, now }) {

@@ -62,7 +62,10 @@ export const credentialListSchema = z
   .register(managementSchemas, { id: 'CredentialList' });
 
 /** A new credential: the stored record's fields; unknown fields are refused (a typo must not be stored). */
-export const credentialInputSchema = credentialSchema.omit({ version: true }).strict().register(managementSchemas, { id: 'CredentialInput' });
+export const credentialInputSchema = credentialSchema
+  .omit({ version: true })
+  .strict()
+  .register(managementSchemas, { id: 'CredentialInput' });
 
 /**
  * A change to a credential: the fields to set; `null` removes an optional field. A masked secret sent

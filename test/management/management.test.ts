@@ -62,7 +62,10 @@ describe('management API: access', () => {
     expect(handler.handles('/v0/management/status')).toBe(true);
     expect(handler.handles('/v1/chat/completions')).toBe(false);
     expect((await call('GET', '/v0/management/status')).status).toBe(200);
-    const viaHeader = await call('GET', '/v0/management/status', { key: null, headers: { 'x-management-key': SECRET } });
+    const viaHeader = await call('GET', '/v0/management/status', {
+      key: null,
+      headers: { 'x-management-key': SECRET },
+    });
     expect(viaHeader.status).toBe(200);
     const missing = await call('GET', '/v0/management/status', { key: null });
     expect(missing.status).toBe(401);
@@ -78,7 +81,9 @@ describe('management API: access', () => {
     const remote = await local.call('GET', '/v0/management/status', { remoteAddress: '10.1.2.3' });
     expect(remote.status).toBe(403);
     expect(remote.json.error.message).toContain('allow-remote');
-    const forwarded = await local.call('GET', '/v0/management/status', { headers: { 'x-forwarded-for': '203.0.113.9' } });
+    const forwarded = await local.call('GET', '/v0/management/status', {
+      headers: { 'x-forwarded-for': '203.0.113.9' },
+    });
     expect(forwarded.status).toBe(403);
 
     const open = setup({ allowRemote: true });
@@ -120,14 +125,22 @@ describe('management API: access', () => {
 describe('management API: status and credentials', () => {
   it('status reports version, uptime and every credential with its cooldowns', async () => {
     const { call, manager, clock } = setup();
-    await manager.state.setCooldown({ credentialId: 'a', model: 'mock-model', until: clock.now + 60_000, reason: 'rate_limited' });
+    await manager.state.setCooldown({
+      credentialId: 'a',
+      model: 'mock-model',
+      until: clock.now + 60_000,
+      reason: 'rate_limited',
+      strikes: 1,
+    });
     clock.now += 5_000;
     const { status, json } = await call('GET', '/v0/management/status');
     expect(status).toBe(200);
     expect(json.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(json.uptimeSeconds).toBe(5);
     expect(json.credentials.map((c: { id: string }) => c.id)).toEqual(['a', 'b']);
-    expect(json.credentials[0].cooldowns).toEqual([{ model: 'mock-model', reason: 'rate_limited', until: clock.now + 55_000 }]);
+    expect(json.credentials[0].cooldowns).toEqual([
+      { model: 'mock-model', reason: 'rate_limited', until: clock.now + 55_000 },
+    ]);
   });
 
   it('lists and gets credentials with every secret masked, nowhere in any body in full', async () => {
@@ -158,7 +171,9 @@ describe('management API: status and credentials', () => {
     expect(manager.credentials().map((c) => c.id)).toContain('c');
     expect(await manager.store.get('c')).toMatchObject({ apiKey: 'sk-new-cccccccccccccccc-3333' });
 
-    const again = await call('POST', '/v0/management/credentials', { body: { id: 'c', provider: 'mock', apiKey: 'x' } });
+    const again = await call('POST', '/v0/management/credentials', {
+      body: { id: 'c', provider: 'mock', apiKey: 'x' },
+    });
     expect(again.status).toBe(409);
     const typo = await call('POST', '/v0/management/credentials', { body: { id: 'd', provider: 'mock', apikey: 'x' } });
     expect(typo.status).toBe(400);
@@ -196,12 +211,21 @@ describe('management API: status and credentials', () => {
     expect(disabled.json.disabled).toBe(true);
     expect(disabled.json.state.available).toBe(false);
     for (let i = 0; i < 4; i++) {
-      const res = await manager.execute({ dialect: 'openai-chat', body: { model: 'mock-model', messages: [{ role: 'user', content: 'x' }] } });
+      const res = await manager.execute({
+        dialect: 'openai-chat',
+        body: { model: 'mock-model', messages: [{ role: 'user', content: 'x' }] },
+      });
       expect(res.credentialId).toBe('b');
     }
     expect((await call('POST', '/v0/management/credentials/a/enable')).json.disabled).toBe(false);
 
-    await manager.state.setCooldown({ credentialId: 'b', model: '*', until: clock.now + 60_000, reason: 'unauthorized' });
+    await manager.state.setCooldown({
+      credentialId: 'b',
+      model: '*',
+      until: clock.now + 60_000,
+      reason: 'unauthorized',
+      strikes: 1,
+    });
     expect((await call('GET', '/v0/management/credentials/b')).json.state.available).toBe(false);
     const cleared = await call('POST', '/v0/management/credentials/b/clear-cooldowns');
     expect(cleared.json.state.cooldowns).toEqual([]);
@@ -298,7 +322,9 @@ describe('management API: OpenAPI', () => {
       ]),
     );
     const post = json.paths['/v0/management/credentials'].post;
-    expect(post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CredentialInput' });
+    expect(post.requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/CredentialInput',
+    });
     const input = json.components.schemas.CredentialInput;
     expect(input.required).toEqual(expect.arrayContaining(['id', 'provider']));
     expect(input.additionalProperties).toBe(false);
