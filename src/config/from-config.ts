@@ -18,6 +18,7 @@ import {
 import { mockExecutor } from '../executors/mock.js';
 import type { Executor } from '../executors/types.js';
 import { createHandler, type Handler, type HandlerOptions, type HandlerSettings } from '../http/index.js';
+import type { ManagementHandler } from '../management/index.js';
 import { Manager, type ManagerOptions } from '../manager/manager.js';
 import type { Selector } from '../manager/selectors/types.js';
 import type { StateStore } from '../manager/state/types.js';
@@ -27,6 +28,7 @@ import { MemoryTokenStore } from '../manager/stores/memory/memory-token-store.js
 import type { TokenStore } from '../manager/stores/types.js';
 import { applyOAuthModelRules, type CompatibleProvider, credentialsFromConfig } from './credentials-from-config.js';
 import { parseConfig } from './load-config.js';
+import { managementFromConfig } from './management-from-config.js';
 import type { SwitchyardConfig } from './schema.js';
 import { executorTimeouts, handlerSettings, managerSettings, selectorFor } from './settings.js';
 
@@ -55,6 +57,11 @@ export interface FromConfigOptions {
 export interface Switchyard {
   manager: Manager;
   handler: Handler;
+  /**
+   * The management API as `remote-management` configures it (off, every route 404, without a secret);
+   * `switchyard serve` mounts it at `/v0/management`.
+   */
+  management: ManagementHandler;
   /** The config in force (the last one that validated). */
   readonly config: SwitchyardConfig;
   /**
@@ -82,6 +89,7 @@ const RESTART_KEYS = [
   'pgstore',
   'redis',
   'secret-key',
+  'remote-management',
   'proxy-url',
   'timeouts',
   'max-event-bytes',
@@ -228,6 +236,10 @@ export async function fromConfig(
 
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
+  const check = (next: SwitchyardConfig) => {
+    credentialsFromConfig(next, env);
+    refuseDroppedKeys(config, next, options.handler);
+  };
   const reload = async () => {
     if (!path) return;
     let next: SwitchyardConfig;
@@ -235,7 +247,7 @@ export async function fromConfig(
     try {
       next = await readConfig(path, logger, env, true);
       nextDeclared = credentialsFromConfig(next, env);
-      refuseDroppedKeys(config, next, options.handler);
+      check(next);
     } catch (err) {
       logger.error({ path, error: (err as Error).message }, 'config edit refused; the running config stays');
       return;
@@ -272,9 +284,12 @@ export async function fromConfig(
     });
   }
 
+  const management = managementFromConfig(config, { manager, logger, env, path, check, reload });
+
   return {
     manager,
     handler,
+    management,
     get config() {
       return config;
     },

@@ -4,6 +4,7 @@
  *
  * @module management
  */
+
+export { maskCredential, maskSecret } from '../core/mask-secret.js';
 export { createManagementHandler, type ManagementHandler } from './create-management-handler.js';
-export { maskCredential, maskSecret } from './mask.js';
 export type { ManagementConfigAccess, ManagementOptions } from './types.js';

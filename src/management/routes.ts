@@ -1,10 +1,10 @@
 import type { z } from 'zod';
 import type { Credential } from '../core/credential.js';
 import { ConfigError } from '../core/errors.js';
+import { maskCredential, maskSecret } from '../core/mask-secret.js';
 import { HttpError } from '../http/error-response.js';
 import type { CoreRequest, CoreResponse } from '../http/types.js';
 import type { Manager } from '../manager/manager.js';
-import { maskCredential, maskSecret } from './mask.js';
 import { empty, json } from './respond.js';
 import {
   configTextSchema,
