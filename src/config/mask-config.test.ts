@@ -32,6 +32,7 @@ describe('maskConfigText', () => {
       expect(masked).not.toContain(secret);
     }
     expect(masked).toContain('- sk-c…1111');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${NAME} reference
     expect(masked).toContain('${CLIENT_KEY}');
     expect(masked).toContain('# the gateway');
     expect(masked).toContain('label: main');
