@@ -21,7 +21,7 @@ import type { CooldownPolicy, QuotaExceededBehaviour } from './failure-policy.js
 import { DEFAULT_COOLDOWN_POLICY } from './failure-policy.js';
 import { type ListedModel, type ListModelsOptions, listModels } from './list-models.js';
 import { credentialStatuses } from './manager-status.js';
-import { ModelRouter } from './model-router.js';
+import { ModelRouter, type Route } from './model-router.js';
 import { pickCredential } from './pick-credential.js';
 import { ResponseMemory, type ResponseMemoryOptions } from './response-memory.js';
 import { DEFAULT_RETRY, type RetryOptions, withRetries } from './retry-loop.js';
@@ -378,9 +378,14 @@ export class Manager {
     if (!requested) {
       throw createError('invalid_request', 'The request names no model', { status: 400 });
     }
-    const route = this.#router.resolve(requested);
+    const resolved = this.#router.resolve(requested);
+    const route = resolved && input.groups ? withinGroups(resolved, input.groups) : resolved;
     if (!route) {
-      const error = new ModelNotFoundError(`The model '${requested}' is not served by any credential`);
+      const error = new ModelNotFoundError(
+        resolved && input.groups
+          ? `The model '${requested}' is not served by a credential of the groups ${input.groups.map((g) => `'${g}'`).join(', ')} this caller may use`
+          : `The model '${requested}' is not served by any credential`,
+      );
       this.#usage({ input, requestId, started, modelRequested: requested, attempts: 0, error });
       throw error;
     }
@@ -491,6 +496,12 @@ export class Manager {
   #usage(args: UsageArgs): void {
     if (this.#hooks.some((hooks) => hooks.onUsage)) this.#emit('onUsage', buildUsageRecord(args, this.#now()));
   }
+}
+
+/** The route cut to the credentials of `groups`; undefined when none of them serves it. */
+function withinGroups(route: Route, groups: readonly string[]): Route | undefined {
+  const candidates = route.candidates.filter((c) => c.group !== undefined && groups.includes(c.group));
+  return candidates.length > 0 ? { ...route, candidates } : undefined;
 }
 
 function secretsChanged(a: Credential, b: Credential): boolean {

@@ -699,3 +699,39 @@ describe('Manager: addHooks', () => {
     expect(warnings).toEqual([expect.objectContaining({ hook: 'onUsage', error: 'boom' })]);
   });
 });
+
+describe('Manager: credential groups', () => {
+  const grouped = [
+    { id: 'team-a-1', provider: 'mock', apiKey: 'sk-a1', group: 'team-a' },
+    { id: 'team-a-2', provider: 'mock', apiKey: 'sk-a2', group: 'team-a' },
+    { id: 'team-b-1', provider: 'mock', apiKey: 'sk-b1', group: 'team-b' },
+    { id: 'shared', provider: 'mock', apiKey: 'sk-s' },
+  ];
+
+  it('a request limited to groups is only ever served by their credentials', async () => {
+    const { manager } = setup([], {}, { credentials: grouped });
+    const used = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      const res = await manager.execute({ dialect: 'openai-chat', body: chat(), groups: ['team-a'] });
+      used.add(res.credentialId);
+    }
+    expect([...used].sort()).toEqual(['team-a-1', 'team-a-2']);
+    const all = new Set<string>();
+    for (let i = 0; i < 12; i++)
+      all.add((await manager.execute({ dialect: 'openai-chat', body: chat() })).credentialId);
+    expect(all.size).toBe(4);
+  });
+
+  it('fails over only inside the groups, and says so when none of them serves the model', async () => {
+    const { manager } = setup(
+      [],
+      { 'team-a-1': { statuses: [429, 429] }, 'team-a-2': { statuses: [429, 429] } },
+      { credentials: grouped },
+    );
+    const err = await rejection(manager.execute({ dialect: 'openai-chat', body: chat(), groups: ['team-a'] }));
+    expect(err.kind).toBe('rate_limited');
+    const none = await rejection(manager.execute({ dialect: 'openai-chat', body: chat(), groups: ['team-c'] }));
+    expect(none.kind).toBe('model_not_found');
+    expect(none.message).toContain("groups 'team-c'");
+  });
+});
