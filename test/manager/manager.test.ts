@@ -395,6 +395,24 @@ describe('Manager: abort', () => {
   });
 });
 
+describe('Manager: shared windows', () => {
+  it('charges fixed windows in its state store, on its own clock unless given one', async () => {
+    const state = new MemoryStateStore();
+    const { manager, clock } = setup(['a'], {}, { state });
+    expect(await manager.chargeWindow('rpm:k', 1, 60_000)).toEqual({ total: 1, resetAt: clock.now + 60_000 });
+    expect(await manager.chargeWindow('rpm:k', 2, 60_000, clock.now + 10)).toEqual({
+      total: 3,
+      resetAt: clock.now + 60_000,
+    });
+    expect(await manager.chargeWindow('rpm:k', 0, 60_000)).toEqual({ total: 3, resetAt: clock.now + 60_000 });
+    expect(await state.hit('rpm:k', 0, 60_000, clock.now)).toEqual({ total: 3, resetAt: clock.now + 60_000 });
+    expect(await manager.chargeWindow('rpm:k', 1, 60_000, clock.now + 60_000)).toEqual({
+      total: 1,
+      resetAt: clock.now + 120_000,
+    });
+  });
+});
+
 describe('Manager: store changes', () => {
   it('follows credentials added and removed without a restart', async () => {
     const store = new MemoryTokenStore([{ id: 'a', provider: 'mock' }]);
