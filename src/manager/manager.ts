@@ -249,6 +249,28 @@ export class Manager {
   }
 
   /**
+   * Charges `amount` to the fixed window `key` of the shared state and returns the window's total and
+   * its end (a window opens at its first charge and lasts `windowMs`). Every instance sharing the state
+   * store shares the window, so front ends keep their per-caller rate limits and token budgets here (the
+   * HTTP handler does); an `amount` of 0 reads the window.
+   *
+   * @param now The caller's clock, ms. Default: the Manager's `now`.
+   * @example
+   * ```ts
+   * const { total, resetAt } = await manager.chargeWindow('rpm:team-a', 1, 60_000);
+   * if (total > 600) console.log(`over the limit until ${new Date(resetAt).toISOString()}`);
+   * ```
+   */
+  async chargeWindow(
+    key: string,
+    amount: number,
+    windowMs: number,
+    now: number = this.#now(),
+  ): Promise<{ total: number; resetAt: number }> {
+    return this.state.hit(key, amount, windowMs, now);
+  }
+
+  /**
    * The model names clients can ask for: the credentials' model lists and aliases, plus, for credentials
    * without a list (they serve any model of their provider), what their executor's `listModels` reports
    * (cached by the executor, with the upstream's creation date; a provider that fails or takes longer
