@@ -93,6 +93,30 @@ const compatibilitySchema = z
   })
   .strict();
 
+/** An ISO 8601 date or date-time (`2027-01-31`, `2027-01-31T18:00:00Z`). */
+const dateSchema = z
+  .string()
+  .refine((value) => /^\d{4}-\d{2}-\d{2}/.test(value) && Number.isFinite(Date.parse(value)), {
+    message: 'must be an ISO 8601 date such as 2027-01-31 or 2027-01-31T18:00:00Z',
+  });
+
+/** One client key with its limits. */
+const clientKeySchema = z
+  .object({
+    key: z.string().min(1),
+    /** Who it belongs to, in logs and usage records. */
+    name: z.string().min(1).optional(),
+    models: z.array(z.string().min(1)).optional(),
+    rpm: z.number().int().positive().optional(),
+    tpm: z.number().int().positive().optional(),
+    'max-concurrent': z.number().int().positive().optional(),
+    budget: z.object({ tokens: z.number().int().positive(), period: durationSchema.optional() }).strict().optional(),
+    'expires-at': dateSchema.optional(),
+    'allowed-ips': z.array(z.string().min(1)).optional(),
+    groups: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+
 const quotaBehaviour = z.enum(['fail-fast', 'skip-model', 'skip-auth']);
 
 export const configSchema = z
@@ -103,7 +127,8 @@ export const configSchema = z
       .object({ enable: z.boolean().optional(), cert: z.string().optional(), key: z.string().optional() })
       .strict()
       .optional(),
-    'api-keys': z.array(z.string().min(1)).optional(),
+    /** Client keys: a key as a string, or a key with its limits (ours; CLIProxyAPI takes strings only). */
+    'api-keys': z.array(z.union([z.string().min(1), clientKeySchema])).optional(),
     /** Ours: serve without client keys on a non-loopback address (or `serve --allow-unauthenticated`). */
     'allow-unauthenticated': z.boolean().optional(),
     'auth-dir': z.string().optional(),

@@ -1,5 +1,6 @@
 import { ConfigError } from '../core/errors.js';
-import type { HandlerOptions } from '../http/index.js';
+import { compileAddressFilter } from '../http/address-filter.js';
+import type { ClientKey, HandlerOptions } from '../http/index.js';
 import type { ManagerOptions } from '../manager/manager.js';
 import { FillFirstSelector } from '../manager/selectors/fill-first.js';
 import { LeastInFlightSelector } from '../manager/selectors/least-in-flight.js';
@@ -121,11 +122,40 @@ export type ConfigHandlerSettings = Omit<Partial<HandlerOptions>, 'allowUnauthen
 
 /** See {@link ConfigHandlerSettings}. */
 export function handlerSettings(config: SwitchyardConfig, allowUnauthenticated = false): ConfigHandlerSettings {
-  const apiKeys = config['api-keys'] ?? [];
-  const out: ConfigHandlerSettings = { apiKeys, maxJsonDepth: config['max-json-depth'] ?? DEFAULT_MAX_JSON_DEPTH };
+  const entries = config['api-keys'] ?? [];
+  const apiKeys = entries.filter((e): e is string => typeof e === 'string');
+  const keys = entries.flatMap((e, i) => (typeof e === 'string' ? [] : [clientKeyFromConfig(e, i)]));
+  const out: ConfigHandlerSettings = {
+    apiKeys,
+    keys,
+    maxJsonDepth: config['max-json-depth'] ?? DEFAULT_MAX_JSON_DEPTH,
+  };
   if (config['max-body-bytes'] !== undefined) out.maxBodyBytes = config['max-body-bytes'];
   if (allowUnauthenticated || config['allow-unauthenticated'] === true) out.allowUnauthenticated = true;
-  else if (apiKeys.length === 0) out.allowUnauthenticated = 'loopback';
+  else if (entries.length === 0) out.allowUnauthenticated = 'loopback';
   else out.allowUnauthenticated = false;
   return out;
+}
+
+type ConfigClientKey = Exclude<NonNullable<SwitchyardConfig['api-keys']>[number], string>;
+
+/** A client key entry of the config as the handler takes it; a bad address range fails here, naming the entry. */
+function clientKeyFromConfig(entry: ConfigClientKey, index: number): ClientKey {
+  const key: ClientKey = { key: entry.key };
+  if (entry.name) key.principal = entry.name;
+  if (entry.models) key.models = entry.models;
+  if (entry.rpm !== undefined) key.rpm = entry.rpm;
+  if (entry.tpm !== undefined) key.tpm = entry.tpm;
+  if (entry['max-concurrent'] !== undefined) key.maxConcurrent = entry['max-concurrent'];
+  if (entry.budget) {
+    key.budget = { tokens: entry.budget.tokens };
+    if (entry.budget.period !== undefined) key.budget.periodMs = durationMs(entry.budget.period);
+  }
+  if (entry['expires-at']) key.expiresAt = Date.parse(entry['expires-at']);
+  if (entry['allowed-ips']) {
+    compileAddressFilter(entry['allowed-ips'], `api-keys.${index}.allowed-ips`);
+    key.allowedIps = entry['allowed-ips'];
+  }
+  if (entry.groups) key.groups = entry.groups;
+  return key;
 }

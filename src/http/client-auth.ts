@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { compileWildcard } from '../core/wildcard.js';
+import { compileAddressFilter } from './address-filter.js';
+import { HttpError } from './error-response.js';
 import type { ClientKey, ClientPolicy, CoreRequest } from './types.js';
 
 /** A caller that passed authentication. */
@@ -12,6 +14,11 @@ export interface Caller {
   rpm?: number;
   tpm?: number;
   budget?: { tokens: number; periodMs?: number };
+  expiresAt?: number;
+  /** Address filter; undefined allows every address. */
+  allowsAddress?: (address: string | undefined) => boolean;
+  maxConcurrent?: number;
+  groups?: readonly string[];
 }
 
 interface CompiledKey {
@@ -63,7 +70,30 @@ export function applyPolicy(caller: Caller, policy: ClientPolicy): Caller {
   if (policy.rpm !== undefined) caller.rpm = policy.rpm;
   if (policy.tpm !== undefined) caller.tpm = policy.tpm;
   if (policy.budget !== undefined) caller.budget = policy.budget;
+  if (policy.expiresAt !== undefined) caller.expiresAt = policy.expiresAt;
+  if (policy.allowedIps !== undefined) caller.allowsAddress = compileAddressFilter(policy.allowedIps);
+  if (policy.maxConcurrent !== undefined) caller.maxConcurrent = policy.maxConcurrent;
+  if (policy.groups !== undefined) caller.groups = policy.groups;
   return caller;
+}
+
+/**
+ * Refuses a caller whose key expired or who calls from an address the key does not allow, in the order
+ * a relay checks them: expiry first (401), then the address (403).
+ *
+ * @throws {HttpError}
+ */
+export function checkCaller(caller: Caller, request: CoreRequest, now: number): void {
+  if (caller.expiresAt !== undefined && caller.expiresAt <= now) {
+    throw new HttpError(401, 'unauthorized', `This API key expired on ${new Date(caller.expiresAt).toISOString()}`);
+  }
+  if (caller.allowsAddress && !caller.allowsAddress(request.remoteAddress)) {
+    throw new HttpError(
+      403,
+      'forbidden',
+      `This API key may not be used from ${request.remoteAddress ?? 'an unknown address'}`,
+    );
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import type { ExecuteInput } from '../manager/types.js';
 import type { Dialect, Usage } from '../translate/dialect.js';
 import { isRecord } from '../translate/json.js';
 import { type AccessEntry, addUsage, observeStream } from './access-log.js';
-import { applyPolicy, type Caller, ClientKeys, isLoopbackPeer, presentedKey } from './client-auth.js';
+import { applyPolicy, type Caller, ClientKeys, checkCaller, isLoopbackPeer, presentedKey } from './client-auth.js';
 import { errorResponse, HttpError } from './error-response.js';
 import { forwardedHeaders, responseHeaders } from './headers.js';
 import {
@@ -109,12 +109,18 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     const presented = presentedKey(request);
     if (presented !== undefined && keys.size > 0) {
       const caller = keys.find(presented);
-      if (caller) return caller;
+      if (caller) {
+        checkCaller(caller, request, now());
+        return caller;
+      }
     }
     if (authenticate) {
       const result = await authenticate(request);
-      if (result)
-        return applyPolicy({ principal: result.principal, limitKey: `principal:${result.principal}` }, result);
+      if (result) {
+        const caller = applyPolicy({ principal: result.principal, limitKey: `principal:${result.principal}` }, result);
+        checkCaller(caller, request, now());
+        return caller;
+      }
     }
     throw new HttpError(
       401,
@@ -194,7 +200,19 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     if (route.model !== undefined) input.model = route.model;
     if (route.stream !== undefined) input.stream = route.stream;
     if (caller) input.principal = caller.principal;
-    const result = await manager.execute(input);
+    if (caller?.groups) input.groups = caller.groups;
+    const release = caller?.maxConcurrent !== undefined ? await enterSlot(caller) : undefined;
+    let result: Awaited<ReturnType<Manager['execute']>>;
+    try {
+      result = await manager.execute(input);
+    } catch (err) {
+      release?.();
+      throw err;
+    }
+    if (release) {
+      if (result.stream) void result.usage.finally(release);
+      else release();
+    }
     entry.credentialId = result.credentialId;
     entry.attempts = result.attempts;
     entry.usage = result.usage;
@@ -208,6 +226,26 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
         .catch((err) => report(err, requestId, request.path));
     }
     return { status: result.status, headers, body: result.body };
+  }
+
+  /** Takes one of the caller's `maxConcurrent` slots, or refuses with 429; returns its release. */
+  async function enterSlot(caller: Caller): Promise<() => void> {
+    const limit = caller.maxConcurrent!;
+    const count = await manager.acquireSlot(caller.limitKey);
+    if (count > limit) {
+      manager.releaseSlot(caller.limitKey);
+      throw new HttpError(
+        429,
+        'rate_limited',
+        `Concurrency limit reached: ${limit} request${limit === 1 ? '' : 's'} in flight for this API key`,
+      );
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      manager.releaseSlot(caller.limitKey);
+    };
   }
 
   /** The answer, with the access entry filled as far as the request got. */

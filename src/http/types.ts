@@ -100,6 +100,17 @@ export interface ClientPolicy {
    * period, default 30 days from the first use in the period. Over it → 429 until the period ends.
    */
   budget?: { tokens: number; periodMs?: number };
+  /** When the key stops working, epoch ms. Past it → 401 saying when it expired. Absent: never. */
+  expiresAt?: number;
+  /**
+   * Client addresses it may be used from: CIDR ranges or single addresses, IPv4 and IPv6
+   * (`10.0.0.0/8`, `192.168.1.7`, `2001:db8::/32`). From others → 403. Absent: any address.
+   */
+  allowedIps?: readonly string[];
+  /** Requests (streams included) in flight at once, across instances sharing a state store. Over it → 429. */
+  maxConcurrent?: number;
+  /** Credential groups that may serve it (`Credential.group`). Absent: every credential. */
+  groups?: readonly string[];
 }
 
 /** One client API key with its policy. */

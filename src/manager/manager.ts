@@ -323,6 +323,20 @@ export class Manager {
   }
 
   /**
+   * Counts one more unit of work in flight under `key` (across instances sharing the state store) and
+   * returns the new count; pair every call with one {@link Manager.releaseSlot}. Front ends cap the
+   * requests in flight per caller with it (the HTTP handler does, for `maxConcurrent`).
+   */
+  async acquireSlot(key: string): Promise<number> {
+    return this.state.acquire(`slot:${key}`);
+  }
+
+  /** Ends one unit of work counted by {@link Manager.acquireSlot}. */
+  releaseSlot(key: string): void {
+    this.state.release(`slot:${key}`);
+  }
+
+  /**
    * Lifts every cooldown of a credential (per model and credential-wide), its open circuit and a
    * disable-until-the-secret-changes, for every instance sharing the state store. Its record's own
    * `disabled` flag stays: that is `updateCredential`'s.

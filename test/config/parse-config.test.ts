@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { credentialsFromConfig, parseConfig } from '../../src/config/index.js';
 import { parseDuration } from '../../src/config/parse-duration.js';
+import { handlerSettings } from '../../src/config/settings.js';
 import { SwitchyardError } from '../../src/core/errors.js';
 
 function refusal(text: string, env: Record<string, string> = {}): string {
@@ -170,5 +171,48 @@ describe('credential ids and labels', () => {
   it('refuses two entries with the same id', () => {
     const { config } = parseConfig('claude-api-key:\n  - { api-key: a, id: same }\n  - { api-key: b, id: same }\n');
     expect(() => credentialsFromConfig(config)).toThrow(/id 'same' is used by two entries/);
+  });
+});
+
+describe('client keys with limits', () => {
+  it('takes keys as strings or with their limits, and hands both to the handler', () => {
+    const { config } = parseConfig(
+      [
+        'api-keys:',
+        '  - sk-plain',
+        '  - key: sk-limited',
+        '    name: team-a',
+        '    models: [gpt-4*]',
+        '    rpm: 60',
+        '    max-concurrent: 4',
+        '    budget: { tokens: 1000000, period: 24h }',
+        '    expires-at: 2027-01-31',
+        '    allowed-ips: [10.0.0.0/8]',
+        '    groups: [team-a]',
+      ].join('\n'),
+    );
+    const settings = handlerSettings(config);
+    expect(settings.apiKeys).toEqual(['sk-plain']);
+    expect(settings.keys).toEqual([
+      {
+        key: 'sk-limited',
+        principal: 'team-a',
+        models: ['gpt-4*'],
+        rpm: 60,
+        maxConcurrent: 4,
+        budget: { tokens: 1_000_000, periodMs: 86_400_000 },
+        expiresAt: Date.parse('2027-01-31'),
+        allowedIps: ['10.0.0.0/8'],
+        groups: ['team-a'],
+      },
+    ]);
+    expect(settings.allowUnauthenticated).toBe(false);
+  });
+
+  it('refuses a bad date, an unknown field and a bad address range, naming them', () => {
+    expect(() => parseConfig('api-keys:\n  - { key: k, expires-at: tomorrow }\n')).toThrow(/expires-at.*ISO 8601/);
+    expect(() => parseConfig('api-keys:\n  - { key: k, rmp: 5 }\n')).toThrow(/rmp/);
+    const { config } = parseConfig('api-keys:\n  - { key: k, allowed-ips: [10.0.0.0/99] }\n');
+    expect(() => handlerSettings(config)).toThrow(/api-keys.0.allowed-ips: '10.0.0.0\/99'/);
   });
 });
