@@ -1,7 +1,7 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { compact } from '../core/compact.js';
 import type { Credential } from '../core/credential.js';
 import { ConfigError } from '../core/errors.js';
@@ -17,6 +17,9 @@ import {
 } from '../executors/index.js';
 import { mockExecutor } from '../executors/mock.js';
 import type { Executor } from '../executors/types.js';
+import { FileClientKeyStore } from '../http/client-keys/file-client-key-store.js';
+import { MemoryClientKeyStore } from '../http/client-keys/memory-client-key-store.js';
+import type { ClientKeyStore } from '../http/client-keys/types.js';
 import { createHandler, type Handler, type HandlerOptions, type HandlerSettings } from '../http/index.js';
 import type { ManagementHandler } from '../management/index.js';
 import { Manager, type ManagerOptions } from '../manager/manager.js';
@@ -77,6 +80,8 @@ export interface Switchyard {
 }
 
 const DEFAULT_MOCK_CREDENTIALS = 2;
+/** The file of client keys created through the management API, in the config file's directory. */
+const CLIENT_KEY_FILE = 'client-keys.json';
 /** How long to wait for Redis before logging that it is unreachable (start-up does not wait). */
 const REDIS_READY_MS = 2_000;
 
@@ -228,8 +233,13 @@ export async function fromConfig(
   });
   await manager.start();
   const allowAll = options.allowUnauthenticated === true;
+  // Client keys made through the management API: beside the config file, so they survive a restart.
+  const clientKeys: ClientKeyStore = path
+    ? new FileClientKeyStore(join(dirname(path), CLIENT_KEY_FILE))
+    : new MemoryClientKeyStore();
   const handler = createHandler(manager, {
     ...(handlerSettings(config, allowAll) as Partial<HandlerOptions>),
+    keyStore: clientKeys,
     logger,
     ...options.handler,
   });
@@ -284,7 +294,7 @@ export async function fromConfig(
     });
   }
 
-  const management = managementFromConfig(config, { manager, logger, env, path, check, reload });
+  const management = managementFromConfig(config, { manager, logger, env, path, check, reload, clientKeys });
 
   return {
     manager,
@@ -299,6 +309,7 @@ export async function fromConfig(
       if (timer) clearTimeout(timer);
       await manager.close(closeOptions.graceMs === undefined ? {} : { graceMs: closeOptions.graceMs });
       for (const e of executors) await (e as { close?: () => Promise<void> }).close?.();
+      await clientKeys.close?.();
     },
   };
 }

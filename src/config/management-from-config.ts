@@ -1,6 +1,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { ClientKeyStore } from '../http/client-keys/types.js';
 import { createManagementHandler, type ManagementHandler } from '../management/index.js';
 import type { Manager } from '../manager/manager.js';
 import { parseConfig } from './load-config.js';
@@ -18,6 +19,8 @@ export interface ManagementSetup {
   check: (next: SwitchyardConfig) => void;
   /** Re-reads the config file and applies it (the reload path). */
   reload: () => Promise<void>;
+  /** The store the client handler follows; `api-keys` creates keys in it. */
+  clientKeys: ClientKeyStore;
 }
 
 /**
@@ -33,6 +36,7 @@ export function managementFromConfig(config: SwitchyardConfig, setup: Management
   return createManagementHandler(setup.manager, {
     secret,
     allowRemote: settings['allow-remote'] === true,
+    clientKeys: setup.clientKeys,
     logger: setup.logger,
     ...(path
       ? {

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { compileWildcard } from '../core/wildcard.js';
 import { compileAddressFilter } from './address-filter.js';
+import type { ClientKeyRecord } from './client-keys/types.js';
 import { HttpError } from './error-response.js';
 import type { ClientKey, ClientPolicy, CoreRequest } from './types.js';
 
@@ -34,7 +35,11 @@ interface CompiledKey {
 export class ClientKeys {
   readonly #keys: CompiledKey[];
 
-  constructor(apiKeys: readonly string[] = [], keys: readonly ClientKey[] = []) {
+  constructor(
+    apiKeys: readonly string[] = [],
+    keys: readonly ClientKey[] = [],
+    records: readonly ClientKeyRecord[] = [],
+  ) {
     const entries: ClientKey[] = [...apiKeys.map((key) => ({ key })), ...keys];
     this.#keys = entries.map((entry) => {
       const digest = sha256(entry.key);
@@ -43,6 +48,12 @@ export class ClientKeys {
       applyPolicy(caller, entry);
       return { digest, caller };
     });
+    for (const record of records) {
+      if (record.disabled || !/^[0-9a-f]{64}$/.test(record.digest)) continue;
+      const caller: Caller = { principal: record.name ?? `key:${record.id}`, limitKey: `key:${record.id}` };
+      applyPolicy(caller, record);
+      this.#keys.push({ digest: Buffer.from(record.digest, 'hex'), caller });
+    }
   }
 
   get size(): number {

@@ -7,6 +7,7 @@ import type { Dialect, Usage } from '../translate/dialect.js';
 import { isRecord } from '../translate/json.js';
 import { type AccessEntry, addUsage, observeStream } from './access-log.js';
 import { applyPolicy, type Caller, ClientKeys, checkCaller, isLoopbackPeer, presentedKey } from './client-auth.js';
+import type { ClientKeyStore } from './client-keys/types.js';
 import { errorResponse, HttpError } from './error-response.js';
 import { forwardedHeaders, responseHeaders } from './headers.js';
 import {
@@ -71,6 +72,7 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
   let current: HandlerOptions = { ...options };
   let access = accessFrom(current);
   const now = options.now ?? Date.now;
+  const stored = followKeyStore(options.keyStore, options.logger);
   const created = Math.floor(Date.now() / 1000);
 
   const relative = (path: string): string | undefined => {
@@ -96,7 +98,8 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
 
   async function authorize(request: CoreRequest): Promise<Caller | undefined> {
     const { keys, authenticate } = access;
-    if (keys.size === 0 && !authenticate) {
+    const storeKeys = await stored.keys();
+    if (keys.size === 0 && storeKeys.size === 0 && !authenticate) {
       if (access.allowUnauthenticated === true || isLoopbackPeer(request)) return undefined;
       throw new HttpError(
         403,
@@ -107,8 +110,10 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
       );
     }
     const presented = presentedKey(request);
-    if (presented !== undefined && keys.size > 0) {
-      const caller = keys.find(presented);
+    if (presented !== undefined) {
+      // Both lists are always searched, so the time taken does not tell which one holds the key.
+      const configured = keys.find(presented);
+      const caller = storeKeys.find(presented) ?? configured;
       if (caller) {
         checkCaller(caller, request, now());
         return caller;
@@ -373,10 +378,41 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
   });
 }
 
+/** The keys of a {@link ClientKeyStore}, loaded on first use and reloaded when the store reports a change. */
+function followKeyStore(
+  store: ClientKeyStore | undefined,
+  logger: Logger | undefined,
+): { keys(): Promise<ClientKeys> } {
+  const none = new ClientKeys();
+  if (!store) return { keys: async () => none };
+  let current = none;
+  let loading: Promise<ClientKeys> | undefined;
+  const load = () => {
+    const attempt = Promise.resolve(store.list()).then(
+      (records) => {
+        current = new ClientKeys([], [], records);
+        return current;
+      },
+      (err: unknown) => {
+        // The keys loaded before stay in force; keys added since are not accepted until a load succeeds.
+        logger?.error({ error: err instanceof Error ? err.message : String(err) }, 'client key store failed to load');
+        loading = undefined;
+        return current;
+      },
+    );
+    loading = attempt;
+    return attempt;
+  };
+  store.watch?.(() => void load());
+  return { keys: () => loading ?? load() };
+}
+
 const UPDATABLE = ['apiKeys', 'keys', 'authenticate', 'allowUnauthenticated', 'maxBodyBytes', 'maxJsonDepth'] as const;
 
 interface Access {
   keys: ClientKeys;
+  /** A key store may hold keys: the handler is keyed even while it holds none. */
+  hasStore: boolean;
   authenticate: HandlerOptions['authenticate'];
   allowUnauthenticated: true | 'loopback' | undefined;
   maxBodyBytes: number;
@@ -385,6 +421,7 @@ interface Access {
 
 /** The access settings, checked: every mistake here would fail open or fail every request. */
 function accessFrom(options: HandlerOptions): Access {
+  const hasStore = options.keyStore !== undefined;
   const keys = new ClientKeys(options.apiKeys, options.keys);
   const allow = options.allowUnauthenticated;
   if (allow !== undefined && allow !== true && allow !== false && allow !== 'loopback') {
@@ -392,6 +429,7 @@ function accessFrom(options: HandlerOptions): Access {
   }
   const access: Access = {
     keys,
+    hasStore,
     authenticate: options.authenticate,
     allowUnauthenticated: allow === true || allow === 'loopback' ? allow : undefined,
     maxBodyBytes: positive(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes'),
@@ -408,7 +446,7 @@ function accessFrom(options: HandlerOptions): Access {
 }
 
 function authenticates(access: Access): boolean {
-  return access.keys.size > 0 || access.authenticate !== undefined;
+  return access.keys.size > 0 || access.hasStore || access.authenticate !== undefined;
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

@@ -3,6 +3,10 @@
  * minimal request shape to a minimal response shape; the adapters map their framework onto it.
  * @module switchyard/http
  */
+export { FileClientKeyStore } from './client-keys/file-client-key-store.js';
+export { MemoryClientKeyStore } from './client-keys/memory-client-key-store.js';
+export { digestOf, newClientKey } from './client-keys/new-client-key.js';
+export type { ClientKeyRecord, ClientKeyStore } from './client-keys/types.js';
 export { combineHandlers } from './combine-handlers.js';
 export { createHandler, DEFAULT_MAX_BODY_BYTES } from './create-handler.js';
 export { FORWARDED_REQUEST_HEADERS } from './headers.js';

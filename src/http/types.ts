@@ -1,5 +1,6 @@
 import type { Awaitable } from '../core/awaitable.js';
 import type { Logger } from '../core/logger.js';
+import type { ClientKeyStore } from './client-keys/types.js';
 
 /**
  * A request body as a host hands it over: the raw bytes (whole, or as a stream of chunks), text, or a
@@ -131,6 +132,12 @@ export interface HandlerOptions {
   apiKeys?: readonly string[];
   /** Client API keys with per-key policy (allowed models, rpm, tpm). */
   keys?: readonly ClientKey[];
+  /**
+   * Client keys created at run time (the management API's `api-keys`), kept as digests; followed for
+   * changes so every instance on the same store accepts them. With a store the handler is keyed even
+   * while the store is empty (`allowUnauthenticated` still decides who is served while no key exists).
+   */
+  keyStore?: ClientKeyStore;
   /**
    * The host's own authentication, tried when no configured key matches. Return `null` to refuse (401).
    * Its `principal` goes to `ExecuteInput.principal`.

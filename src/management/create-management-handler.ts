@@ -82,6 +82,7 @@ export function createManagementHandler(manager: Manager, options: ManagementOpt
         body,
         text,
         config: options.config,
+        clientKeys: options.clientKeys,
         version,
         startedAt,
         now,

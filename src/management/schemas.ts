@@ -115,3 +115,54 @@ export const configTextSchema = z
   .register(managementSchemas, { id: 'ConfigText' });
 
 export const okSchema = z.object({ ok: z.literal(true) }).register(managementSchemas, { id: 'Ok' });
+
+const policyFields = {
+  name: z.string().min(1).optional().describe('Who the key belongs to; the principal in logs and usage'),
+  models: z.array(z.string().min(1)).optional().describe('Models it may use, * wildcards allowed'),
+  rpm: z.number().int().positive().optional(),
+  tpm: z.number().int().positive().optional(),
+  maxConcurrent: z.number().int().positive().optional().describe('Requests in flight at once'),
+  budget: z
+    .object({ tokens: z.number().int().positive(), periodMs: z.number().int().positive().optional() })
+    .strict()
+    .optional()
+    .describe('Input plus output tokens per period (default 30 days)'),
+  expiresAt: z.number().int().optional().describe('Epoch ms after which the key is refused'),
+  allowedIps: z.array(z.string().min(1)).optional().describe('CIDR ranges or addresses it may be used from'),
+  groups: z.array(z.string().min(1)).optional().describe('Credential groups that may serve it'),
+};
+
+/** A client key as listed: its id, first characters and limits; never the key or its digest. */
+export const clientKeyViewSchema = z
+  .object({
+    id: z.string(),
+    prefix: z.string().describe("The key's first characters"),
+    createdAt: z.number(),
+    disabled: z.boolean().optional(),
+    ...policyFields,
+  })
+  .register(managementSchemas, { id: 'ClientKey' });
+
+export const clientKeyListSchema = z
+  .object({ keys: z.array(clientKeyViewSchema) })
+  .register(managementSchemas, { id: 'ClientKeyList' });
+
+/** A new client key's limits. */
+export const clientKeyInputSchema = z
+  .object(policyFields)
+  .strict()
+  .register(managementSchemas, { id: 'ClientKeyInput' });
+
+/** The answer to creating a key: the key itself, shown this once. */
+export const clientKeyCreatedSchema = clientKeyViewSchema
+  .extend({ key: z.string().describe('The new key. It is shown only in this answer; store it now') })
+  .register(managementSchemas, { id: 'ClientKeyCreated' });
+
+/** A change to a client key: the fields to set; `null` removes a limit. */
+export const clientKeyPatchSchema = z
+  .object({
+    ...Object.fromEntries(Object.entries(policyFields).map(([k, v]) => [k, v.nullable()])),
+    disabled: z.boolean().optional(),
+  })
+  .strict()
+  .register(managementSchemas, { id: 'ClientKeyPatch' });

@@ -1,5 +1,6 @@
 import type { Awaitable } from '../core/awaitable.js';
 import type { Logger } from '../core/logger.js';
+import type { ClientKeyStore } from '../http/client-keys/types.js';
 
 /** Read and replace the running config, given by whoever built the gateway from it (`switchyard serve`). */
 export interface ManagementConfigAccess {
@@ -29,6 +30,11 @@ export interface ManagementOptions {
   version?: string;
   /** Enables `GET config` and `PUT config`. Absent: those routes answer 404. */
   config?: ManagementConfigAccess;
+  /**
+   * Where `api-keys` creates client keys: the same store the client handler follows (its `keyStore`).
+   * Absent: those routes answer 404.
+   */
+  clientKeys?: ClientKeyStore;
   /** Largest request body, bytes. Default 1 MiB. */
   maxBodyBytes?: number;
   /** Clock, epoch ms (tests). */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startGateway, stopAllGateways } from './gateway.js';
 
@@ -65,5 +66,19 @@ describe('switchyard serve: the management API', () => {
     expect(good.status).toBe(200);
     expect(readFileSync(gateway.configPath, 'utf8')).toBe(next);
     expect((await chat(gateway.url, NEW_KEY)).status).toBe(200);
+  });
+
+  it('a client key created through the API works at once and after a restart', async () => {
+    const config = { mock: true, 'api-keys': [CLIENT_KEY], 'remote-management': { 'secret-key': SECRET } };
+    const gateway = await startGateway(config);
+    const created = await fetch(`${gateway.url}/v0/management/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'ci-bot', models: ['mock-*'] }),
+    });
+    expect(created.status).toBe(201);
+    const { key } = (await created.json()) as { key: string };
+    expect((await chat(gateway.url, key)).status).toBe(200);
+    expect(readFileSync(join(dirname(gateway.configPath), 'client-keys.json'), 'utf8')).not.toContain(key);
   });
 });
