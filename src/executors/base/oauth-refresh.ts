@@ -5,6 +5,7 @@ import { excerptErrorBody } from '../../core/error-excerpt.js';
 import { createError, type SwitchyardError, UnauthorizedError, UpstreamError } from '../../core/errors.js';
 import { kindFromStatus } from '../../core/kind-from-status.js';
 import { scrubSecrets } from '../../core/scrub-secrets.js';
+import { isRecord } from '../../translate/json.js';
 import { mapTransportError } from './classify-error.js';
 import { secretsOf } from './credential-secret.js';
 import { readAll } from './read-body.js';
@@ -132,9 +133,7 @@ function tokenError(
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
+    return isRecord(value) ? value : undefined;
   } catch {
     return undefined;
   }
