@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kindFromStatus, overloadedIfSaid } from './kind-from-status.js';
+import { kindForCaller, kindFromStatus, overloadedIfSaid } from './kind-from-status.js';
 
 describe('kindFromStatus (who is at fault, by status alone)', () => {
   it.each([
@@ -31,5 +31,13 @@ describe('overloadedIfSaid', () => {
     expect(overloadedIfSaid('upstream_error', 500, undefined)).toBe('upstream_error');
     expect(overloadedIfSaid('invalid_request', 400, 'overloaded')).toBe('invalid_request');
     expect(overloadedIfSaid('timeout', 504, 'overloaded')).toBe('timeout');
+  });
+});
+
+describe('kindForCaller', () => {
+  it('tells the caller not found for a 404 about the path, and keeps every other kind', () => {
+    expect(kindForCaller('endpoint_not_found')).toBe('not_found');
+    expect(kindForCaller('not_found')).toBe('not_found');
+    expect(kindForCaller('timeout')).toBe('timeout');
   });
 });

@@ -57,3 +57,17 @@ export function overloadedIfSaid(kind: ErrorKind, status: number, message: strin
     ? 'overloaded'
     : kind;
 }
+
+/**
+ * The kind an upstream error is rendered with for the caller: whether a 404 was about the path
+ * (`endpoint_not_found`, which the Manager parks briefly) or about the model, the caller is told
+ * "not found"; every other kind is the same for both.
+ *
+ * @example
+ * ```ts
+ * kindForCaller(kindFromStatus(404)); // 'not_found'
+ * ```
+ */
+export function kindForCaller(kind: ErrorKind): ErrorKind {
+  return kind === 'endpoint_not_found' ? 'not_found' : kind;
+}

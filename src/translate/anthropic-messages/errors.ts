@@ -1,6 +1,6 @@
 import { excerptErrorBody } from '../../core/error-excerpt.js';
 import type { ErrorKind } from '../../core/errors.js';
-import { kindFromStatus, overloadedIfSaid } from '../../core/kind-from-status.js';
+import { kindForCaller, kindFromStatus, overloadedIfSaid } from '../../core/kind-from-status.js';
 import { parseRetryAfter } from '../../core/retry-after.js';
 import type { ErrorClassification, UpstreamFailure } from '../../core/upstream-failure.js';
 import type { CanonicalError } from '../canonical.js';
@@ -73,8 +73,7 @@ export function errorToCanonical(
   else if (typeof parsed === 'string' && parsed.trim() !== '')
     message = `Upstream returned HTTP ${status}: ${excerptErrorBody(parsed)}`;
   else message = `Upstream returned HTTP ${status}`;
-  // Path or model, a 404 reads as not found to the caller.
-  const kind = read.kind === 'endpoint_not_found' ? 'not_found' : read.kind;
+  const kind = kindForCaller(read.kind);
   const out: CanonicalError = { status, message, kind };
   if (read.type !== undefined) out.providerCode = read.type;
   if (kind === 'quota_exhausted') out.credentialWide = true;

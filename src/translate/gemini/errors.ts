@@ -1,7 +1,7 @@
 import { formatDuration, parseDuration } from '../../core/duration.js';
 import { clipErrorText } from '../../core/error-excerpt.js';
 import type { ErrorKind } from '../../core/errors.js';
-import { kindFromStatus, overloadedIfSaid } from '../../core/kind-from-status.js';
+import { kindForCaller, kindFromStatus, overloadedIfSaid } from '../../core/kind-from-status.js';
 import { parseRetryAfter } from '../../core/retry-after.js';
 import type { ErrorClassification, UpstreamFailure } from '../../core/upstream-failure.js';
 import type { CanonicalError } from '../canonical.js';
@@ -130,9 +130,7 @@ function readGeminiError(status: number, body: unknown): GeminiErrorReading | un
     }
   }
   if (managerKind === 'not_found' && !(message && /\bmodels?\b/i.test(message))) managerKind = 'endpoint_not_found';
-  // Path or model, a 404 reads as not found to the caller.
-  if (kind === 'endpoint_not_found') kind = 'not_found';
-  out.kind = overloadedIfSaid(kind, status, message);
+  out.kind = overloadedIfSaid(kindForCaller(kind), status, message);
   out.managerKind = overloadedIfSaid(managerKind, status, message);
   return out;
 }
@@ -142,7 +140,7 @@ function readGeminiError(status: number, body: unknown): GeminiErrorReading | un
  * array, or non-JSON text from a proxy) → canonical error. `RetryInfo.retryDelay` becomes
  * `retryAfterMs` (else the `retry-after` headers); a `QuotaFailure` naming a per-day quota is
  * `quota_exhausted`, credential-wide unless the quota is per model; an `ErrorInfo` reason
- * `API_KEY_INVALID` (sent with 400) is `unauthorized`.
+ * `API_KEY_INVALID` or `API_KEY_EXPIRED` (sent with 400) is `unauthorized`.
  * @see https://ai.google.dev/gemini-api/docs/rate-limits
  */
 export function geminiErrorToCanonical(
@@ -157,15 +155,8 @@ export function geminiErrorToCanonical(
   const read = readGeminiError(httpStatus, value);
   if (!read) {
     const text = typeof root === 'string' ? clipErrorText(root.trim()) : '';
-    const kind = kindFromStatus(httpStatus);
-    return withRetry(
-      {
-        status: httpStatus,
-        message: text || `HTTP ${httpStatus}`,
-        kind: kind === 'endpoint_not_found' ? 'not_found' : kind,
-      },
-      headers,
-    );
+    const kind = kindForCaller(kindFromStatus(httpStatus));
+    return withRetry({ status: httpStatus, message: text || `HTTP ${httpStatus}`, kind }, headers);
   }
   const out: CanonicalError = { status: httpStatus, message: read.message ?? `HTTP ${httpStatus}`, kind: read.kind };
   if (read.googleStatus) out.providerCode = read.googleStatus;

@@ -1,7 +1,7 @@
 import { parseDuration } from '../../core/duration.js';
 import { excerptErrorBody } from '../../core/error-excerpt.js';
 import { DEFAULT_STATUS, type ErrorKind } from '../../core/errors.js';
-import { kindFromStatus, overloadedIfSaid } from '../../core/kind-from-status.js';
+import { kindForCaller, kindFromStatus, overloadedIfSaid } from '../../core/kind-from-status.js';
 import { parseRetryAfter } from '../../core/retry-after.js';
 import type { ErrorClassification, UpstreamFailure } from '../../core/upstream-failure.js';
 import type { CanonicalError } from '../canonical.js';
@@ -102,9 +102,7 @@ export function errorToCanonical(
   const { error, type, code } = fields;
   const excerpt = typeof value === 'string' ? excerptErrorBody(value) : '';
   const message = fields.message ?? (excerpt || `Upstream error (HTTP ${status})`);
-  const managerKind = kindOf(status, fields, message);
-  // Path or model, a 404 reads as not found to the caller.
-  const kind = managerKind === 'endpoint_not_found' ? 'not_found' : managerKind;
+  const kind = kindForCaller(kindOf(status, fields, message));
   const out: CanonicalError = {
     status: status >= 400 ? status : DEFAULT_STATUS[kind],
     message,
