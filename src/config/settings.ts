@@ -9,7 +9,7 @@ import { RoundRobinSelector } from '../manager/selectors/round-robin.js';
 import { StickySelector } from '../manager/selectors/sticky.js';
 import type { Selector } from '../manager/selectors/types.js';
 import { WeightedSelector } from '../manager/selectors/weighted.js';
-import { parseDuration } from './parse-duration.js';
+import { DURATION_HINT, parseDuration } from './parse-duration.js';
 import type { SwitchyardConfig } from './schema.js';
 
 /** Upstream timeouts in ms, as `ManagerOptions.timeouts` takes them. */
@@ -35,25 +35,33 @@ export const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
 /** Deepest JSON nesting accepted from a client when `max-json-depth` is not set. */
 export const DEFAULT_MAX_JSON_DEPTH = 128;
 
-/** `90` (seconds), `"30m"`, `"1h"`, `"500ms"` → ms. Anything else is a {@link ConfigError}. */
-export function durationMs(value: number | string): number {
+/**
+ * `90` (seconds), `"30m"`, `"1h30m"`, `"500ms"` → ms. Anything else is a {@link ConfigError} naming
+ * `key` (the config path, e.g. `timeouts.idle`) and the forms a duration takes: a config object handed
+ * to `fromConfig` skips the schema, and a bad value must not become a default.
+ */
+export function durationMs(value: number | string, key = 'a duration'): number {
   const ms = parseDuration(value);
-  if (ms === undefined) throw new ConfigError(`'${String(value)}' is not a duration (e.g. 30, 500ms, 30s, 5m, 1h)`);
+  if (ms === undefined) {
+    throw new ConfigError(`Invalid config: ${key} must be ${DURATION_HINT}, not '${String(value)}'`);
+  }
   return ms;
 }
 
 /** The config's `timeouts:` section with the defaults filled in. `total: 0` means no limit. */
 export function timeoutsFrom(config: SwitchyardConfig): UpstreamTimeouts {
   const t = config.timeouts ?? {};
-  const pick = (value: number | string | undefined, fallback: number) =>
-    value === undefined ? fallback : durationMs(value);
-  const out: UpstreamTimeouts = {
-    connectMs: pick(t.connect, DEFAULT_TIMEOUTS.connectMs),
-    headersMs: pick(t.headers, DEFAULT_TIMEOUTS.headersMs),
-    firstByteMs: pick(t['first-byte'], DEFAULT_TIMEOUTS.firstByteMs),
-    idleMs: pick(t.idle, DEFAULT_TIMEOUTS.idleMs),
+  const pick = (key: keyof typeof t, fallback: number) => {
+    const value = t[key];
+    return value === undefined ? fallback : durationMs(value, `timeouts.${key}`);
   };
-  const total = t.total === undefined ? 0 : durationMs(t.total);
+  const out: UpstreamTimeouts = {
+    connectMs: pick('connect', DEFAULT_TIMEOUTS.connectMs),
+    headersMs: pick('headers', DEFAULT_TIMEOUTS.headersMs),
+    firstByteMs: pick('first-byte', DEFAULT_TIMEOUTS.firstByteMs),
+    idleMs: pick('idle', DEFAULT_TIMEOUTS.idleMs),
+  };
+  const total = pick('total', 0);
   if (total > 0) out.totalMs = total;
   return out;
 }
@@ -107,7 +115,8 @@ export function selectorFor(config: SwitchyardConfig): Selector {
           : new RoundRobinSelector();
   const tiered = new PrioritySelector(inner);
   if (!config.routing?.['session-affinity']) return tiered;
-  return new StickySelector(tiered, { ttlMs: durationMs(config.routing['session-affinity-ttl'] ?? 3600) });
+  const ttl = config.routing['session-affinity-ttl'] ?? 3600;
+  return new StickySelector(tiered, { ttlMs: durationMs(ttl, 'routing.session-affinity-ttl') });
 }
 
 /**

@@ -1,17 +1,20 @@
 /** @module executors */
+
+// The names the Gemini and OpenAI duration readers had; both are the one duration parser now.
+export { parseDuration as parseGoogleDuration, parseDuration as parseOpenAIDuration } from '../core/duration.js';
+export { kindFromStatus } from '../core/kind-from-status.js';
+export { parseAnthropicError } from '../translate/anthropic-messages/errors.js';
+export { parseGeminiError } from '../translate/gemini/errors.js';
+export { parseOpenAIError } from '../translate/openai-chat/errors.js';
 export * from './anthropic/anthropic-executor.js';
-export { parseAnthropicError } from './anthropic/parse-anthropic-error.js';
 export { readAnthropicQuota } from './anthropic/read-anthropic-quota.js';
-export { buildUpstreamError, type ErrorContext, kindFromStatus, mapTransportError } from './base/classify-error.js';
+export { buildUpstreamError, type ErrorContext, mapTransportError } from './base/classify-error.js';
 export { createHttpExecutor } from './base/create-http-executor.js';
 export { credentialSecret } from './base/credential-secret.js';
 export { createTransport, type Transport, type TransportOptions } from './base/transport.js';
 export type * from './base/types.js';
 export * from './gemini/gemini-executor.js';
-export { parseGeminiError, parseGoogleDuration } from './gemini/parse-gemini-error.js';
 export * from './mock.js';
 export * from './openai/openai-executor.js';
-export { parseOpenAIDuration } from './openai/parse-openai-duration.js';
-export { parseOpenAIError } from './openai/parse-openai-error.js';
 export { readOpenAIQuota } from './openai/read-openai-quota.js';
 export type * from './types.js';

@@ -1,5 +1,6 @@
 import type { Credential } from '../core/credential.js';
-import { AbortedError, createError, type ErrorKind, NetworkError } from '../core/errors.js';
+import { AbortedError, createError, NetworkError } from '../core/errors.js';
+import { kindFromStatus } from '../core/kind-from-status.js';
 import { parseRetryAfter } from '../core/retry-after.js';
 import type { Dialect } from '../translate/dialect.js';
 import { createStreamConverter, translateRequest, translateResponse } from '../translate/index.js';
@@ -67,19 +68,6 @@ export interface MockExecutor extends Executor {
   /** Times `refresh` was called. */
   readonly refreshCount: number;
 }
-
-const STATUS_KIND: Record<number, ErrorKind> = {
-  400: 'invalid_request',
-  401: 'unauthorized',
-  402: 'quota_exhausted',
-  403: 'forbidden',
-  404: 'not_found',
-  408: 'timeout',
-  413: 'invalid_request',
-  422: 'invalid_request',
-  429: 'rate_limited',
-  529: 'overloaded',
-};
 
 const encoder = new TextEncoder();
 
@@ -180,7 +168,8 @@ function mockError(status: number, behaviour: MockBehaviour, credentialId: strin
   if (behaviour.retryAfter !== undefined) headers['retry-after'] = behaviour.retryAfter;
   if (behaviour.retryAfterMs !== undefined) headers['retry-after-ms'] = String(behaviour.retryAfterMs);
   const retryAfterMs = parseRetryAfter(headers, Date.now());
-  const kind = STATUS_KIND[status] ?? (status >= 500 ? 'upstream_error' : 'invalid_request');
+  // The mock's 404 stands for a model this credential lacks (it has no paths to get wrong).
+  const kind = status === 404 ? 'not_found' : kindFromStatus(status);
   return createError(kind, `Mock upstream answered ${status}`, {
     status,
     credentialId,

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { ConfigError, SwitchyardError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { newRequestId } from '../core/request-id.js';
 import type { Manager } from '../manager/manager.js';
 import type { ExecuteInput } from '../manager/types.js';
 import type { Dialect, Usage } from '../translate/dialect.js';
@@ -348,7 +348,7 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
 
   const handler = async (request: CoreRequest): Promise<CoreResponse> => {
     const started = performance.now();
-    const requestId = `req_${randomUUID().replaceAll('-', '')}`;
+    const requestId = newRequestId();
     const entry: Pending = { requestId, method: request.method, route: 'unmatched', status: 0 };
     const response = await answer(request, requestId, entry);
     entry.status = response.status;

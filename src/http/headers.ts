@@ -1,16 +1,13 @@
+import { PASS_THROUGH_HEADERS } from '../manager/pass-through-headers.js';
+import { SESSION_HEADERS } from '../manager/selectors/session-key.js';
+
 /**
- * Caller headers handed to the Manager: provider options the upstream may need and session ids for
- * affinity. An allow-list, so the caller's own credentials (`authorization`, `x-api-key`,
- * `x-goog-api-key`, cookies) and hop-by-hop headers never travel upstream.
+ * Caller headers handed to the Manager: provider options the upstream may need (the Manager's
+ * pass-through list) and session ids for affinity (the session headers it looks for). An allow-list,
+ * so the caller's own credentials (`authorization`, `x-api-key`, `x-goog-api-key`, cookies) and
+ * hop-by-hop headers never travel upstream.
  */
-export const FORWARDED_REQUEST_HEADERS: readonly string[] = [
-  'anthropic-version',
-  'anthropic-beta',
-  'x-session-id',
-  'session_id',
-  'x-claude-code-session-id',
-  'x-client-request-id',
-];
+export const FORWARDED_REQUEST_HEADERS: readonly string[] = [...PASS_THROUGH_HEADERS, ...SESSION_HEADERS];
 
 /**
  * Response headers the caller may see. An allow-list, so nothing that identifies the upstream

@@ -7,6 +7,7 @@ import type { Usage } from '../translate/dialect.js';
 import { requestToolNames } from '../translate/translate.js';
 import type { CooldownKeeper } from './cooldown-keeper.js';
 import type { CredentialRefresher } from './credential-refresher.js';
+import { passThroughHeaders } from './pass-through-headers.js';
 import { prepareBody } from './prepare-body.js';
 import { localTokenCount, readResponse } from './read-response.js';
 import { asInternal, streamResponse } from './relay-stream.js';
@@ -357,18 +358,6 @@ function completedResponse(bytes: Uint8Array): unknown {
   } catch {
     return undefined;
   }
-}
-
-const PASS_THROUGH = ['anthropic-beta', 'anthropic-version'];
-
-function passThroughHeaders(headers: ExecuteInput['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!headers) return out;
-  for (const name of PASS_THROUGH) {
-    const value = headers[name];
-    if (value !== undefined) out[name] = value;
-  }
-  return out;
 }
 
 function includeUsage(input: ExecuteInput): boolean {

@@ -10,6 +10,7 @@ import {
 } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { silentLogger } from '../core/logger.js';
+import { newRequestId } from '../core/request-id.js';
 import { scrubSecrets } from '../core/scrub-secrets.js';
 import type { Executor } from '../executors/types.js';
 import type { Dialect } from '../translate/dialect.js';
@@ -25,7 +26,7 @@ import { ModelRouter, type Route } from './model-router.js';
 import { pickCredential } from './pick-credential.js';
 import { ResponseMemory, type ResponseMemoryOptions } from './response-memory.js';
 import { DEFAULT_RETRY, type RetryOptions, withRetries } from './retry-loop.js';
-import { newRequestId, type RunState, secretsOf } from './run-state.js';
+import { type RunState, secretsOf } from './run-state.js';
 import { PrioritySelector } from './selectors/priority.js';
 import { RoundRobinSelector } from './selectors/round-robin.js';
 import type { Selector } from './selectors/types.js';

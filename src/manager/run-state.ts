@@ -40,14 +40,6 @@ export interface RunState {
   settled?: boolean;
 }
 
-let requestCounter = 0;
-
-/** A short, sortable request id (`req_` + time + counter). */
-export function newRequestId(): string {
-  requestCounter = (requestCounter + 1) % 0x7fffffff;
-  return `req_${Date.now().toString(36)}${requestCounter.toString(36).padStart(5, '0')}`;
-}
-
 /** Every secret of the credentials a request used, computed only when something is about to be reported. */
 export function secretsOf(run: Pick<RunState, 'used'>): string[] {
   return run.used.flatMap((c) => credentialSecrets(c));

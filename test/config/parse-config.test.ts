@@ -1,6 +1,12 @@
 /* biome-ignore-all lint/suspicious/noTemplateCurlyInString: these tests are about literal ${NAME} references in YAML */
 import { describe, expect, it } from 'vitest';
-import { credentialsFromConfig, parseConfig } from '../../src/config/index.js';
+import {
+  credentialsFromConfig,
+  DURATION_HINT,
+  managerSettings,
+  parseConfig,
+  type SwitchyardConfig,
+} from '../../src/config/index.js';
 import { parseDuration } from '../../src/config/parse-duration.js';
 import { handlerSettings } from '../../src/config/settings.js';
 import { SwitchyardError } from '../../src/core/errors.js';
@@ -115,6 +121,28 @@ describe('durations', () => {
       'routing.session-affinity-ttl (line 3): must be a duration',
     );
     expect(refusal('timeouts:\n  idle: 5 minutes\n')).toContain('timeouts.idle (line 2): must be a duration');
+  });
+  it('fails closed on a bad duration in a config object that skipped the schema, naming the key', () => {
+    const refused = (config: SwitchyardConfig): string => {
+      try {
+        managerSettings(config);
+      } catch (err) {
+        if (SwitchyardError.is(err) && err.kind === 'config') return err.message;
+        throw err;
+      }
+      throw new Error('expected the config to be refused');
+    };
+    const ttl = refused({ routing: { 'session-affinity': true, 'session-affinity-ttl': 'forever' } });
+    expect(ttl).toContain('routing.session-affinity-ttl');
+    expect(ttl).toContain(DURATION_HINT);
+    expect(ttl).toContain("'forever'");
+    expect(refused({ timeouts: { idle: '5 minutes' } })).toContain('timeouts.idle');
+    expect(refused({ timeouts: { total: -1 } })).toContain('timeouts.total');
+  });
+  it('reads Go-style compound durations like every other duration switchyard reads', () => {
+    expect(parseDuration('1h30m')).toBe(5_400_000);
+    const { config } = parseConfig('timeouts:\n  idle: 1m30s\n');
+    expect(managerSettings(config).timeouts?.idleMs).toBe(90_000);
   });
   it('reads the timeouts section and the limits', () => {
     const { config } = parseConfig(

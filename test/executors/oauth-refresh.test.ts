@@ -108,9 +108,10 @@ describe('HTTP executor: OAuth refresh against credential.oauth.tokenUrl', () =>
   });
 
   it('reports other token endpoint failures by status, and a 200 without access_token as an upstream error', async () => {
+    // A 503 is the upstream overloaded or unavailable (one status table for every upstream).
     answer = { status: 503, body: 'down for maintenance' };
     expect((await rejection(executor.refresh!(oauthCredential(), new AbortController().signal))).kind).toBe(
-      'upstream_error',
+      'overloaded',
     );
     answer = { status: 429, body: { error: 'slow_down' } };
     expect((await rejection(executor.refresh!(oauthCredential(), new AbortController().signal))).kind).toBe(

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readAnthropicQuota } from '../../src/executors/anthropic/read-anthropic-quota.js';
-import { kindFromStatus } from '../../src/executors/base/classify-error.js';
 import { resolveUrl } from '../../src/executors/base/resolve-url.js';
 import { summariseErrorBody } from '../../src/executors/base/summarise-error-body.js';
-import { parseGoogleDuration } from '../../src/executors/gemini/parse-gemini-error.js';
-import { parseOpenAIDuration } from '../../src/executors/openai/parse-openai-duration.js';
+import { kindFromStatus, parseGoogleDuration, parseOpenAIDuration } from '../../src/executors/index.js';
 import { readOpenAIQuota } from '../../src/executors/openai/read-openai-quota.js';
 
 describe('parseOpenAIDuration', () => {
@@ -81,7 +79,8 @@ describe('kindFromStatus', () => {
     [429, 'rate_limited'],
     [500, 'upstream_error'],
     [502, 'upstream_error'],
-    [503, 'upstream_error'],
+    // 503 is the upstream overloaded or unavailable (one status table for every dialect).
+    [503, 'overloaded'],
     [529, 'overloaded'],
   ] as const)('%i → %s', (status, kind) => expect(kindFromStatus(status)).toBe(kind));
 });

@@ -1,11 +1,11 @@
 import type { Credential } from '../../core/credential.js';
+import { parseAnthropicError } from '../../translate/anthropic-messages/errors.js';
 import type { Dialect } from '../../translate/dialect.js';
 import { isRecord } from '../../translate/json.js';
 import { createHttpExecutor } from '../base/create-http-executor.js';
 import { credentialSecret, usesOAuth } from '../base/credential-secret.js';
 import type { HttpExecutor, HttpExecutorOptions, ModelPage, ProviderDeclaration } from '../base/types.js';
 import type { ExecutorRequest, ModelInfo } from '../types.js';
-import { parseAnthropicError } from './parse-anthropic-error.js';
 import { readAnthropicQuota } from './read-anthropic-quota.js';
 
 /** The API version sent when the caller names none. */

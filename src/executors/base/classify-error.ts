@@ -1,39 +1,8 @@
-import { createError, type ErrorKind, type SwitchyardError } from '../../core/errors.js';
+import { createError, type SwitchyardError } from '../../core/errors.js';
+import { kindFromStatus, overloadedIfSaid } from '../../core/kind-from-status.js';
 import { parseRetryAfter } from '../../core/retry-after.js';
 import type { Dialect } from '../../translate/dialect.js';
 import type { ErrorClassification, UpstreamFailure } from './types.js';
-
-/**
- * The kind of an upstream status when the provider's body says nothing more specific.
- * @see DESIGN.md, failure table
- */
-export function kindFromStatus(status: number): ErrorKind {
-  switch (status) {
-    case 400:
-    case 413:
-    case 422:
-      return 'invalid_request';
-    case 401:
-      return 'unauthorized';
-    case 402:
-      return 'quota_exhausted';
-    case 403:
-      return 'forbidden';
-    case 404:
-      // Only a provider's own "model not found" answer (its parser says so) means the model is missing;
-      // any other 404 is about the path: a wrong base URL or a service without that API.
-      return 'endpoint_not_found';
-    case 408:
-    case 504:
-      return 'timeout';
-    case 429:
-      return 'rate_limited';
-    case 529:
-      return 'overloaded';
-    default:
-      return status >= 500 || status < 400 ? 'upstream_error' : 'invalid_request';
-  }
-}
 
 /** Where an error happened, for its `upstream` info and message. */
 export interface ErrorContext {
@@ -46,8 +15,9 @@ export interface ErrorContext {
 
 /**
  * Builds the error for a failed upstream answer: the provider's classification first, then the
- * generic rules (status table, `Retry-After`, "overloaded" in a 503). The body kept in `upstream` is the
- * parsed JSON or short text, so the HTTP layer can re-render it in the caller's dialect.
+ * generic rules (the status table of `kindFromStatus`, `Retry-After`, "overloaded" in a server error).
+ * The body kept in `upstream` is the parsed JSON or short text, so the HTTP layer can re-render it in
+ * the caller's dialect.
  *
  * @example
  * ```ts
@@ -61,9 +31,8 @@ export function buildUpstreamError(
   context: ErrorContext,
 ): SwitchyardError {
   const { status } = failure;
-  let kind = classification.kind ?? kindFromStatus(status);
   const detail = classification.message ?? failure.text;
-  if (kind === 'upstream_error' && status === 503 && /overload/i.test(detail)) kind = 'overloaded';
+  const kind = overloadedIfSaid(classification.kind ?? kindFromStatus(status), status, detail);
   const retryAfterMs = classification.retryAfterMs ?? parseRetryAfter(failure.headers, failure.now);
   const credentialWide = classification.credentialWide ?? kind === 'quota_exhausted';
   if (kind === 'endpoint_not_found') {

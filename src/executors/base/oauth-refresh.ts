@@ -1,10 +1,12 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Credential } from '../../core/credential.js';
+import { excerptErrorBody } from '../../core/error-excerpt.js';
 import { createError, type SwitchyardError, UnauthorizedError, UpstreamError } from '../../core/errors.js';
+import { kindFromStatus } from '../../core/kind-from-status.js';
 import { scrubSecrets } from '../../core/scrub-secrets.js';
 import { isRecord } from '../../translate/json.js';
-import { kindFromStatus, mapTransportError } from './classify-error.js';
+import { mapTransportError } from './classify-error.js';
 import { secretsOf } from './credential-secret.js';
 import { readAll } from './read-body.js';
 
@@ -114,9 +116,12 @@ function tokenError(
   const code = typeof json?.error === 'string' ? json.error : undefined;
   const description = typeof json?.error_description === 'string' ? json.error_description : undefined;
   const ok = status >= 200 && status < 300;
+  const secrets = secretsOf(credential);
+  // Scrubbed before it is cut, so a secret the cut splits cannot leak its first half.
+  const excerpt = () => excerptErrorBody(scrubSecrets(text, secrets));
   const detail = scrubSecrets(
-    [code, description].filter(Boolean).join(': ') || (ok ? 'no access_token in the answer' : text.slice(0, 200)),
-    secretsOf(credential),
+    [code, description].filter(Boolean).join(': ') || (ok ? 'no access_token in the answer' : excerpt()),
+    secrets,
   );
   const message = `The token endpoint of ${provider} answered ${status}${detail ? `: ${detail}` : ''}`;
   const options = { credentialId: credential.id, status: ok ? 502 : status };

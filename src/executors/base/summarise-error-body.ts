@@ -1,5 +1,4 @@
-/** Longest text kept from a non-JSON error body. */
-export const MAX_ERROR_TEXT = 1_000;
+import { clipErrorText, excerptErrorBody } from '../../core/error-excerpt.js';
 
 /** An error body reduced to what is worth keeping. */
 export interface ErrorBodySummary {
@@ -11,7 +10,7 @@ export interface ErrorBodySummary {
 
 /**
  * Parses an error body as JSON when it is JSON; an HTML page (a proxy's or a load balancer's error
- * page) is reduced to its `<title>`, other text to its first {@link MAX_ERROR_TEXT} characters.
+ * page) is reduced to its `<title>`, other text to its excerpt (both with `excerptErrorBody`).
  *
  * @example
  * ```ts
@@ -21,21 +20,13 @@ export interface ErrorBodySummary {
 export function summariseErrorBody(raw: string, contentType: string | undefined): ErrorBodySummary {
   const trimmed = raw.trim();
   const isHtml = /html/i.test(contentType ?? '') || /^<(!doctype|html|head|body)/i.test(trimmed);
-  if (isHtml) {
-    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(trimmed)?.[1];
-    const text = (title ?? trimmed.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
-    return { json: undefined, text: truncate(text || 'HTML error page', 200) };
-  }
+  if (isHtml) return { json: undefined, text: excerptErrorBody(trimmed) || 'HTML error page' };
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
-      return { json: JSON.parse(trimmed), text: truncate(trimmed, MAX_ERROR_TEXT) };
+      return { json: JSON.parse(trimmed), text: clipErrorText(trimmed) };
     } catch {
       // A truncated or malformed JSON body is kept as text.
     }
   }
-  return { json: undefined, text: truncate(trimmed, MAX_ERROR_TEXT) };
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+  return { json: undefined, text: excerptErrorBody(trimmed) };
 }

@@ -1,9 +1,11 @@
 import type { Dispatcher } from 'undici';
 import type { Credential } from '../../core/credential.js';
-import type { ErrorKind } from '../../core/errors.js';
 import type { QuotaSnapshot } from '../../core/quota.js';
+import type { ErrorClassification, UpstreamFailure } from '../../core/upstream-failure.js';
 import type { Dialect } from '../../translate/dialect.js';
 import type { Executor, ExecutorRequest, ModelInfo, Operation } from '../types.js';
+
+export type { ErrorClassification, UpstreamFailure } from '../../core/upstream-failure.js';
 
 /** What a provider declaration needs to pick the upstream path. */
 export interface PathInput {
@@ -11,32 +13,6 @@ export interface PathInput {
   model: string;
   stream: boolean;
   dialect: Dialect;
-}
-
-/** A failed (non-2xx) upstream answer, as handed to {@link ProviderDeclaration.parseError}. */
-export interface UpstreamFailure {
-  status: number;
-  /** Response headers, lower-case names. */
-  headers: Readonly<Record<string, string>>;
-  /** The body parsed as JSON, when it was JSON. Secrets already scrubbed. */
-  json: unknown;
-  /** The body as text (truncated; an HTML page is reduced to its title). Secrets already scrubbed. */
-  text: string;
-  /** Epoch ms when the answer arrived, for date-valued headers. */
-  now: number;
-}
-
-/**
- * How a provider reads one of its error answers. Anything left out falls back to the generic rules:
- * the kind from the status code, the message from the body, `retryAfterMs` from `retry-after-ms` /
- * `Retry-After`.
- */
-export interface ErrorClassification {
-  kind?: ErrorKind;
-  /** The upstream's own message, without secrets. */
-  message?: string;
-  retryAfterMs?: number;
-  credentialWide?: boolean;
 }
 
 /** One page of a provider's model list. */

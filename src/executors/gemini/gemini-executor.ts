@@ -1,11 +1,11 @@
 import type { Credential } from '../../core/credential.js';
 import type { Dialect } from '../../translate/dialect.js';
+import { parseGeminiError } from '../../translate/gemini/errors.js';
 import { isRecord } from '../../translate/json.js';
 import { createHttpExecutor } from '../base/create-http-executor.js';
 import { credentialSecret, usesOAuth } from '../base/credential-secret.js';
 import type { HttpExecutor, HttpExecutorOptions, ModelPage, ProviderDeclaration } from '../base/types.js';
 import type { ExecutorRequest, ModelInfo } from '../types.js';
-import { parseGeminiError } from './parse-gemini-error.js';
 
 /** Options of {@link geminiDeclaration}. */
 export interface GeminiDeclarationOptions {

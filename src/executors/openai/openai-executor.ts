@@ -1,11 +1,11 @@
 import type { Credential } from '../../core/credential.js';
 import type { Dialect } from '../../translate/dialect.js';
 import { isRecord } from '../../translate/json.js';
+import { parseOpenAIError } from '../../translate/openai-chat/errors.js';
 import { createHttpExecutor } from '../base/create-http-executor.js';
 import { credentialSecret } from '../base/credential-secret.js';
 import type { HttpExecutor, HttpExecutorOptions, ModelPage, ProviderDeclaration } from '../base/types.js';
 import type { ExecutorRequest, ModelInfo } from '../types.js';
-import { parseOpenAIError } from './parse-openai-error.js';
 import { readOpenAIQuota } from './read-openai-quota.js';
 
 /**

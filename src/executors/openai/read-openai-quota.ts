@@ -1,5 +1,5 @@
+import { parseDuration } from '../../core/duration.js';
 import type { QuotaSnapshot } from '../../core/quota.js';
-import { parseOpenAIDuration } from './parse-openai-duration.js';
 
 /**
  * Reads OpenAI's rate-limit headers (`x-ratelimit-remaining-requests`, `-tokens`, and the
@@ -16,8 +16,8 @@ import { parseOpenAIDuration } from './parse-openai-duration.js';
 export function readOpenAIQuota(headers: Readonly<Record<string, string>>, now: number): QuotaSnapshot | undefined {
   const requests = toNumber(headers['x-ratelimit-remaining-requests']);
   const tokens = toNumber(headers['x-ratelimit-remaining-tokens']);
-  const requestsReset = parseOpenAIDuration(headers['x-ratelimit-reset-requests']);
-  const tokensReset = parseOpenAIDuration(headers['x-ratelimit-reset-tokens']);
+  const requestsReset = parseDuration(headers['x-ratelimit-reset-requests']);
+  const tokensReset = parseDuration(headers['x-ratelimit-reset-tokens']);
   if (requests === undefined && tokens === undefined && requestsReset === undefined && tokensReset === undefined) {
     return undefined;
   }

@@ -1,60 +1,57 @@
+import { excerptErrorBody } from '../../core/error-excerpt.js';
+import type { ErrorKind } from '../../core/errors.js';
+import { kindForCaller, kindFromStatus, overloadedIfSaid } from '../../core/kind-from-status.js';
 import { parseRetryAfter } from '../../core/retry-after.js';
+import type { ErrorClassification, UpstreamFailure } from '../../core/upstream-failure.js';
 import type { CanonicalError } from '../canonical.js';
 import { isRecord, obj, parseJson, str } from '../json.js';
 
 /**
  * Anthropic error `type` → switchyard error kind.
  *
- * @see https://docs.anthropic.com/en/api/errors
+ * @see https://docs.anthropic.com/en/api/errors#http-errors
  */
-function kindOfType(type: string | undefined): string | undefined {
-  switch (type) {
-    case 'invalid_request_error':
-    case 'request_too_large':
-      return 'invalid_request';
-    case 'authentication_error':
-      return 'unauthorized';
-    case 'permission_error':
-      return 'forbidden';
-    case 'not_found_error':
-      return 'not_found';
-    case 'rate_limit_error':
-      return 'rate_limited';
-    case 'billing_error':
-      return 'quota_exhausted';
-    case 'overloaded_error':
-      return 'overloaded';
-    case 'timeout_error':
-      return 'timeout';
-    case 'api_error':
-      return 'upstream_error';
-    default:
-      return undefined;
-  }
-}
-
-/** The kind for a status alone (a proxy's HTML page, an unknown `type`). */
-function kindOfStatus(status: number): string {
-  if (status === 401) return 'unauthorized';
-  if (status === 402) return 'quota_exhausted';
-  if (status === 403) return 'forbidden';
-  if (status === 404) return 'not_found';
-  if (status === 429) return 'rate_limited';
-  if (status === 503 || status === 529) return 'overloaded';
-  if (status === 504) return 'timeout';
-  if (status >= 500) return 'upstream_error';
-  if (status >= 400) return 'invalid_request';
-  return 'upstream_error';
-}
+const KIND_OF_TYPE: ReadonlyMap<string, ErrorKind> = new Map([
+  ['invalid_request_error', 'invalid_request'],
+  ['request_too_large', 'invalid_request'],
+  ['authentication_error', 'unauthorized'],
+  ['permission_error', 'forbidden'],
+  ['not_found_error', 'not_found'],
+  ['billing_error', 'quota_exhausted'],
+  ['rate_limit_error', 'rate_limited'],
+  ['api_error', 'upstream_error'],
+  ['timeout_error', 'timeout'],
+  ['overloaded_error', 'overloaded'],
+]);
 
 // Anthropic reports an empty balance as a 400 invalid_request_error; it is the credential, not the request.
 const CREDIT_BALANCE = /credit balance is too low/i;
 
-/** A short, tag-free excerpt of a non-JSON body (an HTML error page from a proxy, say). */
-function excerpt(text: string): string {
-  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
-  const plain = (title ?? text.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
-  return plain.length > 200 ? `${plain.slice(0, 200)}…` : plain;
+/** What an Anthropic error body says, read once for both the caller's view and the Manager's. */
+interface AnthropicErrorReading {
+  /** The error `type`, as sent. */
+  type: string | undefined;
+  /** The body's own message, when it has a non-empty one. */
+  message: string | undefined;
+  /** Who is at fault: the kind the Manager acts on. */
+  kind: ErrorKind;
+}
+
+/**
+ * Reads `{"type":"error","error":{"type","message"}}` (or a bare `{ message }` from a proxy). The kind
+ * comes from the error `type`, else from the status alone; a `not_found_error` that does not name a
+ * model ("Not Found") is about the path, not a credential without the model; a too-low credit balance
+ * is the credential's quota whatever the type says.
+ */
+function readAnthropicError(status: number, body: unknown): AnthropicErrorReading {
+  const root = isRecord(body) ? body : undefined;
+  const error = obj(root?.error);
+  const type = str(error?.type);
+  const message = str(error?.message) || str(root?.message) || undefined;
+  let kind = (type === undefined ? undefined : KIND_OF_TYPE.get(type)) ?? kindFromStatus(status);
+  if (kind === 'not_found' && !(message && /\bmodel\b/i.test(message))) kind = 'endpoint_not_found';
+  if (message && CREDIT_BALANCE.test(message)) kind = 'quota_exhausted';
+  return { type, message, kind: overloadedIfSaid(kind, status, message) };
 }
 
 /**
@@ -70,26 +67,39 @@ export function errorToCanonical(
   headers?: Readonly<Record<string, string>>,
 ): CanonicalError {
   const parsed = typeof body === 'string' ? (parseJson(body) ?? body) : body;
-  const error = isRecord(parsed) ? obj(parsed.error) : undefined;
-  const type = str(error?.type);
-  const bodyMessage = str(error?.message) ?? (isRecord(parsed) ? str(parsed.message) : undefined);
+  const read = readAnthropicError(status, parsed);
   let message: string;
-  if (bodyMessage !== undefined && bodyMessage !== '') message = bodyMessage;
+  if (read.message !== undefined) message = read.message;
   else if (typeof parsed === 'string' && parsed.trim() !== '')
-    message = `Upstream returned HTTP ${status}: ${excerpt(parsed)}`;
+    message = `Upstream returned HTTP ${status}: ${excerptErrorBody(parsed)}`;
   else message = `Upstream returned HTTP ${status}`;
-
-  let kind = kindOfType(type) ?? kindOfStatus(status);
-  let credentialWide = kind === 'quota_exhausted';
-  if (kind === 'invalid_request' && CREDIT_BALANCE.test(message)) {
-    kind = 'quota_exhausted';
-    credentialWide = true;
-  }
+  const kind = kindForCaller(read.kind);
   const out: CanonicalError = { status, message, kind };
-  if (type !== undefined) out.providerCode = type;
-  if (credentialWide) out.credentialWide = true;
+  if (read.type !== undefined) out.providerCode = read.type;
+  if (kind === 'quota_exhausted') out.credentialWide = true;
   const retryAfterMs = headers === undefined ? undefined : parseRetryAfter(headers, Date.now());
   if (retryAfterMs !== undefined) out.retryAfterMs = retryAfterMs;
+  return out;
+}
+
+/**
+ * How the Anthropic executor reads an error answer: the kind from the error `type` (else the status), a
+ * `not_found_error` that names no model as `endpoint_not_found`, and a 400 saying the credit balance is
+ * too low as a credential-wide quota exhaustion rather than an invalid request.
+ *
+ * @see https://docs.anthropic.com/en/api/errors
+ * @example
+ * ```ts
+ * parseAnthropicError({ status: 529, headers: {}, text: '', now: 0,
+ *   json: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } });
+ * // { kind: 'overloaded', message: 'Overloaded' }
+ * ```
+ */
+export function parseAnthropicError(failure: UpstreamFailure): ErrorClassification {
+  const read = readAnthropicError(failure.status, failure.json);
+  const out: ErrorClassification = { kind: read.kind };
+  if (read.message !== undefined) out.message = read.message;
+  if (read.kind === 'quota_exhausted') out.credentialWide = true;
   return out;
 }
 

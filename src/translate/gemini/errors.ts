@@ -1,4 +1,9 @@
+import { formatDuration, parseDuration } from '../../core/duration.js';
+import { clipErrorText } from '../../core/error-excerpt.js';
+import type { ErrorKind } from '../../core/errors.js';
+import { kindForCaller, kindFromStatus, overloadedIfSaid } from '../../core/kind-from-status.js';
 import { parseRetryAfter } from '../../core/retry-after.js';
+import type { ErrorClassification, UpstreamFailure } from '../../core/upstream-failure.js';
 import type { CanonicalError } from '../canonical.js';
 import { arr, isRecord, type JsonObject, num, obj, parseJson, str } from '../json.js';
 
@@ -26,24 +31,32 @@ const HTTP_OF_STATUS: Readonly<Record<string, number>> = {
   DEADLINE_EXCEEDED: 504,
 };
 
-const KIND_OF_STATUS: Readonly<Record<string, string>> = {
-  INVALID_ARGUMENT: 'invalid_request',
-  FAILED_PRECONDITION: 'invalid_request',
-  OUT_OF_RANGE: 'invalid_request',
-  UNAUTHENTICATED: 'unauthorized',
-  PERMISSION_DENIED: 'forbidden',
-  NOT_FOUND: 'not_found',
-  ALREADY_EXISTS: 'conflict',
-  ABORTED: 'conflict',
-  RESOURCE_EXHAUSTED: 'rate_limited',
-  CANCELLED: 'aborted',
-  INTERNAL: 'upstream_error',
-  UNKNOWN: 'upstream_error',
-  DATA_LOSS: 'upstream_error',
-  UNIMPLEMENTED: 'invalid_request',
-  UNAVAILABLE: 'overloaded',
-  DEADLINE_EXCEEDED: 'timeout',
-};
+/**
+ * Google status → [the kind the caller is told, the kind the Manager acts on where the fault lies
+ * elsewhere]. `FAILED_PRECONDITION` ("User location is not supported", billing not enabled) is the
+ * credential's project, so the Manager tries another credential; `CANCELLED` and `UNIMPLEMENTED` are
+ * the upstream's own answers (the caller did not go away), so the Manager reads them as it reads their
+ * HTTP status.
+ * @see https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes
+ */
+const KIND_OF_STATUS: ReadonlyMap<string, readonly [caller: ErrorKind, manager?: ErrorKind | 'by-status']> = new Map([
+  ['INVALID_ARGUMENT', ['invalid_request']],
+  ['FAILED_PRECONDITION', ['invalid_request', 'forbidden']],
+  ['OUT_OF_RANGE', ['invalid_request']],
+  ['UNAUTHENTICATED', ['unauthorized']],
+  ['PERMISSION_DENIED', ['forbidden']],
+  ['NOT_FOUND', ['not_found']],
+  ['ALREADY_EXISTS', ['conflict']],
+  ['ABORTED', ['conflict']],
+  ['RESOURCE_EXHAUSTED', ['rate_limited']],
+  ['CANCELLED', ['aborted', 'by-status']],
+  ['INTERNAL', ['upstream_error']],
+  ['UNKNOWN', ['upstream_error']],
+  ['DATA_LOSS', ['upstream_error']],
+  ['UNIMPLEMENTED', ['invalid_request', 'by-status']],
+  ['UNAVAILABLE', ['overloaded']],
+  ['DEADLINE_EXCEEDED', ['timeout']],
+] as const);
 
 const STATUS_OF_KIND: Readonly<Record<string, string>> = {
   invalid_request: 'INVALID_ARGUMENT',
@@ -62,35 +75,39 @@ const STATUS_OF_KIND: Readonly<Record<string, string>> = {
 
 const TYPE_PREFIX = 'type.googleapis.com/google.rpc.';
 
+/** What a Google error body says, read once for both the caller's view and the Manager's. */
+interface GeminiErrorReading {
+  /** `error.status`, as sent (`RESOURCE_EXHAUSTED`). */
+  googleStatus: string | undefined;
+  /** `error.message`, as sent. */
+  message: string | undefined;
+  /** The kind the caller is told. */
+  kind: ErrorKind;
+  /** Who is at fault: the kind the Manager acts on. */
+  managerKind: ErrorKind;
+  retryAfterMs?: number;
+  credentialWide?: boolean;
+  param?: string;
+}
+
 /**
- * A Gemini error body (`{"error":{"code","message","status","details"}}`, also sent as a one-element
- * array, or non-JSON text from a proxy) → canonical error. `RetryInfo.retryDelay` becomes
- * `retryAfterMs` (else the `retry-after` headers); a `QuotaFailure` naming a per-day quota is
+ * Reads `{"error":{"code","message","status","details"}}` (also sent as a one-element array); undefined
+ * for any other body. The kind comes from `error.status`, else from the HTTP status alone. Details
+ * refine it: `RetryInfo.retryDelay` is the wait; a `QuotaFailure` naming a per-day quota is
  * `quota_exhausted`, credential-wide unless the quota is per model; an `ErrorInfo` reason
- * `API_KEY_INVALID` (sent with 400) is `unauthorized`.
- * @see https://ai.google.dev/gemini-api/docs/rate-limits
+ * `API_KEY_INVALID` or `API_KEY_EXPIRED` (sent with 400) is `unauthorized`. For the Manager, a
+ * `NOT_FOUND` that is not about `models/…` is the path or the API version (`endpoint_not_found`).
  */
-export function geminiErrorToCanonical(
-  status: number,
-  body: unknown,
-  headers?: Readonly<Record<string, string>>,
-): CanonicalError {
-  let value = typeof body === 'string' ? (parseJson(body) ?? body) : body;
-  if (Array.isArray(value)) value = value[0];
-  const error = isRecord(value) ? obj(value.error) : undefined;
-  const httpStatus = status > 0 ? status : (num(error?.code) ?? 502);
-  if (!error) {
-    const text = typeof value === 'string' ? value.trim().slice(0, 500) : '';
-    return withRetry(
-      { status: httpStatus, message: text || `HTTP ${httpStatus}`, kind: kindOfHttp(httpStatus) },
-      headers,
-    );
-  }
+function readGeminiError(status: number, body: unknown): GeminiErrorReading | undefined {
+  const root = Array.isArray(body) ? body[0] : body;
+  const error = isRecord(root) ? obj(root.error) : undefined;
+  if (!error) return undefined;
   const googleStatus = str(error.status);
-  const message = str(error.message) ?? `HTTP ${httpStatus}`;
-  let kind = (googleStatus && KIND_OF_STATUS[googleStatus]) || kindOfHttp(httpStatus);
-  const out: CanonicalError = { status: httpStatus, message, kind };
-  if (googleStatus) out.providerCode = googleStatus;
+  const message = str(error.message);
+  const kinds = googleStatus === undefined ? undefined : KIND_OF_STATUS.get(googleStatus);
+  let kind: ErrorKind = kinds?.[0] ?? kindFromStatus(status);
+  let managerKind: ErrorKind = kinds?.[1] === 'by-status' ? kindFromStatus(status) : (kinds?.[1] ?? kind);
+  const out: GeminiErrorReading = { googleStatus, message, kind, managerKind };
   for (const detail of arr(error.details)) {
     if (!isRecord(detail)) continue;
     const type = str(detail['@type']);
@@ -100,19 +117,76 @@ export function geminiErrorToCanonical(
     } else if (type === `${TYPE_PREFIX}QuotaFailure`) {
       const daily = arr(detail.violations).filter((v) => /PerDay/i.test(quotaName(v)));
       if (daily.length > 0) {
-        kind = 'quota_exhausted';
+        kind = managerKind = 'quota_exhausted';
         // A per-model daily limit leaves the credential's other models usable.
         out.credentialWide = daily.some((v) => !/PerModel/i.test(quotaName(v)));
       }
     } else if (type === `${TYPE_PREFIX}ErrorInfo`) {
-      if (str(detail.reason) === 'API_KEY_INVALID') kind = 'unauthorized';
+      const reason = str(detail.reason);
+      if (reason === 'API_KEY_INVALID' || reason === 'API_KEY_EXPIRED') kind = managerKind = 'unauthorized';
     } else if (type === `${TYPE_PREFIX}BadRequest`) {
       const field = str(obj(arr(detail.fieldViolations)[0])?.field);
       if (field) out.param = field;
     }
   }
-  out.kind = kind;
+  if (managerKind === 'not_found' && !(message && /\bmodels?\b/i.test(message))) managerKind = 'endpoint_not_found';
+  out.kind = overloadedIfSaid(kindForCaller(kind), status, message);
+  out.managerKind = overloadedIfSaid(managerKind, status, message);
+  return out;
+}
+
+/**
+ * A Gemini error body (`{"error":{"code","message","status","details"}}`, also sent as a one-element
+ * array, or non-JSON text from a proxy) → canonical error. `RetryInfo.retryDelay` becomes
+ * `retryAfterMs` (else the `retry-after` headers); a `QuotaFailure` naming a per-day quota is
+ * `quota_exhausted`, credential-wide unless the quota is per model; an `ErrorInfo` reason
+ * `API_KEY_INVALID` or `API_KEY_EXPIRED` (sent with 400) is `unauthorized`.
+ * @see https://ai.google.dev/gemini-api/docs/rate-limits
+ */
+export function geminiErrorToCanonical(
+  status: number,
+  body: unknown,
+  headers?: Readonly<Record<string, string>>,
+): CanonicalError {
+  const value = typeof body === 'string' ? (parseJson(body) ?? body) : body;
+  const root = Array.isArray(value) ? value[0] : value;
+  const code = isRecord(root) ? num(obj(root.error)?.code) : undefined;
+  const httpStatus = status > 0 ? status : (code ?? 502);
+  const read = readGeminiError(httpStatus, value);
+  if (!read) {
+    const text = typeof root === 'string' ? clipErrorText(root.trim()) : '';
+    const kind = kindForCaller(kindFromStatus(httpStatus));
+    return withRetry({ status: httpStatus, message: text || `HTTP ${httpStatus}`, kind }, headers);
+  }
+  const out: CanonicalError = { status: httpStatus, message: read.message ?? `HTTP ${httpStatus}`, kind: read.kind };
+  if (read.googleStatus) out.providerCode = read.googleStatus;
+  if (read.retryAfterMs !== undefined) out.retryAfterMs = read.retryAfterMs;
+  if (read.credentialWide !== undefined) out.credentialWide = read.credentialWide;
+  if (read.param !== undefined) out.param = read.param;
   return withRetry(out, headers);
+}
+
+/**
+ * How the Gemini executor reads a Google API error: the kinds of {@link geminiErrorToCanonical} as the
+ * Manager acts on them (a `NOT_FOUND` that is not about a model is the path; `FAILED_PRECONDITION` is
+ * the credential's project), with `RetryInfo`'s wait. Stream endpoints may wrap the error in an array.
+ *
+ * @see https://cloud.google.com/apis/design/errors#error_model
+ * @example
+ * ```ts
+ * parseGeminiError({ status: 429, headers: {}, text: '', now: 0, json: { error: { status: 'RESOURCE_EXHAUSTED',
+ *   details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '30s' }] } } });
+ * // { kind: 'rate_limited', retryAfterMs: 30000 }
+ * ```
+ */
+export function parseGeminiError(failure: UpstreamFailure): ErrorClassification {
+  const read = readGeminiError(failure.status, failure.json);
+  if (!read) return { kind: kindFromStatus(failure.status) };
+  const out: ErrorClassification = { kind: read.managerKind };
+  if (read.message) out.message = read.message;
+  if (read.retryAfterMs !== undefined) out.retryAfterMs = read.retryAfterMs;
+  if (read.credentialWide !== undefined) out.credentialWide = read.credentialWide;
+  return out;
 }
 
 /** A canonical error → Gemini's error body and HTTP status, with RetryInfo / QuotaFailure / BadRequest details. */
@@ -140,22 +214,11 @@ export function geminiErrorFromCanonical(error: CanonicalError): { status: numbe
     });
   }
   if (error.retryAfterMs !== undefined) {
-    details.push({ '@type': `${TYPE_PREFIX}RetryInfo`, retryDelay: `${error.retryAfterMs / 1000}s` });
+    details.push({ '@type': `${TYPE_PREFIX}RetryInfo`, retryDelay: formatDuration(error.retryAfterMs) });
   }
   const body: JsonObject = { code: status, message: error.message, status: googleStatus };
   if (details.length > 0) body.details = details;
   return { status, body: { error: body } };
-}
-
-function kindOfHttp(status: number): string {
-  if (status === 400 || status === 413 || status === 422) return 'invalid_request';
-  if (status === 401) return 'unauthorized';
-  if (status === 403) return 'forbidden';
-  if (status === 404) return 'not_found';
-  if (status === 429) return 'rate_limited';
-  if (status === 408 || status === 504) return 'timeout';
-  if (status === 503 || status === 529) return 'overloaded';
-  return 'upstream_error';
 }
 
 function statusOfHttp(status: number): string {
@@ -166,14 +229,6 @@ function statusOfHttp(status: number): string {
 function quotaName(violation: unknown): string {
   const v = obj(violation);
   return `${str(v?.quotaId) ?? ''} ${str(v?.quotaMetric) ?? ''}`;
-}
-
-/** A protobuf Duration in JSON (`"30s"`, `"1.5s"`) → ms. */
-function parseDuration(value: unknown): number | undefined {
-  const text = str(value);
-  if (!text) return undefined;
-  const match = /^(\d+(?:\.\d+)?)s$/.exec(text.trim());
-  return match ? Math.round(Number(match[1]) * 1000) : undefined;
 }
 
 function withRetry(error: CanonicalError, headers?: Readonly<Record<string, string>>): CanonicalError {

@@ -4,7 +4,7 @@ import html from '../../../test/fixtures/openai-chat/bad-gateway.error.html?raw'
 import quota from '../../../test/fixtures/openai-chat/insufficient-quota.error.json' with { type: 'json' };
 import modelNotFound from '../../../test/fixtures/openai-chat/model-not-found.error.json' with { type: 'json' };
 import rateLimit from '../../../test/fixtures/openai-chat/rate-limit.error.json' with { type: 'json' };
-import { errorFromCanonical, errorToCanonical, parseDuration } from './errors.js';
+import { errorFromCanonical, errorToCanonical } from './errors.js';
 
 const body = (type: string, code: string | null = null) => ({ error: { message: 'm', type, param: null, code } });
 
@@ -124,12 +124,5 @@ describe('openai-chat errors', () => {
     // The kind is still read from them: the Manager needs it.
     expect(errorToCanonical(404, modelNotFound).kind).toBe('not_found');
     expect(errorToCanonical(429, rateLimit).kind).toBe('rate_limited');
-  });
-
-  it('parses Go-style reset durations', () => {
-    expect(parseDuration('6m0s')).toBe(360_000);
-    expect(parseDuration('1h2m3.5s')).toBe(3_723_500);
-    expect(parseDuration('20ms')).toBe(20);
-    expect(parseDuration('soon')).toBeUndefined();
   });
 });

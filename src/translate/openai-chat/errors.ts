@@ -1,9 +1,11 @@
+import { parseDuration } from '../../core/duration.js';
+import { excerptErrorBody } from '../../core/error-excerpt.js';
 import { DEFAULT_STATUS, type ErrorKind } from '../../core/errors.js';
+import { kindForCaller, kindFromStatus, overloadedIfSaid } from '../../core/kind-from-status.js';
 import { parseRetryAfter } from '../../core/retry-after.js';
+import type { ErrorClassification, UpstreamFailure } from '../../core/upstream-failure.js';
 import type { CanonicalError } from '../canonical.js';
 import { isRecord, num, obj, parseJson, str } from '../json.js';
-
-const MAX_TEXT = 500;
 
 /**
  * The `type` and `code` of each canonical error read from an OpenAI-style body, so an OpenAI-dialect
@@ -13,6 +15,75 @@ const MAX_TEXT = 500;
  * shape as it is and forgets the entry with the error.
  */
 const ORIGINAL = new WeakMap<CanonicalError, { type: string; code: string | null }>();
+
+/** Error codes meaning the account is out of money or quota, not merely too fast. */
+const QUOTA_CODES: ReadonlySet<string> = new Set([
+  'insufficient_quota',
+  'billing_hard_limit_reached',
+  'billing_not_active',
+]);
+
+/**
+ * How compatible servers that send no `code` say a model is missing: vLLM ("The model `x` does not
+ * exist."), Ollama ("model \"x\" not found, try pulling it first"), OpenRouter ("No endpoints found for x").
+ */
+const MODEL_MISSING = /\bmodel\b.*\b(not found|does not exist|not exist|unknown)\b|no endpoints found/i;
+
+/** The fields of an OpenAI-style error, as sent. */
+interface OpenAIErrorFields {
+  /** The error object: `error`, or the body itself when it has no `error` object. */
+  error: Record<string, unknown> | undefined;
+  type: string | undefined;
+  code: string | undefined;
+  /** `error.message`, or a string `error`. */
+  message: string | undefined;
+}
+
+/**
+ * Reads `{"error":{"message","type","param","code"}}`, and what compatible servers send instead: the
+ * error wrapped in an array (Gemini's compat layer), a bare `{ message, type }`, a string `error`.
+ */
+function readOpenAIError(value: unknown): OpenAIErrorFields {
+  const root = Array.isArray(value) && value.length > 0 ? value[0] : value;
+  const error = isRecord(root) ? (obj(root.error) ?? root) : undefined;
+  const rawCode = error?.code;
+  return {
+    error,
+    type: str(error?.type),
+    code: typeof rawCode === 'number' ? String(rawCode) : str(rawCode),
+    message: str(error?.message) ?? (isRecord(root) ? str(root.error) : undefined),
+  };
+}
+
+/**
+ * Who is at fault, from an OpenAI-style error's status, `type`, `code` and message (`readable` is the
+ * message or, for a non-JSON body, its excerpt). `insufficient_quota` arrives as a 429 like a plain
+ * rate limit but will not pass with waiting, so it is a quota exhaustion; a 404 is a missing model only
+ * when the code or the message says so, else the path (`endpoint_not_found`).
+ *
+ * @see https://platform.openai.com/docs/guides/error-codes
+ */
+function kindOf(status: number, { type, code, message }: OpenAIErrorFields, readable: string | undefined): ErrorKind {
+  if ((code !== undefined && QUOTA_CODES.has(code)) || type === 'insufficient_quota' || status === 402) {
+    return 'quota_exhausted';
+  }
+  if (code === 'rate_limit_exceeded' || type === 'rate_limit_exceeded' || status === 429) return 'rate_limited';
+  if (status === 401 || type === 'authentication_error' || code === 'invalid_api_key') return 'unauthorized';
+  if (status === 403 || type === 'permission_error') return 'forbidden';
+  if (code === 'model_not_found') return 'not_found';
+  if (status === 404) return message && MODEL_MISSING.test(message) ? 'not_found' : 'endpoint_not_found';
+  if (type === 'not_found_error') return 'not_found';
+  const overloaded = code === 'overloaded' || type === 'overloaded_error';
+  if (status >= 400) {
+    const kind = kindFromStatus(status);
+    return overloaded && kind === 'upstream_error' ? 'overloaded' : overloadedIfSaid(kind, status, readable);
+  }
+  // No error status (an error inside a 200 stream): the type or code is all there is.
+  if (overloaded) return 'overloaded';
+  if (type === 'invalid_request_error' || code === 'invalid_prompt') return 'invalid_request';
+  if (code === 'too_many_requests' || type === 'too_many_requests') return 'rate_limited';
+  return 'upstream_error';
+}
 
 /**
  * An OpenAI error body (`{"error":{"message","type","param","code"}}`), a non-JSON body (an HTML page from
@@ -26,19 +97,12 @@ export function errorToCanonical(
   body: unknown,
   headers?: Readonly<Record<string, string>>,
 ): CanonicalError {
-  let value = typeof body === 'string' ? (parseJson(body) ?? body) : body;
-  // Some OpenAI-compatible services wrap the error in an array (Gemini's compat layer does).
-  if (Array.isArray(value) && value.length > 0) value = value[0];
-  const error = isRecord(value) ? (obj(value.error) ?? value) : undefined;
-  const type = str(error?.type);
-  const rawCode = error?.code;
-  const code = typeof rawCode === 'number' ? String(rawCode) : str(rawCode);
-  const message =
-    str(error?.message) ??
-    (isRecord(value) ? str(value.error) : undefined) ??
-    (typeof value === 'string' ? textMessage(value) : undefined) ??
-    `Upstream error (HTTP ${status})`;
-  const kind = classify(status, type, code, message);
+  const value = typeof body === 'string' ? (parseJson(body) ?? body) : body;
+  const fields = readOpenAIError(value);
+  const { error, type, code } = fields;
+  const excerpt = typeof value === 'string' ? excerptErrorBody(value) : '';
+  const message = fields.message ?? (excerpt || `Upstream error (HTTP ${status})`);
+  const kind = kindForCaller(kindOf(status, fields, message));
   const out: CanonicalError = {
     status: status >= 400 ? status : DEFAULT_STATUS[kind],
     message,
@@ -61,42 +125,24 @@ export function errorToCanonical(
   return out;
 }
 
-function classify(status: number, type: string | undefined, code: string | undefined, message: string): ErrorKind {
-  if (code === 'insufficient_quota' || type === 'insufficient_quota' || status === 402) return 'quota_exhausted';
-  if (code === 'rate_limit_exceeded' || type === 'rate_limit_exceeded' || status === 429) return 'rate_limited';
-  if (status === 401 || type === 'authentication_error' || code === 'invalid_api_key') return 'unauthorized';
-  if (status === 403 || type === 'permission_error') return 'forbidden';
-  if (status === 404 || type === 'not_found_error' || code === 'model_not_found') return 'not_found';
-  if (status === 400 || status === 413 || status === 422) return 'invalid_request';
-  if (status === 408) return 'timeout';
-  if (
-    status === 503 ||
-    status === 529 ||
-    code === 'overloaded' ||
-    type === 'overloaded_error' ||
-    (status >= 500 && /overloaded/i.test(message))
-  ) {
-    return 'overloaded';
-  }
-  if (status >= 500) return 'upstream_error';
-  if (status >= 400) return 'invalid_request';
-  // No error status (an error inside a 200 stream): the type or code is all there is.
-  if (type === 'invalid_request_error' || code === 'invalid_prompt') return 'invalid_request';
-  if (code === 'too_many_requests' || type === 'too_many_requests') return 'rate_limited';
-  return 'upstream_error';
-}
-
-/** A readable message from a non-JSON body: an HTML page's title, else the text, trimmed and cut short. */
-function textMessage(text: string): string | undefined {
-  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-  const message =
-    title ||
-    text
-      .replace(/<[^>]*>/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim();
-  if (message === '') return undefined;
-  return message.length > MAX_TEXT ? `${message.slice(0, MAX_TEXT)}…` : message;
+/**
+ * How the OpenAI executor (and every OpenAI-compatible one) reads an error answer: the kind of
+ * {@link errorToCanonical} as the Manager acts on it, so a 404 that is not about a model is the path.
+ *
+ * @see https://platform.openai.com/docs/guides/error-codes
+ * @example
+ * ```ts
+ * parseOpenAIError({ status: 429, headers: {}, json: { error: { code: 'insufficient_quota' } }, text: '', now: 0 });
+ * // { kind: 'quota_exhausted', credentialWide: true }
+ * ```
+ */
+export function parseOpenAIError(failure: UpstreamFailure): ErrorClassification {
+  const fields = readOpenAIError(failure.json);
+  const message = fields.message || undefined;
+  const kind = kindOf(failure.status, fields, message);
+  const out: ErrorClassification = message === undefined ? { kind } : { kind, message };
+  if (kind === 'quota_exhausted') out.credentialWide = true;
+  return out;
 }
 
 /**
@@ -113,21 +159,6 @@ function retryAfter(headers: Readonly<Record<string, string>>): number | undefin
     if (reset !== undefined && (wait === undefined || reset > wait)) wait = reset;
   }
   return wait;
-}
-
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Go-style durations as OpenAI sends them: `20ms`, `1s`, `6m0s`, `1h2m3.5s`. */
-export function parseDuration(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
-  let total = 0;
-  let consumed = 0;
-  for (let match = re.exec(text); match !== null; match = re.exec(text)) {
-    total += Number(match[1]) * (UNIT_MS[match[2]!] ?? 0);
-    consumed += match[0].length;
-  }
-  return consumed > 0 && consumed === text.trim().length ? Math.round(total) : undefined;
 }
 
 /** The `type` (and default `code`) OpenAI-style bodies use for each kind. */
