@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Executor, type ExecutorRequest, Manager, type Selector } from 'switchyard';
 import { createHandler } from 'switchyard/http';
-import { toNodeListener } from 'switchyard/node';
+import { createNodeListener } from 'switchyard/node';
 
 const encoder = new TextEncoder();
 
@@ -76,7 +76,7 @@ const manager = new Manager({
     { id: 'shout-2', provider: 'shout', models: [{ name: 'shout-1.0', alias: 'shouty' }] },
   ],
 });
-const server = createServer(toNodeListener(createHandler(manager, { apiKeys: [KEY] })));
+const server = createServer(createNodeListener(createHandler(manager, { apiKeys: [KEY] })));
 
 const smoke = process.env.SMOKE === '1';
 server.listen(smoke ? 0 : Number(process.env.PORT ?? 8317), '127.0.0.1', async () => {

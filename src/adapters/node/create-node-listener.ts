@@ -4,7 +4,7 @@ import type { CoreHandler, CoreRequestBody, CoreResponse } from '../../http/type
 import { toCoreRequest } from './to-core-request.js';
 import { writeCoreResponse } from './write-core-response.js';
 
-/** Options of {@link toNodeListener} and {@link serveNode}. */
+/** Options of {@link createNodeListener} and {@link serveNode}. */
 export interface NodeBridgeOptions {
   /** Stop reading request bodies past this many bytes (the handler enforces its own limit too). Default unlimited. */
   maxBodyBytes?: number;
@@ -76,11 +76,11 @@ export async function serveNode(
  * ```ts
  * import { createServer } from 'node:http';
  * import { createHandler } from 'switchyard/http';
- * import { toNodeListener } from 'switchyard/node';
- * createServer(toNodeListener(createHandler(manager, { apiKeys: ['sk-gateway'] }))).listen(8317);
+ * import { createNodeListener } from 'switchyard/node';
+ * createServer(createNodeListener(createHandler(manager, { apiKeys: ['sk-gateway'] }))).listen(8317);
  * ```
  */
-export function toNodeListener(
+export function createNodeListener(
   handler: CoreHandler,
   options: NodeBridgeOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
@@ -88,5 +88,11 @@ export function toNodeListener(
     void serveNode(handler, req, res, options);
   };
 }
+
+/**
+ * @deprecated Use {@link createNodeListener}: the same function under the adapters' common naming
+ * (`create` + what it returns).
+ */
+export const toNodeListener: typeof createNodeListener = createNodeListener;
 
 function noop(): void {}
