@@ -36,6 +36,8 @@ function region(file, name) {
   const end = lines.findIndex((l, i) => i > start && l.trim() === `// #endregion ${name}`);
   if (start === -1 || end === -1) return undefined;
   const body = lines.slice(start + 1, end).filter((l) => !/\/\/ @hide\s*$/.test(l));
+  while (body.length > 0 && body[0].trim() === '') body.shift();
+  while (body.length > 0 && body.at(-1).trim() === '') body.pop();
   const indent = Math.min(...body.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length));
   return body.map((l) => l.slice(indent)).join('\n');
 }

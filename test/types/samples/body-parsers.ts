@@ -4,7 +4,6 @@ import { handler } from './context.js';
 
 const app = express();
 // #region body-parsers
-// When a parser has to run first for every path, keep it off the mount path:
 const json = express.json();
 app.use((req, res, next) => (req.path === '/llm' || req.path.startsWith('/llm/') ? next() : json(req, res, next)));
 app.use('/llm', createExpressMiddleware(handler));

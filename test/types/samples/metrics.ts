@@ -1,5 +1,6 @@
 // #region metrics
-import { Manager, type ManagerHooks, mockExecutor } from 'switchyard';
+import { Manager, type ManagerHooks } from 'switchyard';
+import { credentials, executors } from './context.js'; // @hide
 import { metrics } from './my-metrics.js'; // your prom-client / OpenTelemetry / StatsD wrapper
 
 const hooks: ManagerHooks = {
@@ -23,7 +24,7 @@ const hooks: ManagerHooks = {
   },
 };
 
-const manager = new Manager({ executors: [mockExecutor()], credentials: [{ id: 'mock-a', provider: 'mock' }], hooks });
+const manager = new Manager({ executors, credentials, hooks });
 
 // #endregion metrics
 

@@ -1,12 +1,13 @@
 import express, { type RequestHandler } from 'express';
-import { Manager, mockExecutor } from 'switchyard';
+import { Manager } from 'switchyard';
+import { credentials, executors } from './context.js';
 
 declare const requireAdmin: RequestHandler;
 const app = express();
 // #region cooldowns
 const manager = new Manager({
-  executors: [mockExecutor()],
-  credentials: [{ id: 'mock-a', provider: 'mock' }],
+  executors,
+  credentials,
   quotaExceeded: 'skip-model', // a 429 cools the credential for that model only ('skip-auth': for all)
   cooldowns: { maxCooldownMs: 10 * 60_000, transientMs: 15_000 }, // cap upstream reset hints at 10 min
 });
