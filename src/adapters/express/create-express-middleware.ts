@@ -15,9 +15,8 @@ export interface ExpressAdapterOptions extends NodeBridgeOptions {
 /**
  * Express middleware serving the core handler through the Node bridge. Mount it at the path the
  * clients use as their base URL, before `express.json()` or any other body parser: it reads the raw
- * body with the handler's own size limit. Mounted after a parser, it uses the already parsed body as
- * is (but the parser's own limit, 100 KB by default for `express.json()`, then answers large
- * requests first, in its own format).
+ * body with the handler's own size limit. Mounted after one, it uses the parsed body as is, but the
+ * parser's own limit (100 KB by default for `express.json()`) and its HTML error pages apply first.
  *
  * @example
  * ```ts
