@@ -7,7 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Manager, mockExecutor } from 'switchyard';
-import { switchyard } from 'switchyard/express';
+import { createExpressMiddleware } from 'switchyard/express';
 import { createHandler } from 'switchyard/http';
 
 const KEY = process.env.GATEWAY_KEY ?? 'sk-example';
@@ -23,7 +23,7 @@ app.get('/', (_req, res) => {
   res.send('my own route');
 });
 // Anthropic SDK: baseURL http://host/llm; OpenAI SDK: http://host/llm/v1.
-app.use('/llm', switchyard(createHandler(manager, { apiKeys: [KEY] })));
+app.use('/llm', createExpressMiddleware(createHandler(manager, { apiKeys: [KEY] })));
 
 const smoke = process.env.SMOKE === '1';
 const server = app.listen(smoke ? 0 : Number(process.env.PORT ?? 8317), '127.0.0.1', async () => {

@@ -6,7 +6,7 @@
  */
 import Fastify from 'fastify';
 import { Manager, mockExecutor } from 'switchyard';
-import { switchyardFastify } from 'switchyard/fastify';
+import { createFastifyPlugin } from 'switchyard/fastify';
 import { createHandler } from 'switchyard/http';
 
 const KEY = process.env.GATEWAY_KEY ?? 'sk-example';
@@ -16,7 +16,7 @@ const manager = new Manager({ executors: [mockExecutor()], credentials: [{ id: '
 const app = Fastify();
 app.get('/', async () => ({ own: 'route' }));
 // OpenAI SDK: baseURL http://host/llm/v1
-await app.register(switchyardFastify, { prefix: '/llm', handler: createHandler(manager, { apiKeys: [KEY] }) });
+await app.register(createFastifyPlugin(createHandler(manager, { apiKeys: [KEY] })), { prefix: '/llm' });
 
 const smoke = process.env.SMOKE === '1';
 const address = await app.listen({ port: smoke ? 0 : Number(process.env.PORT ?? 8317), host: '127.0.0.1' });

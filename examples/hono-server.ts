@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { Manager, mockExecutor } from 'switchyard';
-import { switchyard } from 'switchyard/hono';
+import { createHonoApp } from 'switchyard/hono';
 import { createHandler } from 'switchyard/http';
 
 const KEY = process.env.GATEWAY_KEY ?? 'sk-example';
@@ -18,7 +18,7 @@ const manager = new Manager({ executors: [mockExecutor()], credentials: [{ id: '
 const app = new Hono();
 app.get('/', (c) => c.text('my own route'));
 // @google/genai: httpOptions.baseUrl http://host/llm
-app.route('/llm', switchyard(createHandler(manager, { apiKeys: [KEY] })));
+app.route('/llm', createHonoApp(createHandler(manager, { apiKeys: [KEY] })));
 
 const smoke = process.env.SMOKE === '1';
 const server = serve(

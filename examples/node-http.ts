@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Manager, mockExecutor } from 'switchyard';
 import { createHandler } from 'switchyard/http';
-import { toNodeListener } from 'switchyard/node';
+import { createNodeListener } from 'switchyard/node';
 
 const KEY = process.env.GATEWAY_KEY ?? 'sk-example';
 
@@ -20,7 +20,7 @@ const manager = new Manager({
   ],
 });
 const handler = createHandler(manager, { apiKeys: [KEY] });
-const server = createServer(toNodeListener(handler));
+const server = createServer(createNodeListener(handler));
 
 const smoke = process.env.SMOKE === '1';
 server.listen(smoke ? 0 : Number(process.env.PORT ?? 8317), '127.0.0.1', async () => {

@@ -47,7 +47,7 @@ export { ModelRouter } from './manager/model-router.js';
 export type { ResponseMemoryOptions } from './manager/response-memory.js';
 export { backoffMs } from './manager/retry-loop.js';
 export * from './manager/selectors/index.js';
-export type { PickContext, Selector } from './manager/selectors/types.js';
+export type { PickContext, Selector, SelectorNeeds } from './manager/selectors/types.js';
 export { MemoryStateStore } from './manager/state/memory/memory-state-store.js';
 export type { Cooldown, CooldownReason, SelectionQuery, SelectionState, StateStore } from './manager/state/types.js';
 export { ALL_MODELS } from './manager/state/types.js';

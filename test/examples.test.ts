@@ -5,13 +5,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 const ROOT = resolve(import.meta.dirname, '..');
 const TSX = resolve(ROOT, 'node_modules/tsx/dist/cli.mjs');
 
-/** Each example with SMOKE=1 starts, asks itself one question, prints the reply and exits. */
-const EXAMPLES: Array<[file: string, reply: string]> = [
+/** Each example with SMOKE=1 starts, asks itself one question (or a few), prints the replies and exits. */
+const EXAMPLES: Array<[file: string, ...replies: string[]]> = [
   ['node-http.ts', 'reply: Mock reply to: hello from node-http'],
   ['express-server.ts', 'reply: Mock reply to: hello from express'],
   ['hono-server.ts', 'reply: Mock reply to: hello from hono'],
   ['fastify-server.ts', 'reply: Mock reply to: hello from fastify'],
-  ['custom-executor.ts', 'reply: HELLO FROM CUSTOM-EXECUTOR (end_turn)'],
+  [
+    'custom-executor.ts',
+    'reply: HELLO FROM CUSTOM-EXECUTOR (end_turn)',
+    'stream: HELLO FROM CUSTOM-EXECUTOR (end_turn)',
+  ],
   ['translate-only.ts', 'reply: Hi! (end_turn)'],
 ];
 
@@ -52,11 +56,11 @@ function run(file: string, timeoutMs = 20_000): Promise<{ code: number | null; s
 }
 
 describe('examples/ (SMOKE=1)', () => {
-  for (const [file, reply] of EXAMPLES) {
+  for (const [file, ...replies] of EXAMPLES) {
     it(`${file} answers itself and exits 0`, { timeout: 30_000 }, async () => {
       const { code, stdout, stderr } = await run(file);
       expect(stderr).not.toMatch(/Error/);
-      expect(stdout).toContain(reply);
+      for (const reply of replies) expect(stdout).toContain(reply);
       expect(code).toBe(0);
     });
   }

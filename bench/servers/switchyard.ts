@@ -10,17 +10,17 @@ import { Hono } from 'hono';
 // The built package, as users run it (`npm run bench` builds first); typed from the sources. The
 // specifiers are computed so the type checker does not need dist/ to exist.
 const dist = (path: string) => new URL(`../../dist/${path}`, import.meta.url).href;
-const { switchyard: expressSwitchyard } = (await import(
+const { createExpressMiddleware } = (await import(
   dist('express/index.js')
 )) as typeof import('../../src/adapters/express/index.js');
-const { switchyard: honoSwitchyard } = (await import(
-  dist('hono/index.js')
-)) as typeof import('../../src/adapters/hono/index.js');
+const { createHonoApp } = (await import(dist('hono/index.js'))) as typeof import('../../src/adapters/hono/index.js');
 const { createHandler } = (await import(dist('http/index.js'))) as typeof import('../../src/http/index.js');
 const { anthropicExecutor, geminiExecutor, Manager, openaiExecutor } = (await import(
   dist('index.js')
 )) as typeof import('../../src/index.js');
-const { toNodeListener } = (await import(dist('node/index.js'))) as typeof import('../../src/adapters/node/index.js');
+const { createNodeListener } = (await import(
+  dist('node/index.js')
+)) as typeof import('../../src/adapters/node/index.js');
 
 import { BENCH_CLIENT_KEY, portOf, serveChild } from './ipc.js';
 
@@ -45,17 +45,17 @@ function listen(server: Server): Promise<Server> {
 let server: Server;
 if (adapter === 'express') {
   const app = express();
-  app.use('/llm', expressSwitchyard(handler));
+  app.use('/llm', createExpressMiddleware(handler));
   server = await listen(createServer(app));
 } else if (adapter === 'hono') {
   const app = new Hono();
-  app.route('/llm', honoSwitchyard(handler));
+  app.route('/llm', createHonoApp(handler));
   server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
   });
   server.keepAliveTimeout = 30_000;
 } else {
-  server = await listen(createServer(toNodeListener(handler)));
+  server = await listen(createServer(createNodeListener(handler)));
 }
 
 serveChild(portOf(server.address()), () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { parseArgs } from 'node:util';
-import { toNodeListener } from '../adapters/node/index.js';
+import { createNodeListener } from '../adapters/node/index.js';
 import { fromConfig } from '../config/from-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { SwitchyardError } from '../core/errors.js';
@@ -127,7 +127,7 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
     await app.close({ graceMs: 0 });
     return 2;
   }
-  const listener = toNodeListener(combineHandlers(app.handler, app.management));
+  const listener = createNodeListener(combineHandlers(app.handler, app.management));
   const server: Server = config.tls?.enable
     ? createHttpsServer(
         { cert: readFileSync(config.tls.cert ?? ''), key: readFileSync(config.tls.key ?? '') },

@@ -121,7 +121,7 @@ const RESTART_KEYS = [
  * @example
  * ```ts
  * const { manager, handler, close } = await fromConfig('config.yaml');
- * http.createServer(toNodeListener(handler)).listen(8317);
+ * http.createServer(createNodeListener(handler)).listen(8317);
  * ```
  */
 export async function fromConfig(

@@ -158,7 +158,8 @@ function clientKeyFromConfig(entry: ConfigClientKey, index: number): ClientKey {
   if (entry['max-concurrent'] !== undefined) key.maxConcurrent = entry['max-concurrent'];
   if (entry.budget) {
     key.budget = { tokens: entry.budget.tokens };
-    if (entry.budget.period !== undefined) key.budget.periodMs = durationMs(entry.budget.period, `api-keys.${index}.budget.period`);
+    if (entry.budget.period !== undefined)
+      key.budget.periodMs = durationMs(entry.budget.period, `api-keys.${index}.budget.period`);
   }
   if (entry['expires-at']) key.expiresAt = Date.parse(entry['expires-at']);
   if (entry['allowed-ips']) {

@@ -38,12 +38,21 @@ export interface Credential {
   kind?: 'api-key' | 'oauth';
   /** Human label. */
   label?: string;
-  apiKey?: string;
+  /**
+   * The provider API key. `undefined` is accepted by the type so `apiKey: process.env.X` compiles under
+   * `exactOptionalPropertyTypes`, but the Manager and the memory store refuse a credential that names
+   * `apiKey` with an undefined value and has no OAuth token (X was not set): it would otherwise go
+   * upstream with no key at all.
+   */
+  apiKey?: string | undefined;
   oauth?: OAuthTokens;
-  /** Base URL override, e.g. an OpenAI-compatible service. */
-  baseUrl?: string;
-  /** Proxy for this credential: `http://…`, `https://…`, `socks5://…`, or `direct` to bypass a global proxy. */
-  proxyUrl?: string;
+  /** Base URL override, e.g. an OpenAI-compatible service. Undefined means the provider's default. */
+  baseUrl?: string | undefined;
+  /**
+   * Proxy for this credential: `http://…`, `https://…`, `socks5://…`, or `direct` to bypass a global proxy.
+   * Undefined means the executor's proxy, if any.
+   */
+  proxyUrl?: string | undefined;
   /** Extra headers sent upstream with every request on this credential. */
   headers?: Record<string, string>;
   /** Models this credential serves. When absent it serves any model of its provider. */
@@ -69,6 +78,20 @@ export interface Credential {
 }
 
 const SECRET_MARK = '[redacted]';
+
+/**
+ * Why a credential must be refused because its secret was meant to be set and is not: `apiKey` is
+ * present with an undefined value (`apiKey: process.env.X` with X unset) and no OAuth access token
+ * stands in for it. Undefined when the credential is fine.
+ */
+export function unsetSecretProblem(credential: Credential): string | undefined {
+  if (!Object.hasOwn(credential, 'apiKey') || credential.apiKey !== undefined) return undefined;
+  if (credential.oauth?.accessToken) return undefined;
+  return (
+    `Credential '${credential.id}' has apiKey: undefined (is the environment variable it is read from set?). ` +
+    'Set the key, or leave apiKey out for a credential that needs none.'
+  );
+}
 
 /**
  * A copy of the credential safe to log: the API key, the OAuth tokens and the value of every extra

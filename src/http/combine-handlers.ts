@@ -8,7 +8,7 @@ import type { CoreHandler, CoreRequest, MountableHandler } from './types.js';
  * @example
  * ```ts
  * const app = combineHandlers(handler, createManagementHandler(manager, { secret }));
- * http.createServer(toNodeListener(app)).listen(8317);
+ * http.createServer(createNodeListener(app)).listen(8317);
  * ```
  */
 export function combineHandlers(primary: CoreHandler, ...others: MountableHandler[]): CoreHandler {

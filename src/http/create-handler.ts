@@ -59,11 +59,11 @@ type ModelRoute = Extract<Route, { type: 'list-models' | 'get-model' }>;
  * import { createServer } from 'node:http';
  * import { Manager, mockExecutor } from 'switchyard';
  * import { createHandler } from 'switchyard/http';
- * import { toNodeListener } from 'switchyard/node';
+ * import { createNodeListener } from 'switchyard/node';
  *
  * const manager = new Manager({ executors: [mockExecutor()], credentials: [{ id: 'm1', provider: 'mock' }] });
  * const handler = createHandler(manager, { apiKeys: [process.env.GATEWAY_KEY!] });
- * createServer(toNodeListener(handler)).listen(8317);
+ * createServer(createNodeListener(handler)).listen(8317);
  * ```
  */
 export function createHandler(manager: Manager, options: HandlerOptions = {}): CoreHandler {

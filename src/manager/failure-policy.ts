@@ -79,8 +79,9 @@ function capped(ms: number, cap: number): number {
 
 /**
  * The failure table: one pure function from an error and its context to retry / refresh / cooldown.
- * See DESIGN.md "Failure table". Invalid requests and client aborts never retry and never cool a
- * credential down; nothing here knows whether bytes reached the caller (the Manager never retries then).
+ * Its rows are listed in `docs/failures.md`, shipped with the package. Invalid requests and client
+ * aborts never retry and never cool a credential down; nothing here knows whether bytes reached the
+ * caller (the Manager never retries then).
  */
 export function decideFailure(
   error: Pick<SwitchyardError, 'kind' | 'retryAfterMs' | 'credentialWide'>,

@@ -1,4 +1,4 @@
-import type { Credential } from '../core/credential.js';
+import { type Credential, unsetSecretProblem } from '../core/credential.js';
 import { parseCredential } from '../core/credential-schema.js';
 import {
   ClosedError,
@@ -51,7 +51,11 @@ export interface CloseOptions {
 export interface ManagerOptions {
   /** Where credentials live. Default: a {@link MemoryTokenStore} seeded with `credentials`. */
   store?: TokenStore;
-  /** Credentials for the default in-memory store. Ignored when `store` is given. */
+  /**
+   * Credentials for the default in-memory store. Ignored when `store` is given. One with `apiKey:
+   * undefined` and no OAuth token (an unset environment variable) makes the constructor throw a
+   * `ConfigError` naming it.
+   */
   credentials?: Credential[];
   /** Shared routing state. Default: a new {@link MemoryStateStore}. */
   state?: StateStore;
@@ -283,7 +287,8 @@ export class Manager {
   }
   /**
    * Adds a credential through the store (so every instance following it sees it) and routes it at once.
-   * Rejects with a `conflict` error when the id exists, `invalid_request` when the record is malformed.
+   * Rejects with a `conflict` error when the id exists, `invalid_request` when the record is malformed
+   * (including `apiKey: undefined` with no OAuth token).
    */
   async addCredential(credential: Credential): Promise<Credential> {
     await this.start();
@@ -551,6 +556,8 @@ function secretsChanged(a: Credential, b: Credential): boolean {
 }
 
 function validCredential(credential: Credential): Credential {
+  const problem = unsetSecretProblem(credential);
+  if (problem) throw new InvalidRequestError(problem, { credentialId: credential.id });
   try {
     return parseCredential(credential);
   } catch (err) {

@@ -2,7 +2,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { toNodeListener } from '../../src/adapters/node/index.js';
+import { createNodeListener } from '../../src/adapters/node/index.js';
 import { anthropicExecutor } from '../../src/executors/anthropic/anthropic-executor.js';
 import { openaiExecutor } from '../../src/executors/openai/openai-executor.js';
 import { createHandler } from '../../src/http/index.js';
@@ -54,7 +54,7 @@ beforeAll(async () => {
       { id: 'oa', provider: 'openai', apiKey: 'sk-up', baseUrl: `${base}/v1`, models: [{ name: 'gpt-4o-mini' }] },
     ],
   });
-  gateway = createServer(toNodeListener(createHandler(manager, { apiKeys: [KEY] })));
+  gateway = createServer(createNodeListener(createHandler(manager, { apiKeys: [KEY] })));
   await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
 });

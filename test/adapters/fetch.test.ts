@@ -1,14 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { describe, expect, it } from 'vitest';
-import { toFetchHandler } from '../../src/adapters/fetch/index.js';
+import { createFetchHandler, toFetchHandler } from '../../src/adapters/fetch/index.js';
 import type { CoreHandler } from '../../src/http/index.js';
 import { chatBody, KEY, setup, waitFor } from '../http/helpers.js';
 import { describeSdkClients } from './sdk-suite.js';
 
 async function mount(handler: CoreHandler) {
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: toFetchHandler(handler), port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    const s = serve({ fetch: createFetchHandler(handler), port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { baseUrl: origin, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
@@ -17,9 +17,13 @@ async function mount(handler: CoreHandler) {
 describeSdkClients('fetch (on @hono/node-server)', mount);
 
 describe('fetch adapter', () => {
+  it('keeps the old name as an alias', () => {
+    expect(toFetchHandler).toBe(createFetchHandler);
+  });
+
   it('maps Request to Response, with a path prefix', async () => {
     const ctx = setup();
-    const fetchHandler = toFetchHandler(ctx.handler, { pathPrefix: '/api' });
+    const fetchHandler = createFetchHandler(ctx.handler, { pathPrefix: '/api' });
     const res = await fetchHandler(
       new Request('http://x/api/v1/chat/completions', {
         method: 'POST',
@@ -34,9 +38,9 @@ describe('fetch adapter', () => {
 
   it('refuses clients of unknown address when no key is configured', async () => {
     const ctx = setup({ handler: { allowUnauthenticated: 'loopback' } });
-    const refused = await toFetchHandler(ctx.handler)(new Request('http://x/v1/models'));
+    const refused = await createFetchHandler(ctx.handler)(new Request('http://x/v1/models'));
     expect(refused.status).toBe(403);
-    const allowed = await toFetchHandler(ctx.handler, { remoteAddress: () => '127.0.0.1' })(
+    const allowed = await createFetchHandler(ctx.handler, { remoteAddress: () => '127.0.0.1' })(
       new Request('http://x/v1/models'),
     );
     expect(allowed.status).toBe(200);
@@ -46,7 +50,7 @@ describe('fetch adapter', () => {
     const behaviour = { chunkDelayMs: 30 };
     const ctx = setup({ behaviours: { a: behaviour, b: behaviour } });
     const controller = new AbortController();
-    const res = await toFetchHandler(ctx.handler)(
+    const res = await createFetchHandler(ctx.handler)(
       new Request('http://x/v1/chat/completions', {
         method: 'POST',
         headers: { authorization: `Bearer ${KEY}` },

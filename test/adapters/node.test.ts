@@ -1,14 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { toNodeListener } from '../../src/adapters/node/index.js';
+import { createNodeListener, toNodeListener } from '../../src/adapters/node/index.js';
 import type { CoreHandler } from '../../src/http/index.js';
 import { chatBody, KEY, setup, waitFor } from '../http/helpers.js';
 import { captureLogger } from '../http/log-capture.js';
 import { describeSdkClients } from './sdk-suite.js';
 
 async function listen(handler: CoreHandler): Promise<{ server: Server; origin: string }> {
-  const server = createServer(toNodeListener(handler));
+  const server = createServer(createNodeListener(handler));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
@@ -24,6 +24,10 @@ describeSdkClients('node', async (handler) => {
 });
 
 describe('node bridge', () => {
+  it('keeps the old name as an alias', () => {
+    expect(toNodeListener).toBe(createNodeListener);
+  });
+
   it('aborts the upstream and releases the stream when the client disconnects mid-stream', async () => {
     const behaviour = { chunkDelayMs: 40 };
     const ctx = setup({ behaviours: { a: behaviour, b: behaviour } });

@@ -384,6 +384,29 @@ describe('the Manager’s lifecycle', () => {
     });
   });
 
+  it('refuses a credential whose apiKey was given as undefined (an unset environment variable)', async () => {
+    const unset: Record<string, string | undefined> = {};
+    expect(
+      () =>
+        new Manager({ executors: [mockExecutor()], credentials: [{ id: 'k1', provider: 'openai', apiKey: unset.X }] }),
+    ).toThrow(
+      expect.objectContaining({ kind: 'config', message: expect.stringMatching(/'k1' has apiKey: undefined/) }),
+    );
+    const manager = new Manager({ executors: [mockExecutor()], credentials: [{ id: 'm1', provider: 'mock' }] });
+    await expect(manager.addCredential({ id: 'k2', provider: 'openai', apiKey: unset.X })).rejects.toMatchObject({
+      kind: 'invalid_request',
+      credentialId: 'k2',
+    });
+    await expect(manager.updateCredential({ id: 'm1', provider: 'mock', apiKey: unset.X })).rejects.toMatchObject({
+      kind: 'invalid_request',
+    });
+    expect(await manager.store.get('k2')).toBeUndefined();
+    // Leaving the key out, or an OAuth token standing in for it, is fine.
+    await manager.addCredential({ id: 'k3', provider: 'mock' });
+    await manager.addCredential({ id: 'k4', provider: 'mock', apiKey: unset.X, oauth: { accessToken: 'at-1' } });
+    expect(manager.credentials().map((c) => c.id)).toEqual(['m1', 'k3', 'k4']);
+  });
+
   it('status() shows in-flight counts, cooldowns with reason and until, disabled, and the latest quota', async () => {
     const manager = new Manager({
       executors: [mockExecutor({ behaviours: { m1: { chunkDelayMs: 30 } } })],

@@ -1,2 +1,2 @@
 /** @module switchyard/express */
-export { type ExpressAdapterOptions, switchyard } from './switchyard-express.js';
+export { createExpressMiddleware, type ExpressAdapterOptions, switchyard } from './create-express-middleware.js';

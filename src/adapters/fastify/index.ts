@@ -1,2 +1,7 @@
 /** @module switchyard/fastify */
-export { type FastifyAdapterOptions, switchyardFastify } from './switchyard-fastify.js';
+export {
+  createFastifyPlugin,
+  type FastifyAdapterOptions,
+  type SwitchyardFastifyOptions,
+  switchyardFastify,
+} from './create-fastify-plugin.js';

@@ -1,7 +1,8 @@
 /** @module switchyard/fetch */
 export {
+  createFetchHandler,
   type FetchHandlerOptions,
   toCoreRequestFromFetch,
   toFetchHandler,
   toFetchResponse,
-} from './to-fetch-handler.js';
+} from './create-fetch-handler.js';

@@ -1,2 +1,2 @@
 /** @module switchyard/hono */
-export { switchyard } from './switchyard-hono.js';
+export { createHonoApp, type HonoAdapterOptions, switchyard } from './create-hono-app.js';

@@ -1,10 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { CoreRequest, CoreRequestBody } from '../../http/types.js';
+import { stripMountPath } from '../mount-path.js';
 import { requestBody } from './request-body.js';
 
 /** Options of {@link toCoreRequest}. */
 export interface ToCoreRequestOptions {
-  /** Aborted when the client goes away; {@link toNodeListener} ties it to the response's `close`. */
+  /** Aborted when the client goes away; {@link createNodeListener} ties it to the response's `close`. */
   signal: AbortSignal;
   /** A body the framework already parsed (Express after `express.json()`); the stream is then not read. */
   body?: CoreRequestBody;
@@ -31,11 +32,7 @@ const NO_QUERY: Readonly<Record<string, string>> = Object.freeze({});
 export function toCoreRequest(req: IncomingMessage, options: ToCoreRequestOptions): CoreRequest {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
-  let path = q === -1 ? url : url.slice(0, q);
-  const prefix = options.pathPrefix;
-  if (prefix && path.startsWith(prefix) && (path.length === prefix.length || path[prefix.length] === '/')) {
-    path = path.slice(prefix.length) || '/';
-  }
+  const path = stripMountPath(q === -1 ? url : url.slice(0, q), options.pathPrefix);
   const headers: Record<string, string | undefined> = {};
   const raw = req.headers;
   for (const name in raw) {

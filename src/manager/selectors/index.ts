@@ -3,5 +3,5 @@ export { LeastInFlightSelector } from './least-in-flight.js';
 export { PrioritySelector } from './priority.js';
 export { RoundRobinSelector } from './round-robin.js';
 export { StickySelector, type StickySelectorOptions } from './sticky.js';
-export type { PickContext, Selector } from './types.js';
+export type { PickContext, Selector, SelectorNeeds } from './types.js';
 export { WeightedSelector } from './weighted.js';

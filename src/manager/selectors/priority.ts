@@ -1,5 +1,5 @@
 import type { Credential } from '../../core/credential.js';
-import type { PickContext, Selector } from './types.js';
+import type { PickContext, Selector, SelectorNeeds } from './types.js';
 
 /**
  * Priority tiers: the highest available `priority` tier is used first, lower tiers only when the higher
@@ -13,7 +13,7 @@ import type { PickContext, Selector } from './types.js';
  */
 export class PrioritySelector implements Selector {
   readonly name: string;
-  readonly needs: Selector['needs'];
+  readonly needs: SelectorNeeds | undefined;
   readonly #inner: Selector;
   readonly #tiers = new WeakMap<readonly Credential[], Credential[][]>();
 

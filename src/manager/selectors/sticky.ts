@@ -1,5 +1,5 @@
 import type { Credential } from '../../core/credential.js';
-import type { PickContext, Selector } from './types.js';
+import type { PickContext, Selector, SelectorNeeds } from './types.js';
 
 /** Options of {@link StickySelector}. */
 export interface StickySelectorOptions {
@@ -25,7 +25,7 @@ export interface StickySelectorOptions {
  */
 export class StickySelector implements Selector {
   readonly name: string;
-  readonly needs: Selector['needs'];
+  readonly needs: SelectorNeeds;
   readonly #inner: Selector;
   readonly #ttlMs: number;
   readonly #byId = new WeakMap<readonly Credential[], Map<string, Credential>>();

@@ -20,6 +20,16 @@ export interface PickContext {
   now: number;
 }
 
+/** What a {@link Selector} asks the Manager to fetch before each pick (each costs a state-store read). */
+export interface SelectorNeeds {
+  /** The round-robin cursor, as `ctx.cursor`. */
+  cursor?: boolean | undefined;
+  /** In-flight counts per credential, as `ctx.inFlight`. */
+  inFlight?: boolean | undefined;
+  /** The request's session affinity key, as `ctx.sessionKey`. */
+  session?: boolean | undefined;
+}
+
 /**
  * Picks one credential among candidates. `candidates` are every credential that serves the model, in a
  * stable order (store order), unfiltered by dynamic state: call `ctx.isAvailable` lazily so a pick stays
@@ -38,7 +48,7 @@ export interface PickContext {
  */
 export interface Selector {
   readonly name: string;
-  /** What the Manager must fetch before calling `pick`. */
-  readonly needs?: { cursor?: boolean; inFlight?: boolean; session?: boolean };
+  /** What the Manager must fetch before calling `pick`. Absent: nothing. */
+  readonly needs?: SelectorNeeds | undefined;
   pick(candidates: readonly Credential[], ctx: PickContext): Awaitable<Credential | undefined>;
 }

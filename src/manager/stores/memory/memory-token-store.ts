@@ -1,5 +1,5 @@
-import type { Credential } from '../../../core/credential.js';
-import { ConflictError } from '../../../core/errors.js';
+import { type Credential, unsetSecretProblem } from '../../../core/credential.js';
+import { ConfigError, ConflictError } from '../../../core/errors.js';
 import type { SaveOptions, TokenStore, TokenStoreEvent } from '../types.js';
 
 /**
@@ -16,8 +16,13 @@ export class MemoryTokenStore implements TokenStore {
   readonly #records = new Map<string, Credential>();
   readonly #listeners = new Set<(event: TokenStoreEvent) => void>();
 
+  /** @throws {ConfigError} when a credential has `apiKey: undefined` and no OAuth token (an unset environment variable). */
   constructor(credentials: readonly Credential[] = []) {
-    for (const c of credentials) this.#records.set(c.id, { ...structuredClone(c), version: c.version ?? 1 });
+    for (const c of credentials) {
+      const problem = unsetSecretProblem(c);
+      if (problem) throw new ConfigError(problem, { credentialId: c.id });
+      this.#records.set(c.id, { ...structuredClone(c), version: c.version ?? 1 });
+    }
   }
 
   async list(): Promise<Credential[]> {

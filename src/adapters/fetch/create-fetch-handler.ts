@@ -1,6 +1,7 @@
-import type { CoreHandler, CoreRequest, CoreResponse } from '../../http/types.js';
+import type { CoreRequest, CoreResponse, MountableHandler } from '../../http/types.js';
+import { stripMountPath } from '../mount-path.js';
 
-/** Options of {@link toFetchHandler}. */
+/** Options of {@link createFetchHandler} (and of the Hono adapter, which uses the same bridge). */
 export interface FetchHandlerOptions {
   /**
    * A mount prefix to cut off the URL's path, for routers that pass the full URL to a sub-handler
@@ -29,11 +30,7 @@ export function toCoreRequestFromFetch(
   remoteAddress?: string,
 ): CoreRequest {
   const url = new URL(request.url);
-  let path = url.pathname;
-  const prefix = options.pathPrefix;
-  if (prefix && path.startsWith(prefix) && (path.length === prefix.length || path[prefix.length] === '/')) {
-    path = path.slice(prefix.length) || '/';
-  }
+  const path = stripMountPath(url.pathname, options.pathPrefix);
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
     headers[name] = value;
@@ -89,18 +86,24 @@ export function toFetchResponse(response: CoreResponse): Response {
  *
  * @example
  * ```ts
- * import { toFetchHandler } from 'switchyard/fetch';
- * const fetchHandler = toFetchHandler(createHandler(manager, { apiKeys: [process.env.GATEWAY_KEY!] }));
+ * import { createFetchHandler } from 'switchyard/fetch';
+ * const fetchHandler = createFetchHandler(createHandler(manager, { apiKeys: ['sk-gateway'] }));
  * Bun.serve({ fetch: fetchHandler });                   // Bun
  * export const POST = fetchHandler;                      // Next.js: app/v1/[...path]/route.ts
  * ```
  */
-export function toFetchHandler(
-  handler: CoreHandler,
+export function createFetchHandler(
+  handler: MountableHandler,
   options: FetchHandlerOptions = {},
 ): (request: Request) => Promise<Response> {
   return async (request) => toFetchResponse(await handler(toCoreRequestFromFetch(request, options)));
 }
+
+/**
+ * @deprecated Use {@link createFetchHandler}: the same function under the adapters' common naming
+ * (`create` + what it returns).
+ */
+export const toFetchHandler: typeof createFetchHandler = createFetchHandler;
 
 /** Reads a `ReadableStream` through a reader: async iteration of streams is missing in some runtimes. */
 function streamToIterable(stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {

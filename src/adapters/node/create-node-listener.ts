@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AbortedError } from '../../core/errors.js';
-import type { CoreHandler, CoreRequestBody, CoreResponse } from '../../http/types.js';
+import type { CoreRequestBody, CoreResponse, MountableHandler } from '../../http/types.js';
 import { toCoreRequest } from './to-core-request.js';
 import { writeCoreResponse } from './write-core-response.js';
 
-/** Options of {@link toNodeListener} and {@link serveNode}. */
+/** Options of {@link createNodeListener} and {@link serveNode}. */
 export interface NodeBridgeOptions {
   /** Stop reading request bodies past this many bytes (the handler enforces its own limit too). Default unlimited. */
   maxBodyBytes?: number;
@@ -35,7 +35,7 @@ const INTERNAL_ERROR: CoreResponse = {
  * ```
  */
 export async function serveNode(
-  handler: CoreHandler,
+  handler: MountableHandler,
   req: IncomingMessage,
   res: ServerResponse,
   options: NodeBridgeOptions & ServeNodeExtras = {},
@@ -76,17 +76,23 @@ export async function serveNode(
  * ```ts
  * import { createServer } from 'node:http';
  * import { createHandler } from 'switchyard/http';
- * import { toNodeListener } from 'switchyard/node';
- * createServer(toNodeListener(createHandler(manager, { apiKeys: ['sk-gateway'] }))).listen(8317);
+ * import { createNodeListener } from 'switchyard/node';
+ * createServer(createNodeListener(createHandler(manager, { apiKeys: ['sk-gateway'] }))).listen(8317);
  * ```
  */
-export function toNodeListener(
-  handler: CoreHandler,
+export function createNodeListener(
+  handler: MountableHandler,
   options: NodeBridgeOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     void serveNode(handler, req, res, options);
   };
 }
+
+/**
+ * @deprecated Use {@link createNodeListener}: the same function under the adapters' common naming
+ * (`create` + what it returns).
+ */
+export const toNodeListener: typeof createNodeListener = createNodeListener;
 
 function noop(): void {}
