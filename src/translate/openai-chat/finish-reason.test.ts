@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FinishReason } from '../canonical.js';
-import { finishReasonFromCanonical, finishReasonToCanonical } from './map-finish-reason.js';
+import { finishReasonFromCanonical, finishReasonToCanonical } from './finish-reason.js';
 
 describe('openai-chat finish reasons', () => {
   it.each([

@@ -1,7 +1,5 @@
 import type { FinishReason } from '../canonical.js';
-
-/** The finish reasons Chat Completions sends (`function_call` is the deprecated pre-tools one). */
-export type OpenAIChatFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
+import type { ChatFinishReason } from './wire-types.js';
 
 /**
  * Chat Completions `finish_reason` → canonical. `sawToolCalls` fixes up OpenAI-compatible services that
@@ -34,7 +32,7 @@ export function finishReasonToCanonical(reason: unknown, sawToolCalls = false, s
  *
  * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-choices
  */
-export function finishReasonFromCanonical(reason: FinishReason): OpenAIChatFinishReason {
+export function finishReasonFromCanonical(reason: FinishReason): ChatFinishReason {
   switch (reason) {
     case 'length':
       return 'length';

@@ -1,170 +1,94 @@
+import { dropAnthropicOnly } from '../anthropic-only.js';
 import type {
   AssistantContent,
   CanonicalMessage,
+  CanonicalRequest,
+  Converted,
   FromCanonicalOptions,
-  ProviderMetadata,
   ReasoningPart,
   TextPart,
   ToolResultPart,
   TranslationWarning,
   UserContent,
 } from '../canonical.js';
-import { invalid, isRecord, obj, str } from '../json.js';
-import { providerFamily } from '../reasoning.js';
-import { textContentToCanonical, userContentToCanonical, userPartFromCanonical } from './convert-content.js';
+import { compact, obj, str } from '../json.js';
+import { budgetToEffort, providerFamily } from '../reasoning.js';
+import { userPartFromCanonical } from './content.js';
+import { isRefusal, ours } from './metadata.js';
+import { toolChoiceFromCanonical, toolsFromCanonical } from './tools.js';
 
 type Json = Record<string, unknown>;
 
-/** Metadata of one message or part under this dialect's key, or undefined when there is none. */
-function meta(value: Json): ProviderMetadata | undefined {
-  for (const _ in value) return { 'openai-chat': value };
-  return undefined;
-}
-
-function withMeta<T extends CanonicalMessage>(target: T, value: Json): T {
-  const metadata = meta(value);
-  if (metadata) target.providerMetadata = metadata;
-  return target;
-}
-
-/** `name` (and the `developer` role) have no canonical field: they ride in the message's metadata. */
-function messageMeta(message: Json, developer = false): Json {
-  const out: Json = {};
-  if (developer) out.role = 'developer';
-  const name = str(message.name);
-  if (name !== undefined) out.name = name;
-  return out;
-}
-
-/** Tool-call arguments as JSON text; some clients send an object. */
-function argumentsText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  return value === undefined || value === null ? '' : JSON.stringify(value);
-}
-
 /**
- * Chat `messages` → canonical messages. `system` and `developer` stay in place as `system` messages;
- * each `tool` message (and legacy `function` message) becomes one canonical `tool` message whose result
- * carries the tool's name, looked up from the call that asked for it.
+ * A canonical request → a Chat Completions body for `options.targetProvider`. OpenAI itself gets
+ * `max_completion_tokens` (it refuses `max_tokens` on reasoning models) and never `top_k` or
+ * `reasoning_content`; OpenAI-compatible services get `max_tokens`, `top_k` and `reasoning_content`,
+ * which they understand. A streaming request asks for the usage chunk unless the caller said no.
  */
-export function messagesToCanonical(messages: unknown[]): CanonicalMessage[] {
-  const out: CanonicalMessage[] = [];
-  const toolNames = new Map<string, string>();
-  for (let i = 0; i < messages.length; i++) {
-    const field = `messages[${i}]`;
-    const message = messages[i];
-    if (!isRecord(message)) invalid(field, 'must be an object');
-    switch (message.role) {
-      case 'system':
-      case 'developer':
-        out.push(
-          withMeta(
-            { role: 'system', content: textContentToCanonical(message.content, `${field}.content`) },
-            messageMeta(message, message.role === 'developer'),
-          ),
-        );
-        break;
-      case 'user':
-        out.push(
-          withMeta(
-            { role: 'user', content: userContentToCanonical(message.content, `${field}.content`) },
-            messageMeta(message),
-          ),
-        );
-        break;
-      case 'assistant':
-        out.push(assistantToCanonical(message, field, toolNames));
-        break;
-      case 'tool': {
-        const toolCallId = str(message.tool_call_id);
-        if (toolCallId === undefined) invalid(`${field}.tool_call_id`, 'must be a string');
-        const content = message.content;
-        const result: ToolResultPart = {
-          type: 'tool-result',
-          toolCallId,
-          content: typeof content === 'string' ? content : textContentToCanonical(content, `${field}.content`),
-        };
-        const name = toolNames.get(toolCallId);
-        if (name !== undefined) result.name = name;
-        out.push({ role: 'tool', content: [result] });
-        break;
-      }
-      case 'function': {
-        // Legacy function results: the function's name doubles as the call id (see the assistant side).
-        const name = str(message.name);
-        if (name === undefined) invalid(`${field}.name`, 'must be a string');
-        const content = str(message.content) ?? '';
-        out.push({ role: 'tool', content: [{ type: 'tool-result', toolCallId: name, name, content }] });
-        break;
-      }
-      default:
-        invalid(`${field}.role`, `'${String(message.role)}' is not a supported role`);
+export function requestFromCanonical(
+  request: CanonicalRequest,
+  options: FromCanonicalOptions,
+): Converted<Record<string, unknown>> {
+  const warnings: TranslationWarning[] = [];
+  const family = providerFamily(options.targetProvider);
+  const extra = ours(request.providerMetadata);
+  const out: Json = {};
+  if (request.model !== undefined) out.model = request.model;
+  out.messages = messagesFromCanonical(request.messages, options, warnings);
+
+  if (request.tools && request.tools.length > 0) out.tools = toolsFromCanonical(request.tools);
+  if (request.toolChoice) out.tool_choice = toolChoiceFromCanonical(request.toolChoice);
+  if (request.parallelToolCalls !== undefined) out.parallel_tool_calls = request.parallelToolCalls;
+
+  if (request.maxOutputTokens !== undefined) {
+    out[family === 'openai' ? 'max_completion_tokens' : 'max_tokens'] = request.maxOutputTokens;
+  }
+  if (request.temperature !== undefined) out.temperature = request.temperature;
+  if (request.topP !== undefined) out.top_p = request.topP;
+  if (request.topK !== undefined) {
+    if (family === 'openai') {
+      warnings.push({ code: 'unsupported-setting', message: 'OpenAI has no top_k; it was dropped' });
+    } else {
+      out.top_k = request.topK;
     }
   }
-  return out;
-}
-
-function assistantToCanonical(message: Json, field: string, toolNames: Map<string, string>): CanonicalMessage {
-  const content: AssistantContent[] = [];
-  // DeepSeek (and vLLM, OpenRouter) put the visible thinking beside the answer.
-  const reasoning = str(message.reasoning_content) ?? str(message.reasoning);
-  if (reasoning) content.push({ type: 'reasoning', text: reasoning });
-  const text = message.content;
-  if (typeof text === 'string') {
-    if (text !== '') content.push({ type: 'text', text });
-  } else if (Array.isArray(text)) {
-    for (let i = 0; i < text.length; i++) {
-      const part = text[i];
-      const partField = `${field}.content[${i}]`;
-      if (isRecord(part) && part.type === 'refusal') {
-        const refusal = str(part.refusal);
-        if (refusal === undefined) invalid(`${partField}.refusal`, 'must be a string');
-        content.push(refusalPart(refusal));
-      } else {
-        content.push(...textContentToCanonical([part], partField));
-      }
-    }
-  } else if (text !== null && text !== undefined) {
-    invalid(`${field}.content`, 'must be a string, an array of content parts or null');
-  }
-  const refusal = str(message.refusal);
-  if (refusal) content.push(refusalPart(refusal));
-  const calls = message.tool_calls;
-  if (calls !== undefined && calls !== null && !Array.isArray(calls))
-    invalid(`${field}.tool_calls`, 'must be an array');
-  if (Array.isArray(calls)) {
-    for (let i = 0; i < calls.length; i++) {
-      const callField = `${field}.tool_calls[${i}]`;
-      const call = calls[i];
-      if (!isRecord(call)) invalid(callField, 'must be an object');
-      if (call.type !== 'function' && call.type !== undefined) {
-        invalid(`${callField}.type`, `'${String(call.type)}' tool calls are not supported`);
-      }
-      const id = str(call.id);
-      if (id === undefined) invalid(`${callField}.id`, 'must be a string');
-      const fn = obj(call.function);
-      const name = str(fn?.name);
-      if (name === undefined) invalid(`${callField}.function.name`, 'must be a string');
-      toolNames.set(id, name);
-      content.push({ type: 'tool-call', id, name, arguments: argumentsText(fn?.arguments) });
+  if (request.stopSequences && request.stopSequences.length > 0) out.stop = request.stopSequences;
+  if (request.seed !== undefined) out.seed = request.seed;
+  if (request.presencePenalty !== undefined) out.presence_penalty = request.presencePenalty;
+  if (request.frequencyPenalty !== undefined) out.frequency_penalty = request.frequencyPenalty;
+  const format = request.responseFormat;
+  if (format) {
+    if (format.type === 'text') out.response_format = { type: 'text' };
+    else if (!format.schema) out.response_format = { type: 'json_object' };
+    else {
+      out.response_format = {
+        type: 'json_schema',
+        // `name` is required by OpenAI; other dialects have none.
+        json_schema: compact({
+          name: format.name ?? 'response',
+          description: format.description,
+          schema: format.schema,
+          strict: format.strict,
+        }),
+      };
     }
   }
-  const legacy = obj(message.function_call);
-  if (legacy) {
-    const name = str(legacy.name);
-    if (name === undefined) invalid(`${field}.function_call.name`, 'must be a string');
-    content.push({ type: 'tool-call', id: name, name, arguments: argumentsText(legacy.arguments) });
+  const reasoning = request.reasoning;
+  if (reasoning) {
+    // With neither an effort nor a budget the model's default applies: non-reasoning models refuse the field.
+    const effort =
+      reasoning.effort ?? (reasoning.budgetTokens !== undefined ? budgetToEffort(reasoning.budgetTokens) : undefined);
+    if (effort !== undefined) out.reasoning_effort = effort;
   }
-  return withMeta({ role: 'assistant', content }, messageMeta(message));
-}
-
-function refusalPart(text: string): TextPart {
-  return { type: 'text', text, providerMetadata: { 'openai-chat': { refusal: true } } };
-}
-
-/** True for text that came from an OpenAI `refusal`. */
-function isRefusal(part: TextPart): boolean {
-  return part.providerMetadata?.['openai-chat']?.refusal === true;
+  const { dropUser } = dropAnthropicOnly(request, 'OpenAI Chat', warnings);
+  if (request.user !== undefined && !dropUser && extra?.safety_identifier !== request.user) out.user = request.user;
+  if (request.stream !== undefined) out.stream = request.stream;
+  if (request.stream) {
+    const streamOptions = obj(extra?.stream_options);
+    out.stream_options = { ...streamOptions, include_usage: request.includeUsage ?? true };
+  }
+  if (extra) for (const key in extra) if (out[key] === undefined) out[key] = extra[key];
+  return { value: out, warnings };
 }
 
 /**
@@ -173,7 +97,7 @@ function isRefusal(part: TextPart): boolean {
  * thinking goes back as `reasoning_content` (DeepSeek and other compatible services want it), except to
  * OpenAI itself, which rejects the field.
  */
-export function messagesFromCanonical(
+function messagesFromCanonical(
   messages: CanonicalMessage[],
   options: FromCanonicalOptions,
   warnings: TranslationWarning[],
@@ -181,7 +105,7 @@ export function messagesFromCanonical(
   const family = providerFamily(options.targetProvider);
   const out: Json[] = [];
   for (const message of messages) {
-    const extra = message.providerMetadata?.['openai-chat'];
+    const extra = ours(message.providerMetadata);
     const name = str(extra?.name);
     switch (message.role) {
       case 'system': {
@@ -286,7 +210,7 @@ function reasoningOut(
     // Chat has no field for a signature or encrypted reasoning, so no family can get it back this way.
     if (options.foreignThinking === 'text' && part.text !== '') {
       warnings.push({
-        code: 'foreign-thinking-text',
+        code: 'foreign-thinking-as-text',
         message: `Signed thinking from ${part.origin ?? 'another provider'} was sent to OpenAI Chat as plain text`,
       });
       return { text: part.text, asText: true };

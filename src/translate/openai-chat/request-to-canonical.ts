@@ -1,17 +1,17 @@
-import { dropAnthropicOnly } from '../anthropic-only.js';
 import type {
+  AssistantContent,
+  CanonicalMessage,
   CanonicalRequest,
-  CanonicalTool,
   Converted,
-  FromCanonicalOptions,
   ReasoningEffort,
   ResponseFormat,
-  ToolChoice,
+  ToolResultPart,
   TranslationWarning,
 } from '../canonical.js';
-import { compact, invalid, isRecord, obj, str } from '../json.js';
-import { budgetToEffort, providerFamily } from '../reasoning.js';
-import { messagesFromCanonical, messagesToCanonical } from './convert-messages.js';
+import { invalid, isRecord, obj, str } from '../json.js';
+import { textContentToCanonical, userContentToCanonical } from './content.js';
+import { KEY, refusalPart, toMetadata } from './metadata.js';
+import { toolChoiceToCanonical, toolsToCanonical } from './tools.js';
 
 type Json = Record<string, unknown>;
 
@@ -133,65 +133,10 @@ export function requestToCanonical(body: Json): Converted<CanonicalRequest> {
 
   for (const key in body) if (!KNOWN.has(key) && body[key] !== undefined) extra[key] = body[key];
   for (const _ in extra) {
-    request.providerMetadata = { 'openai-chat': extra };
+    request.providerMetadata = { [KEY]: extra };
     break;
   }
   return { value: request, warnings };
-}
-
-function toolsToCanonical(body: Json, warnings: TranslationWarning[]): CanonicalTool[] | undefined {
-  const tools = body.tools ?? body.functions;
-  if (tools === undefined || tools === null) return undefined;
-  const field = body.tools !== undefined && body.tools !== null ? 'tools' : 'functions';
-  if (!Array.isArray(tools)) invalid(field, 'must be an array');
-  const out: CanonicalTool[] = [];
-  for (let i = 0; i < tools.length; i++) {
-    const tool = tools[i];
-    if (!isRecord(tool)) invalid(`${field}[${i}]`, 'must be an object');
-    let fn: Json | undefined = tool;
-    if (field === 'tools') {
-      if (tool.type !== 'function') {
-        warnings.push({
-          code: 'dropped-tool',
-          message: `Only function tools can be translated; the '${String(tool.type)}' tool was dropped`,
-        });
-        continue;
-      }
-      fn = obj(tool.function);
-      if (!fn) invalid(`tools[${i}].function`, 'must be an object');
-    }
-    const prefix = field === 'tools' ? `tools[${i}].function` : `functions[${i}]`;
-    const name = str(fn.name);
-    if (name === undefined) invalid(`${prefix}.name`, 'must be a string');
-    const parameters = fn.parameters === undefined || fn.parameters === null ? undefined : obj(fn.parameters);
-    if (fn.parameters !== undefined && fn.parameters !== null && !parameters) {
-      invalid(`${prefix}.parameters`, 'must be a JSON Schema object');
-    }
-    // No parameters means a function without arguments.
-    const converted: CanonicalTool = { name, parameters: parameters ?? { type: 'object', properties: {} } };
-    const description = str(fn.description);
-    if (description !== undefined) converted.description = description;
-    if (typeof fn.strict === 'boolean') converted.strict = fn.strict;
-    out.push(converted);
-  }
-  return out;
-}
-
-function toolChoiceToCanonical(body: Json, warnings: TranslationWarning[]): ToolChoice | undefined {
-  const field = body.tool_choice !== undefined && body.tool_choice !== null ? 'tool_choice' : 'function_call';
-  const choice = body[field];
-  if (choice === undefined || choice === null) return undefined;
-  if (choice === 'auto' || choice === 'none' || choice === 'required') return { type: choice };
-  if (typeof choice === 'string') invalid(field, `'${choice}' is not a known tool choice`);
-  if (!isRecord(choice)) invalid(field, 'must be a string or an object');
-  const name = field === 'tool_choice' ? str(obj(choice.function)?.name) : str(choice.name);
-  if ((field === 'function_call' || choice.type === 'function') && name !== undefined) return { type: 'tool', name };
-  if (field === 'function_call' || choice.type === 'function') invalid(field, 'needs the function name');
-  warnings.push({
-    code: 'unsupported-setting',
-    message: `tool_choice of type '${String(choice.type)}' cannot be translated; the default (auto) applies`,
-  });
-  return undefined;
 }
 
 function stopToCanonical(stop: unknown): string[] | undefined {
@@ -229,87 +174,139 @@ function responseFormatToCanonical(value: unknown): ResponseFormat | undefined {
   }
 }
 
-/**
- * A canonical request → a Chat Completions body for `options.targetProvider`. OpenAI itself gets
- * `max_completion_tokens` (it refuses `max_tokens` on reasoning models) and never `top_k` or
- * `reasoning_content`; OpenAI-compatible services get `max_tokens`, `top_k` and `reasoning_content`,
- * which they understand. A streaming request asks for the usage chunk unless the caller said no.
- */
-export function requestFromCanonical(
-  request: CanonicalRequest,
-  options: FromCanonicalOptions,
-): Converted<Record<string, unknown>> {
-  const warnings: TranslationWarning[] = [];
-  const family = providerFamily(options.targetProvider);
-  const extra = request.providerMetadata?.['openai-chat'];
+function withMeta<T extends CanonicalMessage>(target: T, value: Json): T {
+  const metadata = toMetadata(value);
+  if (metadata) target.providerMetadata = metadata;
+  return target;
+}
+
+/** `name` (and the `developer` role) have no canonical field: they ride in the message's metadata. */
+function messageMeta(message: Json, developer = false): Json {
   const out: Json = {};
-  if (request.model !== undefined) out.model = request.model;
-  out.messages = messagesFromCanonical(request.messages, options, warnings);
+  if (developer) out.role = 'developer';
+  const name = str(message.name);
+  if (name !== undefined) out.name = name;
+  return out;
+}
 
-  if (request.tools && request.tools.length > 0) {
-    out.tools = request.tools.map((tool) => ({
-      type: 'function',
-      function: compact({
-        name: tool.name,
-        description: tool.description,
-        parameters: tool.parameters,
-        strict: tool.strict,
-      }),
-    }));
-  }
-  const choice = request.toolChoice;
-  if (choice) {
-    out.tool_choice = choice.type === 'tool' ? { type: 'function', function: { name: choice.name } } : choice.type;
-  }
-  if (request.parallelToolCalls !== undefined) out.parallel_tool_calls = request.parallelToolCalls;
+/** Tool-call arguments as JSON text; some clients send an object. */
+function argumentsText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return value === undefined || value === null ? '' : JSON.stringify(value);
+}
 
-  if (request.maxOutputTokens !== undefined) {
-    out[family === 'openai' ? 'max_completion_tokens' : 'max_tokens'] = request.maxOutputTokens;
-  }
-  if (request.temperature !== undefined) out.temperature = request.temperature;
-  if (request.topP !== undefined) out.top_p = request.topP;
-  if (request.topK !== undefined) {
-    if (family === 'openai') {
-      warnings.push({ code: 'unsupported-setting', message: 'OpenAI has no top_k; it was dropped' });
-    } else {
-      out.top_k = request.topK;
+/**
+ * Chat `messages` → canonical messages. `system` and `developer` stay in place as `system` messages;
+ * each `tool` message (and legacy `function` message) becomes one canonical `tool` message whose result
+ * carries the tool's name, looked up from the call that asked for it.
+ */
+function messagesToCanonical(messages: unknown[]): CanonicalMessage[] {
+  const out: CanonicalMessage[] = [];
+  const toolNames = new Map<string, string>();
+  for (let i = 0; i < messages.length; i++) {
+    const field = `messages[${i}]`;
+    const message = messages[i];
+    if (!isRecord(message)) invalid(field, 'must be an object');
+    switch (message.role) {
+      case 'system':
+      case 'developer':
+        out.push(
+          withMeta(
+            { role: 'system', content: textContentToCanonical(message.content, `${field}.content`) },
+            messageMeta(message, message.role === 'developer'),
+          ),
+        );
+        break;
+      case 'user':
+        out.push(
+          withMeta(
+            { role: 'user', content: userContentToCanonical(message.content, `${field}.content`) },
+            messageMeta(message),
+          ),
+        );
+        break;
+      case 'assistant':
+        out.push(assistantToCanonical(message, field, toolNames));
+        break;
+      case 'tool': {
+        const toolCallId = str(message.tool_call_id);
+        if (toolCallId === undefined) invalid(`${field}.tool_call_id`, 'must be a string');
+        const content = message.content;
+        const result: ToolResultPart = {
+          type: 'tool-result',
+          toolCallId,
+          content: typeof content === 'string' ? content : textContentToCanonical(content, `${field}.content`),
+        };
+        const name = toolNames.get(toolCallId);
+        if (name !== undefined) result.name = name;
+        out.push({ role: 'tool', content: [result] });
+        break;
+      }
+      case 'function': {
+        // Legacy function results: the function's name doubles as the call id (see the assistant side).
+        const name = str(message.name);
+        if (name === undefined) invalid(`${field}.name`, 'must be a string');
+        const content = str(message.content) ?? '';
+        out.push({ role: 'tool', content: [{ type: 'tool-result', toolCallId: name, name, content }] });
+        break;
+      }
+      default:
+        invalid(`${field}.role`, `'${String(message.role)}' is not a supported role`);
     }
   }
-  if (request.stopSequences && request.stopSequences.length > 0) out.stop = request.stopSequences;
-  if (request.seed !== undefined) out.seed = request.seed;
-  if (request.presencePenalty !== undefined) out.presence_penalty = request.presencePenalty;
-  if (request.frequencyPenalty !== undefined) out.frequency_penalty = request.frequencyPenalty;
-  const format = request.responseFormat;
-  if (format) {
-    if (format.type === 'text') out.response_format = { type: 'text' };
-    else if (!format.schema) out.response_format = { type: 'json_object' };
-    else {
-      out.response_format = {
-        type: 'json_schema',
-        // `name` is required by OpenAI; other dialects have none.
-        json_schema: compact({
-          name: format.name ?? 'response',
-          description: format.description,
-          schema: format.schema,
-          strict: format.strict,
-        }),
-      };
+  return out;
+}
+
+function assistantToCanonical(message: Json, field: string, toolNames: Map<string, string>): CanonicalMessage {
+  const content: AssistantContent[] = [];
+  // DeepSeek (and vLLM, OpenRouter) put the visible thinking beside the answer.
+  const reasoning = str(message.reasoning_content) ?? str(message.reasoning);
+  if (reasoning) content.push({ type: 'reasoning', text: reasoning });
+  const text = message.content;
+  if (typeof text === 'string') {
+    if (text !== '') content.push({ type: 'text', text });
+  } else if (Array.isArray(text)) {
+    for (let i = 0; i < text.length; i++) {
+      const part = text[i];
+      const partField = `${field}.content[${i}]`;
+      if (isRecord(part) && part.type === 'refusal') {
+        const refusal = str(part.refusal);
+        if (refusal === undefined) invalid(`${partField}.refusal`, 'must be a string');
+        content.push(refusalPart(refusal));
+      } else {
+        content.push(...textContentToCanonical([part], partField));
+      }
+    }
+  } else if (text !== null && text !== undefined) {
+    invalid(`${field}.content`, 'must be a string, an array of content parts or null');
+  }
+  const refusal = str(message.refusal);
+  if (refusal) content.push(refusalPart(refusal));
+  const calls = message.tool_calls;
+  if (calls !== undefined && calls !== null && !Array.isArray(calls))
+    invalid(`${field}.tool_calls`, 'must be an array');
+  if (Array.isArray(calls)) {
+    for (let i = 0; i < calls.length; i++) {
+      const callField = `${field}.tool_calls[${i}]`;
+      const call = calls[i];
+      if (!isRecord(call)) invalid(callField, 'must be an object');
+      if (call.type !== 'function' && call.type !== undefined) {
+        invalid(`${callField}.type`, `'${String(call.type)}' tool calls are not supported`);
+      }
+      const id = str(call.id);
+      if (id === undefined) invalid(`${callField}.id`, 'must be a string');
+      const fn = obj(call.function);
+      const name = str(fn?.name);
+      if (name === undefined) invalid(`${callField}.function.name`, 'must be a string');
+      toolNames.set(id, name);
+      content.push({ type: 'tool-call', id, name, arguments: argumentsText(fn?.arguments) });
     }
   }
-  const reasoning = request.reasoning;
-  if (reasoning) {
-    // With neither an effort nor a budget the model's default applies: non-reasoning models refuse the field.
-    const effort =
-      reasoning.effort ?? (reasoning.budgetTokens !== undefined ? budgetToEffort(reasoning.budgetTokens) : undefined);
-    if (effort !== undefined) out.reasoning_effort = effort;
+  const legacy = obj(message.function_call);
+  if (legacy) {
+    const name = str(legacy.name);
+    if (name === undefined) invalid(`${field}.function_call.name`, 'must be a string');
+    content.push({ type: 'tool-call', id: name, name, arguments: argumentsText(legacy.arguments) });
   }
-  const { dropUser } = dropAnthropicOnly(request, 'OpenAI Chat', warnings);
-  if (request.user !== undefined && !dropUser && extra?.safety_identifier !== request.user) out.user = request.user;
-  if (request.stream !== undefined) out.stream = request.stream;
-  if (request.stream) {
-    const streamOptions = obj(extra?.stream_options);
-    out.stream_options = { ...streamOptions, include_usage: request.includeUsage ?? true };
-  }
-  if (extra) for (const key in extra) if (out[key] === undefined) out[key] = extra[key];
-  return { value: out, warnings };
+  return withMeta({ role: 'assistant', content }, messageMeta(message));
 }

@@ -4,7 +4,8 @@ import reasoning from '../../../test/fixtures/openai-chat/reasoning-cached.respo
 import text from '../../../test/fixtures/openai-chat/text.response.json' with { type: 'json' };
 import tools from '../../../test/fixtures/openai-chat/tool-calls.response.json' with { type: 'json' };
 import type { CanonicalResponse } from '../canonical.js';
-import { readUsage, responseFromCanonical, responseToCanonical } from './convert-response.js';
+import { responseFromCanonical, responseToCanonical } from './response.js';
+import { readUsage } from './usage.js';
 
 describe('openai-chat response', () => {
   it("reads OpenAI's documented text response", () => {

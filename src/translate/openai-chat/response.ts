@@ -1,8 +1,10 @@
 import type { AssistantContent, CanonicalResponse, Converted, TranslationWarning } from '../canonical.js';
-import type { Usage } from '../dialect.js';
+import { nowSeconds, resolveContext, type TranslationContext } from '../context.js';
 import { arr, num, obj, str } from '../json.js';
-import { finishReasonFromCanonical, finishReasonToCanonical } from './map-finish-reason.js';
+import { finishReasonFromCanonical, finishReasonToCanonical } from './finish-reason.js';
+import { isRefusal, KEY, ours, refusalPart } from './metadata.js';
 import { usageFromCanonical, usageToCanonical } from './usage.js';
+import type { ChatCompletion, ChatResponseMessage, ChatToolCall } from './wire-types.js';
 
 type Json = Record<string, unknown>;
 
@@ -39,7 +41,7 @@ export function responseToCanonical(body: Json): Converted<CanonicalResponse> {
   const text = str(message.content);
   if (text) content.push({ type: 'text', text });
   const refusal = str(message.refusal);
-  if (refusal) content.push({ type: 'text', text: refusal, providerMetadata: { 'openai-chat': { refusal: true } } });
+  if (refusal) content.push(refusalPart(refusal));
   let sawToolCalls = false;
   for (const item of arr(message.tool_calls)) {
     const call = obj(item);
@@ -70,7 +72,7 @@ export function responseToCanonical(body: Json): Converted<CanonicalResponse> {
   if (choice) keep(choice, KEPT_CHOICE, extra);
   keep(message, KEPT_MESSAGE, extra);
   for (const _ in extra) {
-    response.providerMetadata = { 'openai-chat': extra };
+    response.providerMetadata = { [KEY]: extra };
     break;
   }
   return { value: response, warnings };
@@ -79,19 +81,23 @@ export function responseToCanonical(body: Json): Converted<CanonicalResponse> {
 /**
  * A canonical response → a `chat.completion` body. Visible thinking goes out as `reasoning_content`
  * (the DeepSeek convention clients already read); signatures have no field in Chat and are dropped.
+ * A response without a `created` time (Anthropic and Gemini answers carry none) gets `context.now()`.
  */
-export function responseFromCanonical(response: CanonicalResponse): Converted<Record<string, unknown>> {
+export function responseFromCanonical(
+  response: CanonicalResponse,
+  context?: TranslationContext,
+): Converted<Record<string, unknown>> {
   const warnings: TranslationWarning[] = [];
-  const extra: Json = response.providerMetadata?.['openai-chat'] ?? {};
+  const extra: Json = ours(response.providerMetadata) ?? {};
   let text: string | undefined;
   let refusal: string | undefined;
   let reasoning: string | undefined;
   let droppedSignature = false;
-  const toolCalls: Json[] = [];
+  const toolCalls: ChatToolCall[] = [];
   for (const part of response.content) {
     switch (part.type) {
       case 'text':
-        if (part.providerMetadata?.['openai-chat']?.refusal === true) refusal = (refusal ?? '') + part.text;
+        if (isRefusal(part)) refusal = (refusal ?? '') + part.text;
         else text = (text ?? '') + part.text;
         break;
       case 'reasoning':
@@ -109,14 +115,14 @@ export function responseFromCanonical(response: CanonicalResponse): Converted<Re
       message: 'OpenAI Chat has no field for thinking signatures; they were dropped from the response',
     });
   }
-  const message: Json = { role: 'assistant', content: text ?? null, refusal: refusal ?? null };
+  const message: ChatResponseMessage = { role: 'assistant', content: text ?? null, refusal: refusal ?? null };
   if (reasoning !== undefined) message.reasoning_content = reasoning;
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   keep(extra, KEPT_MESSAGE, message);
-  const body: Json = {
+  const body: ChatCompletion = {
     id: response.id,
     object: 'chat.completion',
-    created: response.created ?? Math.floor(Date.now() / 1000),
+    created: response.created ?? nowSeconds(resolveContext(context)),
     model: response.model,
     choices: [
       {
@@ -130,9 +136,4 @@ export function responseFromCanonical(response: CanonicalResponse): Converted<Re
   if (response.usage) body.usage = usageFromCanonical(response.usage);
   keep(extra, KEPT_TOP, body);
   return { value: body, warnings };
-}
-
-/** Usage of a non-stream `chat.completion` body. */
-export function readUsage(body: Json): Usage | undefined {
-  return usageToCanonical(body.usage);
 }
