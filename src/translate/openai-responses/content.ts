@@ -1,6 +1,7 @@
-import type { FilePart, ImagePart, TextPart, TranslationWarning, UserContent } from '../canonical.js';
-import { invalid, isRecord, type JsonObject, str } from '../json.js';
+import type { FilePart, ImagePart, ReasoningPart, TextPart, TranslationWarning, UserContent } from '../canonical.js';
+import { arr, invalid, isRecord, type JsonObject, str } from '../json.js';
 import { parseDataUrl, sourceToUrl, urlToSource } from '../media.js';
+import { untagSignature } from '../reasoning.js';
 import { ours, withOurs } from './metadata.js';
 
 /**
@@ -140,4 +141,45 @@ function defaultFilename(mediaType: string | undefined): string {
 export function requireString(value: unknown, field: string): string {
   if (typeof value !== 'string') invalid(field, 'must be a string');
   return value;
+}
+
+/** A reasoning item (input or output) as a canonical reasoning part. */
+export function reasoningToCanonical(item: JsonObject): ReasoningPart {
+  const summaries: string[] = [];
+  for (const entry of arr(item.summary)) {
+    const text = isRecord(entry) ? str(entry.text) : undefined;
+    if (text !== undefined) summaries.push(text);
+  }
+  const contents: string[] = [];
+  for (const entry of arr(item.content)) {
+    const text = isRecord(entry) ? str(entry.text) : undefined;
+    if (text !== undefined) contents.push(text);
+  }
+  // The summary is what OpenAI shows; raw reasoning text (open-weight models) stands in when there is none.
+  const text = summaries.length > 0 ? summaries.join('\n\n') : contents.join('\n\n');
+  const part: ReasoningPart = { type: 'reasoning', text, origin: 'openai' };
+  const encrypted = str(item.encrypted_content);
+  if (encrypted) {
+    const { origin, signature } = untagSignature(encrypted, 'openai');
+    part.signature = signature;
+    part.origin = origin;
+  }
+  const id = str(item.id);
+  if (id !== undefined) part.id = id;
+  const metadata = withOurs({
+    // Kept only when joining would lose the structure.
+    summary: summaries.length > 1 ? summaries : undefined,
+    noSummary: summaries.length === 0 && contents.length > 0 ? true : undefined,
+    content: contents.length > 0 ? arr(item.content) : undefined,
+    status: str(item.status),
+  });
+  if (metadata) part.providerMetadata = metadata;
+  return part;
+}
+
+/** The `summary` list of a reasoning item for canonical text (split back when it was joined). */
+export function summaryOf(text: string, kept: unknown): JsonObject[] {
+  const parts = Array.isArray(kept) && kept.every((entry) => typeof entry === 'string') ? (kept as string[]) : [];
+  const texts = parts.length > 0 && parts.join('\n\n') === text ? parts : text === '' ? [] : [text];
+  return texts.map((entry) => ({ type: 'summary_text', text: entry }));
 }

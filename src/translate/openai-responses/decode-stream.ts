@@ -3,7 +3,7 @@ import type { SseEvent, StreamDecoder } from '../codec.js';
 import { arr, isRecord, type JsonObject, num, obj, parseJson, str } from '../json.js';
 import { untagSignature } from '../reasoning.js';
 import { errorToCanonical } from './errors.js';
-import { finishReasonFromStatus } from './map-status.js';
+import { finishReasonToCanonical } from './finish-reason.js';
 import { withOurs } from './metadata.js';
 import { usageToCanonical } from './usage.js';
 
@@ -196,7 +196,7 @@ export function createStreamDecoder(): StreamDecoder {
         }),
       });
     }
-    const finishReason = finishReasonFromStatus(status, str(obj(response.incomplete_details)?.reason), {
+    const finishReason = finishReasonToCanonical(status, str(obj(response.incomplete_details)?.reason), {
       functionCall,
       refusal,
     });

@@ -1,4 +1,5 @@
 import type { FinishReason } from '../canonical.js';
+import type { ResponsesIncompleteReason, ResponsesStatus } from './wire-types.js';
 
 /**
  * A Responses `status` (with `incomplete_details.reason`) as a canonical finish reason. A completed
@@ -6,7 +7,7 @@ import type { FinishReason } from '../canonical.js';
  *
  * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-status
  */
-export function finishReasonFromStatus(
+export function finishReasonToCanonical(
   status: string | undefined,
   incompleteReason: string | undefined,
   has: { functionCall: boolean; refusal: boolean },
@@ -29,9 +30,9 @@ export function finishReasonFromStatus(
 }
 
 /** The Responses `status` and `incomplete_details` that express a canonical finish reason. */
-export function statusFromFinishReason(reason: FinishReason): {
-  status: 'completed' | 'incomplete' | 'failed';
-  incompleteDetails: { reason: 'max_output_tokens' | 'content_filter' } | null;
+export function finishReasonFromCanonical(reason: FinishReason): {
+  status: Exclude<ResponsesStatus, 'in_progress'>;
+  incompleteDetails: { reason: ResponsesIncompleteReason } | null;
 } {
   switch (reason) {
     case 'length':

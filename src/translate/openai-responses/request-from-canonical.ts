@@ -1,221 +1,116 @@
+import { dropAnthropicOnly } from '../anthropic-only.js';
 import type {
   AssistantContent,
   CanonicalMessage,
+  CanonicalRequest,
+  Converted,
   FromCanonicalOptions,
+  ReasoningConfig,
   ReasoningOrigin,
   ReasoningPart,
+  ResponseFormat,
   TextPart,
-  ToolCallPart,
-  ToolResultPart,
   TranslationWarning,
-  UserContent,
 } from '../canonical.js';
-import { arr, invalid, isRecord, type JsonObject, str } from '../json.js';
-import { providerFamily, untagSignature } from '../reasoning.js';
-import { flattenToolName } from '../tool-names.js';
-import { inputPartToCanonical, partFromCanonical, requireString } from './convert-content.js';
-import { ours, withOurs } from './metadata.js';
-
-type ToolMessage = Extract<CanonicalMessage, { role: 'tool' }>;
-type AssistantMessage = Extract<CanonicalMessage, { role: 'assistant' }>;
+import { type JsonObject, str } from '../json.js';
+import { budgetToEffort, providerFamily } from '../reasoning.js';
+import { partFromCanonical, summaryOf } from './content.js';
+import { KEPT_REQUEST_FIELDS, KEY, ours } from './metadata.js';
+import { toolChoiceFromCanonical, toolsFromCanonical } from './tools.js';
 
 /**
- * Responses `input` (a string, or a list of items) as canonical messages. Consecutive assistant-side
- * items (assistant messages, `reasoning`, `function_call`) merge into one assistant turn, consecutive
- * `function_call_output` items into one `tool` message, as the other dialects want them.
- *
- * @see https://platform.openai.com/docs/api-reference/responses/create#responses-create-input
+ * A canonical request as a Responses request body. What Responses cannot say (stop sequences, top_k,
+ * seed, penalties) is dropped with a warning; reasoning from another provider family is never sent as a
+ * reasoning item (dropped, or plain text with `foreignThinking: 'text'`). A request from another dialect
+ * that asks for reasoning gets `store: false` and `include: ['reasoning.encrypted_content']`, so the
+ * reasoning comes back encrypted and the next turn can replay it without server-side state.
  */
-export function inputToMessages(input: unknown, warnings: TranslationWarning[]): CanonicalMessage[] {
-  if (input === undefined || input === null) return [];
-  if (typeof input === 'string') return [{ role: 'user', content: [{ type: 'text', text: input }] }];
-  if (!Array.isArray(input)) invalid('input', 'must be a string or an array of items');
-  const messages: CanonicalMessage[] = [];
-  const names = new Map<string, string>();
-  let assistant: AssistantMessage | undefined;
-  let tool: ToolMessage | undefined;
-  const assistantTurn = (): AssistantMessage => {
-    tool = undefined;
-    if (!assistant) {
-      assistant = { role: 'assistant', content: [] };
-      messages.push(assistant);
-    }
-    return assistant;
-  };
-  const other = (message: CanonicalMessage) => {
-    assistant = undefined;
-    tool = undefined;
-    messages.push(message);
-  };
+export function requestFromCanonical(
+  request: CanonicalRequest,
+  options: FromCanonicalOptions,
+): Converted<Record<string, unknown>> {
+  const warnings: TranslationWarning[] = [];
+  const meta = request.providerMetadata?.[KEY];
+  const sameDialect = meta !== undefined;
+  const kept = meta ?? {};
+  const { instructions, input } = messagesToInput(
+    request.messages,
+    options,
+    sameDialect && kept.store !== false,
+    warnings,
+  );
 
-  for (let i = 0; i < input.length; i++) {
-    const item: unknown = input[i];
-    const field = `input[${i}]`;
-    if (!isRecord(item)) invalid(field, 'must be an object');
-    const type = item.type ?? 'message';
-    switch (type) {
-      case 'message': {
-        const role = item.role;
-        if (role === 'assistant') {
-          assistantTurn().content.push(...assistantContent(item, field));
-        } else if (role === 'user') {
-          other({ role: 'user', content: userContent(item.content, `${field}.content`, warnings) });
-        } else if (role === 'system' || role === 'developer') {
-          const content = userContent(item.content, `${field}.content`, warnings).filter(
-            (part): part is TextPart => part.type === 'text',
-          );
-          other({ role: 'system', content, providerMetadata: { 'openai-responses': { role } } });
-        } else {
-          invalid(`${field}.role`, "must be 'user', 'assistant', 'system' or 'developer'");
-        }
-        break;
-      }
-      case 'function_call': {
-        const local = requireString(item.name, `${field}.name`);
-        const namespace = str(item.namespace);
-        const call: ToolCallPart = {
-          type: 'tool-call',
-          id: requireString(item.call_id, `${field}.call_id`),
-          // A namespaced tool's call goes to other dialects under the flattened name it was declared as.
-          name: namespace === undefined ? local : flattenToolName(namespace, local),
-          arguments: argumentsText(item.arguments),
-        };
-        const metadata = withOurs({ itemId: str(item.id), namespace, localName: namespace && local });
-        if (metadata) call.providerMetadata = metadata;
-        names.set(call.id, call.name);
-        assistantTurn().content.push(call);
-        break;
-      }
-      case 'function_call_output': {
-        const callId = requireString(item.call_id, `${field}.call_id`);
-        const result: ToolResultPart = {
-          type: 'tool-result',
-          toolCallId: callId,
-          content: toolOutput(item.output, `${field}.output`, warnings),
-        };
-        const name = names.get(callId);
-        if (name !== undefined) result.name = name;
-        const metadata = withOurs({ itemId: str(item.id) });
-        if (metadata) result.providerMetadata = metadata;
-        assistant = undefined;
-        if (!tool) {
-          tool = { role: 'tool', content: [] };
-          messages.push(tool);
-        }
-        tool.content.push(result);
-        break;
-      }
-      case 'reasoning':
-        assistantTurn().content.push(reasoningToCanonical(item));
-        break;
-      default:
-        warnings.push({
-          code: 'dropped-content',
-          message: `Input item '${String(type)}' at ${field} has no canonical counterpart and was dropped`,
-        });
-    }
+  const body: JsonObject = {};
+  if (request.model !== undefined) body.model = request.model;
+  if (instructions !== undefined) body.instructions = instructions;
+  body.input = input;
+
+  // Namespaced tools travel inside their `namespace` tool, restored from the kept built-in tools.
+  const tools = toolsFromCanonical(request.tools ?? [], kept, sameDialect);
+  if (tools.length > 0) body.tools = tools;
+  if (kept.toolChoice !== undefined) body.tool_choice = kept.toolChoice;
+  else if (request.toolChoice) body.tool_choice = toolChoiceFromCanonical(request.toolChoice);
+  if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
+
+  if (request.maxOutputTokens !== undefined) body.max_output_tokens = request.maxOutputTokens;
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.topP !== undefined) body.top_p = request.topP;
+
+  const text: JsonObject = {};
+  if (request.responseFormat) text.format = formatFromCanonical(request.responseFormat);
+  if (kept.verbosity !== undefined) text.verbosity = kept.verbosity;
+  if (Object.keys(text).length > 0) body.text = text;
+
+  const reasoning = reasoningFromCanonical(request.reasoning);
+  if (reasoning) body.reasoning = reasoning;
+
+  const { dropUser } = dropAnthropicOnly(request, 'OpenAI Responses', warnings);
+  if (request.user !== undefined && !dropUser && request.user !== kept.safety_identifier) body.user = request.user;
+  if (request.stream) body.stream = true;
+
+  for (const key of KEPT_REQUEST_FIELDS) if (kept[key] !== undefined) body[key] = kept[key];
+  if (!sameDialect && reasoning && reasoning.effort !== 'none') {
+    body.store = false;
+    body.include = ['reasoning.encrypted_content'];
   }
-  return messages;
+
+  for (const [field, present] of [
+    ['stop sequences', request.stopSequences !== undefined && request.stopSequences.length > 0],
+    ['top_k', request.topK !== undefined],
+    ['seed', request.seed !== undefined],
+    ['presence_penalty', request.presencePenalty !== undefined],
+    ['frequency_penalty', request.frequencyPenalty !== undefined],
+  ] as const) {
+    if (present) warnings.push({ code: 'unsupported-setting', message: `OpenAI Responses has no ${field}; dropped` });
+  }
+  return { value: body, warnings };
 }
 
-function userContent(content: unknown, field: string, warnings: TranslationWarning[]): UserContent[] {
-  if (typeof content === 'string') return [{ type: 'text', text: content }];
-  if (!Array.isArray(content)) invalid(field, 'must be a string or an array of content parts');
-  const out: UserContent[] = [];
-  for (let j = 0; j < content.length; j++) {
-    const part = inputPartToCanonical(content[j], `${field}[${j}]`, warnings);
-    if (part) out.push(part);
-  }
+function formatFromCanonical(format: ResponseFormat): JsonObject {
+  if (format.type === 'text') return { type: 'text' };
+  if (!format.schema) return { type: 'json_object' };
+  const out: JsonObject = { type: 'json_schema', name: format.name ?? 'response', schema: format.schema };
+  if (format.description !== undefined) out.description = format.description;
+  if (format.strict !== undefined) out.strict = format.strict;
   return out;
 }
 
-function assistantContent(item: JsonObject, field: string): TextPart[] {
-  const messageId = str(item.id);
-  const phase = str(item.phase);
-  const content = item.content;
-  if (typeof content === 'string') {
-    const part: TextPart = { type: 'text', text: content };
-    const metadata = withOurs({ messageId, phase });
-    if (metadata) part.providerMetadata = metadata;
-    return [part];
-  }
-  if (!Array.isArray(content)) invalid(`${field}.content`, 'must be a string or an array of content parts');
-  const out: TextPart[] = [];
-  for (let j = 0; j < content.length; j++) {
-    const part: unknown = content[j];
-    const partField = `${field}.content[${j}]`;
-    if (!isRecord(part)) invalid(partField, 'must be an object');
-    const refusal = part.type === 'refusal';
-    const text = requireString(refusal ? part.refusal : part.text, `${partField}.${refusal ? 'refusal' : 'text'}`);
-    const annotations = arr(part.annotations);
-    const metadata = withOurs({
-      messageId,
-      phase,
-      refusal: refusal || undefined,
-      annotations: annotations.length > 0 ? annotations : undefined,
-    });
-    out.push(metadata ? { type: 'text', text, providerMetadata: metadata } : { type: 'text', text });
-  }
-  return out;
-}
-
-function toolOutput(
-  output: unknown,
-  field: string,
-  warnings: TranslationWarning[],
-): string | Array<Exclude<UserContent, never>> {
-  if (typeof output === 'string') return output;
-  if (!Array.isArray(output)) invalid(field, 'must be a string or an array of content parts');
-  const out: UserContent[] = [];
-  for (let j = 0; j < output.length; j++) {
-    const part = inputPartToCanonical(output[j], `${field}[${j}]`, warnings);
-    if (part) out.push(part);
-  }
-  return out;
-}
-
-function argumentsText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  // Lenient: some clients send the arguments as an object.
-  return isRecord(value) ? JSON.stringify(value) : '';
-}
-
-/** A reasoning item (input or output) as a canonical reasoning part. */
-export function reasoningToCanonical(item: JsonObject): ReasoningPart {
-  const summaries: string[] = [];
-  for (const entry of arr(item.summary)) {
-    const text = isRecord(entry) ? str(entry.text) : undefined;
-    if (text !== undefined) summaries.push(text);
-  }
-  const contents: string[] = [];
-  for (const entry of arr(item.content)) {
-    const text = isRecord(entry) ? str(entry.text) : undefined;
-    if (text !== undefined) contents.push(text);
-  }
-  // The summary is what OpenAI shows; raw reasoning text (open-weight models) stands in when there is none.
-  const text = summaries.length > 0 ? summaries.join('\n\n') : contents.join('\n\n');
-  const part: ReasoningPart = { type: 'reasoning', text, origin: 'openai' };
-  const encrypted = str(item.encrypted_content);
-  if (encrypted) {
-    const { origin, signature } = untagSignature(encrypted, 'openai');
-    part.signature = signature;
-    part.origin = origin;
-  }
-  const id = str(item.id);
-  if (id !== undefined) part.id = id;
-  const metadata = withOurs({
-    // Kept only when joining would lose the structure.
-    summary: summaries.length > 1 ? summaries : undefined,
-    noSummary: summaries.length === 0 && contents.length > 0 ? true : undefined,
-    content: contents.length > 0 ? arr(item.content) : undefined,
-    status: str(item.status),
-  });
-  if (metadata) part.providerMetadata = metadata;
-  return part;
+function reasoningFromCanonical(reasoning: ReasoningConfig | undefined): JsonObject | undefined {
+  if (!reasoning) return undefined;
+  const out: JsonObject = {};
+  if (reasoning.effort !== undefined) out.effort = reasoning.effort;
+  else if (reasoning.enabled && reasoning.budgetTokens !== undefined)
+    out.effort = budgetToEffort(reasoning.budgetTokens);
+  // `enabled: false` without an effort (thinking turned off elsewhere) sends nothing: `effort: 'none'`
+  // is refused by the o-series models, and leaving reasoning out is the closest match everywhere.
+  if (!reasoning.enabled && reasoning.effort === undefined) return undefined;
+  const summary = reasoning.summary ?? (reasoning.includeThoughts ? 'auto' : undefined);
+  if (summary !== undefined) out.summary = summary;
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** The result of {@link messagesToInput}. */
-export interface ConvertedInput {
+interface ConvertedInput {
   instructions: string | undefined;
   input: JsonObject[];
 }
@@ -225,7 +120,7 @@ export interface ConvertedInput {
  * `instructions` (or lead a conversation from another dialect) become `instructions`; others stay in
  * place as `system` / `developer` messages.
  */
-export function messagesToInput(
+function messagesToInput(
   messages: readonly CanonicalMessage[],
   options: FromCanonicalOptions,
   keepUnsignedReasoning: boolean,
@@ -379,11 +274,4 @@ function reasoningToItem(
   if (Array.isArray(meta.content)) item.content = meta.content;
   if (part.signature !== undefined) item.encrypted_content = part.signature;
   return item;
-}
-
-/** The `summary` list of a reasoning item for canonical text (split back when it was joined). */
-export function summaryOf(text: string, kept: unknown): JsonObject[] {
-  const parts = Array.isArray(kept) && kept.every((entry) => typeof entry === 'string') ? (kept as string[]) : [];
-  const texts = parts.length > 0 && parts.join('\n\n') === text ? parts : text === '' ? [] : [text];
-  return texts.map((entry) => ({ type: 'summary_text', text: entry }));
 }

@@ -1,45 +1,21 @@
-import { dropAnthropicOnly } from '../anthropic-only.js';
 import type {
   CanonicalMessage,
   CanonicalRequest,
-  CanonicalTool,
   Converted,
-  FromCanonicalOptions,
   ReasoningConfig,
   ReasoningEffort,
   ResponseFormat,
-  ToolChoice,
+  TextPart,
+  ToolCallPart,
+  ToolResultPart,
   TranslationWarning,
+  UserContent,
 } from '../canonical.js';
 import { arr, invalid, isRecord, type JsonObject, num, obj, str } from '../json.js';
-import { budgetToEffort } from '../reasoning.js';
 import { flattenToolName } from '../tool-names.js';
-import { requireString } from './convert-content.js';
-import { inputToMessages, messagesToInput } from './convert-input.js';
-import { KEY, ours } from './metadata.js';
-
-/**
- * Request fields with no canonical counterpart, kept in `providerMetadata['openai-responses']` so a
- * same-dialect trip restores them. Most are about state or billing at OpenAI and mean nothing elsewhere.
- */
-const KEPT = [
-  'previous_response_id',
-  'conversation',
-  'store',
-  'include',
-  'truncation',
-  'prompt_cache_key',
-  'prompt_cache_retention',
-  'metadata',
-  'service_tier',
-  'background',
-  'prompt',
-  'top_logprobs',
-  'max_tool_calls',
-  'stream_options',
-  'safety_identifier',
-  'client_metadata',
-] as const;
+import { inputPartToCanonical, reasoningToCanonical, requireString } from './content.js';
+import { KEPT_REQUEST_FIELDS, KEY, withOurs } from './metadata.js';
+import { toolChoiceToCanonical, toolsToCanonical } from './tools.js';
 
 const EFFORTS: ReadonlySet<string> = new Set(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']);
 
@@ -55,7 +31,7 @@ export function requestToCanonical(body: Record<string, unknown>): Converted<Can
   if (!isRecord(body)) invalid('body', 'must be a JSON object');
   const warnings: TranslationWarning[] = [];
   const kept: JsonObject = {};
-  for (const key of KEPT) if (body[key] !== undefined && body[key] !== null) kept[key] = body[key];
+  for (const key of KEPT_REQUEST_FIELDS) if (body[key] !== undefined && body[key] !== null) kept[key] = body[key];
 
   const messages: CanonicalMessage[] = [];
   const instructions = body.instructions;
@@ -95,7 +71,7 @@ export function requestToCanonical(body: Record<string, unknown>): Converted<Can
   if (format) request.responseFormat = format;
   if (text?.verbosity !== undefined && text.verbosity !== null) kept.verbosity = text.verbosity;
 
-  const reasoning = reasoningToCanonical(body.reasoning);
+  const reasoning = reasoningConfigToCanonical(body.reasoning);
   if (reasoning) request.reasoning = reasoning;
 
   const user = optional(body.user, 'user', str, 'a string');
@@ -133,92 +109,6 @@ function bool(value: unknown): boolean | undefined {
   return typeof value === 'boolean' ? value : undefined;
 }
 
-function toolsToCanonical(value: unknown, kept: JsonObject, warnings: TranslationWarning[]): CanonicalTool[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) invalid('tools', 'must be an array');
-  const tools: CanonicalTool[] = [];
-  const builtin: unknown[] = [];
-  for (let i = 0; i < value.length; i++) {
-    const tool: unknown = value[i];
-    if (!isRecord(tool)) invalid(`tools[${i}]`, 'must be an object');
-    if (tool.type === 'namespace') {
-      builtin.push(tool);
-      tools.push(...namespaceToCanonical(tool, `tools[${i}]`, warnings));
-      continue;
-    }
-    if (tool.type !== 'function') {
-      builtin.push(tool);
-      warnings.push({
-        code: 'unsupported-tool',
-        message: `Built-in tool '${String(tool.type)}' is only honoured by an OpenAI Responses upstream`,
-      });
-      continue;
-    }
-    const out: CanonicalTool = {
-      name: requireString(tool.name, `tools[${i}].name`),
-      parameters: obj(tool.parameters) ?? { type: 'object', properties: {} },
-    };
-    const description = str(tool.description);
-    if (description !== undefined) out.description = description;
-    if (typeof tool.strict === 'boolean') out.strict = tool.strict;
-    tools.push(out);
-  }
-  if (builtin.length > 0) kept.builtinTools = builtin;
-  return tools;
-}
-
-/**
- * A `namespace` tool's function tools, flattened (`<namespace>__<name>`, see `flattenToolName`) for the
- * dialects that have no namespaces; each remembers its namespace so a Responses target regroups them.
- * Custom (free-form) tools inside have no counterpart elsewhere: dropped with `dropped-tool`.
- */
-function namespaceToCanonical(tool: JsonObject, field: string, warnings: TranslationWarning[]): CanonicalTool[] {
-  const namespace = requireString(tool.name, `${field}.name`);
-  const inner = tool.tools;
-  if (!Array.isArray(inner)) invalid(`${field}.tools`, 'must be an array');
-  const out: CanonicalTool[] = [];
-  for (let j = 0; j < inner.length; j++) {
-    const fn: unknown = inner[j];
-    if (!isRecord(fn)) invalid(`${field}.tools[${j}]`, 'must be an object');
-    if (fn.type !== 'function') {
-      warnings.push({
-        code: 'dropped-tool',
-        message: `Tool '${String(fn.type)}' in namespace '${namespace}' has no counterpart outside OpenAI Responses`,
-      });
-      continue;
-    }
-    const name = requireString(fn.name, `${field}.tools[${j}].name`);
-    const converted: CanonicalTool = {
-      name: flattenToolName(namespace, name),
-      parameters: obj(fn.parameters) ?? { type: 'object', properties: {} },
-      providerMetadata: { [KEY]: { namespace } },
-    };
-    const description = str(fn.description) ?? str(tool.description);
-    if (description !== undefined) converted.description = description;
-    if (typeof fn.strict === 'boolean') converted.strict = fn.strict;
-    out.push(converted);
-  }
-  return out;
-}
-
-function toolChoiceToCanonical(
-  value: unknown,
-  kept: JsonObject,
-  warnings: TranslationWarning[],
-): ToolChoice | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (value === 'auto' || value === 'none' || value === 'required') return { type: value };
-  if (!isRecord(value)) invalid('tool_choice', "must be 'auto', 'none', 'required' or an object");
-  if (value.type === 'function') return { type: 'tool', name: requireString(value.name, 'tool_choice.name') };
-  // allowed_tools, a built-in tool type, mcp, custom: kept for OpenAI, plain `auto` elsewhere.
-  kept.toolChoice = value;
-  warnings.push({
-    code: 'unsupported-setting',
-    message: `tool_choice '${String(value.type)}' is only honoured by an OpenAI Responses upstream; others get 'auto'`,
-  });
-  return { type: 'auto' };
-}
-
 function responseFormatToCanonical(value: unknown): ResponseFormat | undefined {
   const format = obj(value);
   switch (format?.type) {
@@ -242,7 +132,7 @@ function responseFormatToCanonical(value: unknown): ResponseFormat | undefined {
   }
 }
 
-function reasoningToCanonical(value: unknown): ReasoningConfig | undefined {
+function reasoningConfigToCanonical(value: unknown): ReasoningConfig | undefined {
   const reasoning = obj(value);
   if (!reasoning) return undefined;
   const effort = str(reasoning.effort);
@@ -257,108 +147,166 @@ function reasoningToCanonical(value: unknown): ReasoningConfig | undefined {
   return out;
 }
 
+type ToolMessage = Extract<CanonicalMessage, { role: 'tool' }>;
+type AssistantMessage = Extract<CanonicalMessage, { role: 'assistant' }>;
+
 /**
- * A canonical request as a Responses request body. What Responses cannot say (stop sequences, top_k,
- * seed, penalties) is dropped with a warning; reasoning from another provider family is never sent as a
- * reasoning item (dropped, or plain text with `foreignThinking: 'text'`). A request from another dialect
- * that asks for reasoning gets `store: false` and `include: ['reasoning.encrypted_content']`, so the
- * reasoning comes back encrypted and the next turn can replay it without server-side state.
+ * Responses `input` (a string, or a list of items) as canonical messages. Consecutive assistant-side
+ * items (assistant messages, `reasoning`, `function_call`) merge into one assistant turn, consecutive
+ * `function_call_output` items into one `tool` message, as the other dialects want them.
+ *
+ * @see https://platform.openai.com/docs/api-reference/responses/create#responses-create-input
  */
-export function requestFromCanonical(
-  request: CanonicalRequest,
-  options: FromCanonicalOptions,
-): Converted<Record<string, unknown>> {
-  const warnings: TranslationWarning[] = [];
-  const meta = request.providerMetadata?.[KEY];
-  const sameDialect = meta !== undefined;
-  const kept = meta ?? {};
-  const { instructions, input } = messagesToInput(
-    request.messages,
-    options,
-    sameDialect && kept.store !== false,
-    warnings,
-  );
+function inputToMessages(input: unknown, warnings: TranslationWarning[]): CanonicalMessage[] {
+  if (input === undefined || input === null) return [];
+  if (typeof input === 'string') return [{ role: 'user', content: [{ type: 'text', text: input }] }];
+  if (!Array.isArray(input)) invalid('input', 'must be a string or an array of items');
+  const messages: CanonicalMessage[] = [];
+  const names = new Map<string, string>();
+  let assistant: AssistantMessage | undefined;
+  let tool: ToolMessage | undefined;
+  const assistantTurn = (): AssistantMessage => {
+    tool = undefined;
+    if (!assistant) {
+      assistant = { role: 'assistant', content: [] };
+      messages.push(assistant);
+    }
+    return assistant;
+  };
+  const other = (message: CanonicalMessage) => {
+    assistant = undefined;
+    tool = undefined;
+    messages.push(message);
+  };
 
-  const body: JsonObject = {};
-  if (request.model !== undefined) body.model = request.model;
-  if (instructions !== undefined) body.instructions = instructions;
-  body.input = input;
-
-  // Namespaced tools travel inside their `namespace` tool, restored from the kept built-in tools.
-  const tools: unknown[] = (request.tools ?? [])
-    .filter((tool) => !sameDialect || ours(tool.providerMetadata).namespace === undefined)
-    .map((tool) => {
-      const out: JsonObject = { type: 'function', name: tool.name };
-      if (tool.description !== undefined) out.description = tool.description;
-      out.parameters = tool.parameters;
-      // Responses makes function tools strict by default, which rejects most schemas written for other APIs.
-      if (tool.strict !== undefined || !sameDialect) out.strict = tool.strict ?? false;
-      return out;
-    });
-  tools.push(...arr(kept.builtinTools));
-  if (tools.length > 0) body.tools = tools;
-  if (kept.toolChoice !== undefined) body.tool_choice = kept.toolChoice;
-  else if (request.toolChoice) {
-    body.tool_choice =
-      request.toolChoice.type === 'tool'
-        ? { type: 'function', name: request.toolChoice.name }
-        : request.toolChoice.type;
+  for (let i = 0; i < input.length; i++) {
+    const item: unknown = input[i];
+    const field = `input[${i}]`;
+    if (!isRecord(item)) invalid(field, 'must be an object');
+    const type = item.type ?? 'message';
+    switch (type) {
+      case 'message': {
+        const role = item.role;
+        if (role === 'assistant') {
+          assistantTurn().content.push(...assistantContent(item, field));
+        } else if (role === 'user') {
+          other({ role: 'user', content: userContent(item.content, `${field}.content`, warnings) });
+        } else if (role === 'system' || role === 'developer') {
+          const content = userContent(item.content, `${field}.content`, warnings).filter(
+            (part): part is TextPart => part.type === 'text',
+          );
+          other({ role: 'system', content, providerMetadata: { 'openai-responses': { role } } });
+        } else {
+          invalid(`${field}.role`, "must be 'user', 'assistant', 'system' or 'developer'");
+        }
+        break;
+      }
+      case 'function_call': {
+        const local = requireString(item.name, `${field}.name`);
+        const namespace = str(item.namespace);
+        const call: ToolCallPart = {
+          type: 'tool-call',
+          id: requireString(item.call_id, `${field}.call_id`),
+          // A namespaced tool's call goes to other dialects under the flattened name it was declared as.
+          name: namespace === undefined ? local : flattenToolName(namespace, local),
+          arguments: argumentsText(item.arguments),
+        };
+        const metadata = withOurs({ itemId: str(item.id), namespace, localName: namespace && local });
+        if (metadata) call.providerMetadata = metadata;
+        names.set(call.id, call.name);
+        assistantTurn().content.push(call);
+        break;
+      }
+      case 'function_call_output': {
+        const callId = requireString(item.call_id, `${field}.call_id`);
+        const result: ToolResultPart = {
+          type: 'tool-result',
+          toolCallId: callId,
+          content: toolOutput(item.output, `${field}.output`, warnings),
+        };
+        const name = names.get(callId);
+        if (name !== undefined) result.name = name;
+        const metadata = withOurs({ itemId: str(item.id) });
+        if (metadata) result.providerMetadata = metadata;
+        assistant = undefined;
+        if (!tool) {
+          tool = { role: 'tool', content: [] };
+          messages.push(tool);
+        }
+        tool.content.push(result);
+        break;
+      }
+      case 'reasoning':
+        assistantTurn().content.push(reasoningToCanonical(item));
+        break;
+      default:
+        warnings.push({
+          code: 'dropped-content',
+          message: `Input item '${String(type)}' at ${field} has no canonical counterpart and was dropped`,
+        });
+    }
   }
-  if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
-
-  if (request.maxOutputTokens !== undefined) body.max_output_tokens = request.maxOutputTokens;
-  if (request.temperature !== undefined) body.temperature = request.temperature;
-  if (request.topP !== undefined) body.top_p = request.topP;
-
-  const text: JsonObject = {};
-  if (request.responseFormat) text.format = formatFromCanonical(request.responseFormat);
-  if (kept.verbosity !== undefined) text.verbosity = kept.verbosity;
-  if (Object.keys(text).length > 0) body.text = text;
-
-  const reasoning = reasoningFromCanonical(request.reasoning);
-  if (reasoning) body.reasoning = reasoning;
-
-  const { dropUser } = dropAnthropicOnly(request, 'OpenAI Responses', warnings);
-  if (request.user !== undefined && !dropUser && request.user !== kept.safety_identifier) body.user = request.user;
-  if (request.stream) body.stream = true;
-
-  for (const key of KEPT) if (kept[key] !== undefined) body[key] = kept[key];
-  if (!sameDialect && reasoning && reasoning.effort !== 'none') {
-    body.store = false;
-    body.include = ['reasoning.encrypted_content'];
-  }
-
-  for (const [field, present] of [
-    ['stop sequences', request.stopSequences !== undefined && request.stopSequences.length > 0],
-    ['top_k', request.topK !== undefined],
-    ['seed', request.seed !== undefined],
-    ['presence_penalty', request.presencePenalty !== undefined],
-    ['frequency_penalty', request.frequencyPenalty !== undefined],
-  ] as const) {
-    if (present) warnings.push({ code: 'unsupported-setting', message: `OpenAI Responses has no ${field}; dropped` });
-  }
-  return { value: body, warnings };
+  return messages;
 }
 
-function formatFromCanonical(format: ResponseFormat): JsonObject {
-  if (format.type === 'text') return { type: 'text' };
-  if (!format.schema) return { type: 'json_object' };
-  const out: JsonObject = { type: 'json_schema', name: format.name ?? 'response', schema: format.schema };
-  if (format.description !== undefined) out.description = format.description;
-  if (format.strict !== undefined) out.strict = format.strict;
+function userContent(content: unknown, field: string, warnings: TranslationWarning[]): UserContent[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  if (!Array.isArray(content)) invalid(field, 'must be a string or an array of content parts');
+  const out: UserContent[] = [];
+  for (let j = 0; j < content.length; j++) {
+    const part = inputPartToCanonical(content[j], `${field}[${j}]`, warnings);
+    if (part) out.push(part);
+  }
   return out;
 }
 
-function reasoningFromCanonical(reasoning: ReasoningConfig | undefined): JsonObject | undefined {
-  if (!reasoning) return undefined;
-  const out: JsonObject = {};
-  if (reasoning.effort !== undefined) out.effort = reasoning.effort;
-  else if (reasoning.enabled && reasoning.budgetTokens !== undefined)
-    out.effort = budgetToEffort(reasoning.budgetTokens);
-  // `enabled: false` without an effort (thinking turned off elsewhere) sends nothing: `effort: 'none'`
-  // is refused by the o-series models, and leaving reasoning out is the closest match everywhere.
-  if (!reasoning.enabled && reasoning.effort === undefined) return undefined;
-  const summary = reasoning.summary ?? (reasoning.includeThoughts ? 'auto' : undefined);
-  if (summary !== undefined) out.summary = summary;
-  return Object.keys(out).length > 0 ? out : undefined;
+function assistantContent(item: JsonObject, field: string): TextPart[] {
+  const messageId = str(item.id);
+  const phase = str(item.phase);
+  const content = item.content;
+  if (typeof content === 'string') {
+    const part: TextPart = { type: 'text', text: content };
+    const metadata = withOurs({ messageId, phase });
+    if (metadata) part.providerMetadata = metadata;
+    return [part];
+  }
+  if (!Array.isArray(content)) invalid(`${field}.content`, 'must be a string or an array of content parts');
+  const out: TextPart[] = [];
+  for (let j = 0; j < content.length; j++) {
+    const part: unknown = content[j];
+    const partField = `${field}.content[${j}]`;
+    if (!isRecord(part)) invalid(partField, 'must be an object');
+    const refusal = part.type === 'refusal';
+    const text = requireString(refusal ? part.refusal : part.text, `${partField}.${refusal ? 'refusal' : 'text'}`);
+    const annotations = arr(part.annotations);
+    const metadata = withOurs({
+      messageId,
+      phase,
+      refusal: refusal || undefined,
+      annotations: annotations.length > 0 ? annotations : undefined,
+    });
+    out.push(metadata ? { type: 'text', text, providerMetadata: metadata } : { type: 'text', text });
+  }
+  return out;
+}
+
+function toolOutput(
+  output: unknown,
+  field: string,
+  warnings: TranslationWarning[],
+): string | Array<Exclude<UserContent, never>> {
+  if (typeof output === 'string') return output;
+  if (!Array.isArray(output)) invalid(field, 'must be a string or an array of content parts');
+  const out: UserContent[] = [];
+  for (let j = 0; j < output.length; j++) {
+    const part = inputPartToCanonical(output[j], `${field}[${j}]`, warnings);
+    if (part) out.push(part);
+  }
+  return out;
+}
+
+function argumentsText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  // Lenient: some clients send the arguments as an object.
+  return isRecord(value) ? JSON.stringify(value) : '';
 }

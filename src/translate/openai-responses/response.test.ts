@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import functionCall from '../../../test/fixtures/openai-responses/function-call.response.json' with { type: 'json' };
-import { responseFromCanonical, responseToCanonical } from './convert-response.js';
+import { responseFromCanonical, responseToCanonical } from './response.js';
 import { readUsage } from './usage.js';
 
 describe('openai-responses response conversion', () => {

@@ -11,10 +11,11 @@ import type {
 import type { Usage } from '../dialect.js';
 import { arr, invalid, isRecord, type JsonObject, num, obj, str } from '../json.js';
 import { tagSignature } from '../reasoning.js';
-import { reasoningToCanonical, summaryOf } from './convert-input.js';
-import { finishReasonFromStatus, statusFromFinishReason } from './map-status.js';
+import { reasoningToCanonical, summaryOf } from './content.js';
+import { finishReasonFromCanonical, finishReasonToCanonical } from './finish-reason.js';
 import { KEY, ours, withOurs } from './metadata.js';
 import { usageFromCanonical, usageToCanonical } from './usage.js';
+import type { ResponsesStatus } from './wire-types.js';
 
 /** Response fields read into canonical fields; every other top-level field is kept for a same-dialect trip. */
 const MAPPED = new Set([
@@ -76,7 +77,7 @@ export function responseToCanonical(body: Record<string, unknown>): Converted<Ca
     id: str(body.id) ?? '',
     model: str(body.model) ?? '',
     content,
-    finishReason: finishReasonFromStatus(str(body.status), incompleteReason, { functionCall, refusal }),
+    finishReason: finishReasonToCanonical(str(body.status), incompleteReason, { functionCall, refusal }),
   };
   const created = num(body.created_at);
   if (created !== undefined) response.created = created;
@@ -137,7 +138,7 @@ export function responseFromCanonical(response: CanonicalResponse): Converted<Re
     const item = obj(entry)?.item;
     if (index !== undefined && item !== undefined) output.splice(Math.min(index, output.length), 0, item as JsonObject);
   }
-  const { status, incompleteDetails } = statusFromFinishReason(response.finishReason);
+  const { status, incompleteDetails } = finishReasonFromCanonical(response.finishReason);
   const body = responseObject({
     id: response.id,
     model: response.model,
@@ -157,7 +158,7 @@ export interface ResponseObjectInput {
   id: string;
   model: string;
   createdAt: number;
-  status: 'in_progress' | 'completed' | 'incomplete' | 'failed';
+  status: ResponsesStatus;
   incompleteDetails: JsonObject | null;
   output: JsonObject[];
   usage: Usage | undefined;
