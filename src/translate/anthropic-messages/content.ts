@@ -3,6 +3,8 @@
  * the canonical part does not (`cache_control`, `citations`, `context`, ...) ride in the part's
  * `providerMetadata['anthropic-messages']` and are restored on the way back.
  */
+
+import { base64ToText, textToBase64 } from '../base64.js';
 import type {
   FilePart,
   ImagePart,
@@ -15,7 +17,6 @@ import type {
 import { argumentsObject, invalid, isRecord, type JsonObject, obj, str } from '../json.js';
 import { parseDataUrl } from '../media.js';
 import { tagSignature, untagSignature } from '../reasoning.js';
-import { base64ToText, textToBase64 } from './base64.js';
 import { applyExtras, extras, toMetadata } from './metadata.js';
 
 const TEXT_KEYS = new Set(['type', 'text']);

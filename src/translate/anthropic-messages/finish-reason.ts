@@ -1,4 +1,5 @@
 import type { FinishReason } from '../canonical.js';
+import type { AnthropicStopReason } from './wire-types.js';
 
 /**
  * Anthropic `stop_reason` → canonical finish reason. `model_context_window_exceeded` is a `length`
@@ -6,7 +7,7 @@ import type { FinishReason } from '../canonical.js';
  *
  * @see https://docs.anthropic.com/en/api/handling-stop-reasons
  */
-export function stopReasonToCanonical(reason: unknown): FinishReason {
+export function finishReasonToCanonical(reason: unknown): FinishReason {
   switch (reason) {
     case 'end_turn':
       return 'stop';
@@ -32,7 +33,7 @@ export function stopReasonToCanonical(reason: unknown): FinishReason {
  *
  * @see https://docs.anthropic.com/en/api/handling-stop-reasons
  */
-export function stopReasonFromCanonical(reason: FinishReason): string {
+export function finishReasonFromCanonical(reason: FinishReason): AnthropicStopReason {
   switch (reason) {
     case 'stop_sequence':
       return 'stop_sequence';

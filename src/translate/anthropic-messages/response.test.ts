@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jsonFixture } from './fixtures.test-helpers.js';
 import { anthropicMessagesCodec as codec } from './index.js';
-import { stopReasonFromCanonical, stopReasonToCanonical } from './map-stop-reason.js';
 
 describe('anthropic-messages responses', () => {
   it('reads the documented tool-use response, usage including cache reads', () => {
@@ -75,24 +74,6 @@ describe('anthropic-messages responses', () => {
         output_tokens_details: { thinking_tokens: 5 },
       },
     });
-  });
-
-  it('maps every stop reason both ways', () => {
-    const pairs = [
-      ['end_turn', 'stop'],
-      ['max_tokens', 'length'],
-      ['stop_sequence', 'stop_sequence'],
-      ['tool_use', 'tool_calls'],
-      ['pause_turn', 'pause'],
-      ['refusal', 'refusal'],
-    ] as const;
-    for (const [anthropic, canonical] of pairs) {
-      expect(stopReasonToCanonical(anthropic)).toBe(canonical);
-      expect(stopReasonFromCanonical(canonical)).toBe(anthropic);
-    }
-    expect(stopReasonToCanonical('model_context_window_exceeded')).toBe('length');
-    expect(stopReasonToCanonical(null)).toBe('other');
-    expect(stopReasonFromCanonical('content_filter')).toBe('refusal');
   });
 
   it('tolerates odd provider output without throwing', () => {

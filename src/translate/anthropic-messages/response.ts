@@ -7,9 +7,9 @@ import {
   thinkingToCanonical,
   toolUseFromCanonical,
   toolUseToCanonical,
-} from './convert-content.js';
-import { stopReasonFromCanonical, stopReasonToCanonical } from './map-stop-reason.js';
-import { DIALECT, extras, fromMetadata } from './metadata.js';
+} from './content.js';
+import { finishReasonFromCanonical, finishReasonToCanonical } from './finish-reason.js';
+import { extras, KEY, ours } from './metadata.js';
 import { usageFromCanonical, usageToCanonical } from './usage.js';
 
 const RESPONSE_KEYS = new Set(['id', 'type', 'role', 'model', 'content', 'stop_reason', 'stop_sequence', 'usage']);
@@ -72,7 +72,7 @@ export function responseToCanonical(body: Record<string, unknown>): Converted<Ca
     id: str(body.id) ?? '',
     model: str(body.model) ?? '',
     content,
-    finishReason: stopReasonToCanonical(body.stop_reason),
+    finishReason: finishReasonToCanonical(body.stop_reason),
   };
   const stopSequence = str(body.stop_sequence);
   if (stopSequence !== undefined) response.stopSequence = stopSequence;
@@ -83,7 +83,7 @@ export function responseToCanonical(body: Record<string, unknown>): Converted<Ca
   if (typeof body.stop_reason === 'string') meta.stop_reason = body.stop_reason;
   const usageExtra = isRecord(body.usage) ? extras(body.usage, USAGE_KEYS) : undefined;
   if (usageExtra !== undefined) meta.usage = usageExtra;
-  if (Object.keys(meta).length > 0) response.providerMetadata = { [DIALECT]: meta };
+  if (Object.keys(meta).length > 0) response.providerMetadata = { [KEY]: meta };
   return { value: response, warnings };
 }
 
@@ -94,7 +94,7 @@ export function responseToCanonical(body: Record<string, unknown>): Converted<Ca
  */
 export function responseFromCanonical(response: CanonicalResponse): Converted<Record<string, unknown>> {
   const warnings: TranslationWarning[] = [];
-  const meta = fromMetadata(response.providerMetadata);
+  const meta = ours(response.providerMetadata);
   const content: JsonObject[] = [];
   for (const part of response.content) {
     if (part.type === 'text') content.push(textFromCanonical(part));
@@ -102,13 +102,13 @@ export function responseFromCanonical(response: CanonicalResponse): Converted<Re
     else content.push(thinkingFromCanonical(part));
   }
   // The raw stop reason wins when it means the same (model_context_window_exceeded stays itself).
-  const raw = str(meta?.stop_reason);
+  const raw = str(meta.stop_reason);
   const stopReason =
-    raw !== undefined && stopReasonToCanonical(raw) === response.finishReason
+    raw !== undefined && finishReasonToCanonical(raw) === response.finishReason
       ? raw
-      : stopReasonFromCanonical(response.finishReason);
-  const usage = usageFromCanonical(response.usage);
-  const usageExtra = meta?.usage;
+      : finishReasonFromCanonical(response.finishReason);
+  const usage: JsonObject = usageFromCanonical(response.usage);
+  const usageExtra = meta.usage;
   if (isRecord(usageExtra)) for (const key in usageExtra) if (!(key in usage)) usage[key] = usageExtra[key];
   const body: JsonObject = {
     id: response.id,
@@ -120,16 +120,9 @@ export function responseFromCanonical(response: CanonicalResponse): Converted<Re
     stop_sequence: response.stopSequence ?? null,
     usage,
   };
-  if (meta !== undefined) {
-    for (const key in meta) {
-      if (key === 'stop_reason' || key === 'usage' || key === '__proto__' || key in body) continue;
-      body[key] = meta[key];
-    }
+  for (const key in meta) {
+    if (key === 'stop_reason' || key === 'usage' || key === '__proto__' || key in body) continue;
+    body[key] = meta[key];
   }
   return { value: body, warnings };
-}
-
-/** Usage of a non-stream Anthropic response body, in canonical form. */
-export function readUsage(body: Record<string, unknown>): ReturnType<typeof usageToCanonical> {
-  return usageToCanonical(body.usage);
 }
