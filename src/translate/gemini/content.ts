@@ -9,6 +9,7 @@ import type {
 import { argumentsObject, isRecord, type JsonObject, obj, parseJson, str } from '../json.js';
 import { tagSignature, untagSignature } from '../reasoning.js';
 import { get } from './fields.js';
+import { KEY, ours } from './metadata.js';
 import { isSyntheticId } from './tool-call-ids.js';
 
 /**
@@ -32,7 +33,7 @@ export function mediaToCanonical(part: JsonObject): ImagePart | FilePart | undef
   const mediaType = str(get(file, 'mimeType'));
   if (mediaType?.startsWith('image/')) {
     // ImagePart has no media type for URL sources; kept for the trip back to Gemini.
-    return { type: 'image', source: { type: 'url', url }, providerMetadata: { gemini: { mimeType: mediaType } } };
+    return { type: 'image', source: { type: 'url', url }, providerMetadata: { [KEY]: { mimeType: mediaType } } };
   }
   const out: FilePart = { type: 'file', source: { type: 'url', url } };
   if (mediaType) out.mediaType = mediaType;
@@ -42,9 +43,9 @@ export function mediaToCanonical(part: JsonObject): ImagePart | FilePart | undef
 }
 
 /** An image or file part → `inlineData` / `fileData`; undefined (with a warning) when Gemini cannot take it. */
-export function mediaToGemini(part: ImagePart | FilePart, warnings: TranslationWarning[]): JsonObject | undefined {
+export function mediaFromCanonical(part: ImagePart | FilePart, warnings: TranslationWarning[]): JsonObject | undefined {
   const source = part.source;
-  const declared = part.type === 'file' ? part.mediaType : str(part.providerMetadata?.gemini?.mimeType);
+  const declared = part.type === 'file' ? part.mediaType : str(ours(part.providerMetadata).mimeType);
   if (source.type === 'base64') return { inlineData: { mimeType: source.mediaType, data: source.data } };
   if (source.type === 'url') {
     const data = /^data:([^;,]+)(?:;[^,]*)?;base64,(.*)$/s.exec(source.url);
@@ -112,7 +113,7 @@ export function modelPartsToCanonical(
         // Unsigned thought text has no origin of its own: the signature that closes it decides.
         target.origin = signed.origin;
         target.signature = signed.signature;
-        target.providerMetadata = { gemini: { signatureOnThought: true } };
+        target.providerMetadata = { [KEY]: { signatureOnThought: true } };
       }
       continue;
     }
@@ -142,7 +143,7 @@ export function modelPartsToCanonical(
   return out;
 }
 
-/** How {@link assistantToParts} treats reasoning. */
+/** How {@link assistantFromCanonical} treats reasoning. */
 export interface AssistantPartsOptions {
   warnings: TranslationWarning[];
   /**
@@ -158,7 +159,10 @@ export interface AssistantPartsOptions {
 }
 
 /** Assistant content → the parts of a `model` turn (the inverse of {@link modelPartsToCanonical}). */
-export function assistantToParts(content: readonly AssistantContent[], options: AssistantPartsOptions): JsonObject[] {
+export function assistantFromCanonical(
+  content: readonly AssistantContent[],
+  options: AssistantPartsOptions,
+): JsonObject[] {
   const parts: JsonObject[] = [];
   const { warnings } = options;
   let pending: string | undefined;
@@ -198,7 +202,7 @@ export function assistantToParts(content: readonly AssistantContent[], options: 
           if (!c.text && !signature) continue;
         }
       }
-      const onThought = c.providerMetadata?.gemini?.signatureOnThought === true;
+      const onThought = ours(c.providerMetadata).signatureOnThought === true;
       if (signature === undefined || onThought) {
         parts.push(
           signature === undefined
@@ -221,7 +225,7 @@ export function assistantToParts(content: readonly AssistantContent[], options: 
     }
     const call: JsonObject = { name: options.nameFor(c.name), args: argumentsObject(c.arguments) };
     if (!isSyntheticId(c.id)) call.id = c.id;
-    let signature = pending ?? str(c.providerMetadata?.gemini?.thoughtSignature);
+    let signature = pending ?? str(ours(c.providerMetadata).thoughtSignature);
     pending = undefined;
     if (
       signature === undefined &&
@@ -248,7 +252,7 @@ export function assistantToParts(content: readonly AssistantContent[], options: 
  * a JSON object is sent as that object; any other text as `{output: text}`; an error as `{error: text}`.
  * {@link functionResponseToCanonical} reverses it exactly.
  */
-export function toolResultToParts(
+export function toolResultFromCanonical(
   result: ToolResultPart,
   name: string,
   id: string | undefined,
@@ -262,7 +266,7 @@ export function toolResultToParts(
     for (const item of result.content) {
       if (item.type === 'text') texts.push(item.text);
       else {
-        const media = mediaToGemini(item, warnings);
+        const media = mediaFromCanonical(item, warnings);
         if (media) siblings.push(media);
       }
     }
@@ -278,7 +282,7 @@ export function toolResultToParts(
   return [{ functionResponse: fr }, ...siblings];
 }
 
-/** A `functionResponse` → tool-result content and error flag (see {@link toolResultToParts}). */
+/** A `functionResponse` → tool-result content and error flag (see {@link toolResultFromCanonical}). */
 export function functionResponseToCanonical(
   fr: JsonObject,
   warnings: TranslationWarning[],

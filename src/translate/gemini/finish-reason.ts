@@ -1,11 +1,12 @@
 import type { FinishReason } from '../canonical.js';
+import type { GeminiFinishReason } from './wire-types.js';
 
 /**
  * Gemini `finishReason` → canonical. A `STOP` whose content holds a function call is `tool_calls`
  * (Gemini has no finish reason of its own for that).
  * @see https://ai.google.dev/api/generate-content#FinishReason
  */
-export function mapGeminiFinishReason(reason: string | undefined, hasToolCalls: boolean): FinishReason {
+export function finishReasonToCanonical(reason: string | undefined, hasToolCalls: boolean): FinishReason {
   switch (reason) {
     case 'STOP':
       return hasToolCalls ? 'tool_calls' : 'stop';
@@ -32,7 +33,7 @@ export function mapGeminiFinishReason(reason: string | undefined, hasToolCalls: 
 }
 
 /** Canonical finish reason → Gemini `finishReason`. */
-export function toGeminiFinishReason(reason: FinishReason): string {
+export function finishReasonFromCanonical(reason: FinishReason): GeminiFinishReason {
   switch (reason) {
     case 'stop':
     case 'stop_sequence':

@@ -3,8 +3,8 @@ import { GoogleGenAI } from '@google/genai';
 import { describe, expect, it } from 'vitest';
 import { serve } from '../../../test/fixtures/gemini/serve.js';
 import type { CanonicalResponse } from '../canonical.js';
-import { geminiRequestToCanonical } from './convert-request.js';
-import { geminiResponseFromCanonical, geminiResponseToCanonical, readGeminiUsage } from './convert-response.js';
+import { requestToCanonical } from './request-to-canonical.js';
+import { responseFromCanonical, responseToCanonical } from './response.js';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../../test/fixtures/gemini/${name}`, import.meta.url), 'utf8')) as Record<
@@ -14,7 +14,7 @@ const fixture = (name: string) =>
 
 describe('gemini responseToCanonical', () => {
   it('reads parallel function calls with stable ids, finish tool_calls and usage', () => {
-    const { value } = geminiResponseToCanonical(fixture('function-call.response.json'));
+    const { value } = responseToCanonical(fixture('function-call.response.json'));
     expect(value).toMatchObject({
       id: 'Xz9oaJ-uC5iD1MkP3NWo0Ak',
       model: 'gemini-2.5-flash',
@@ -37,21 +37,21 @@ describe('gemini responseToCanonical', () => {
       usage: { inputTokens: 120, outputTokens: 90, reasoningTokens: 50, cacheReadTokens: 64 },
     });
     // Same body, same ids: a second conversion (a retry, a replay) agrees.
-    expect(geminiResponseToCanonical(fixture('function-call.response.json')).value.content).toEqual(value.content);
+    expect(responseToCanonical(fixture('function-call.response.json')).value.content).toEqual(value.content);
   });
 
   it('round-trips gemini → canonical → gemini without loss', () => {
     const body = fixture('function-call.response.json');
-    expect(geminiResponseFromCanonical(geminiResponseToCanonical(body).value).value).toEqual(body);
+    expect(responseFromCanonical(responseToCanonical(body).value).value).toEqual(body);
   });
 
   it('maps a blocked prompt and safety stops to content_filter', () => {
-    const blocked = geminiResponseToCanonical({
+    const blocked = responseToCanonical({
       promptFeedback: { blockReason: 'SAFETY' },
       usageMetadata: { promptTokenCount: 5 },
     });
     expect(blocked.value.finishReason).toBe('content_filter');
-    const recitation = geminiResponseToCanonical({
+    const recitation = responseToCanonical({
       candidates: [{ content: { parts: [{ text: 'x' }] }, finishReason: 'RECITATION' }],
     });
     expect(recitation.value.finishReason).toBe('content_filter');
@@ -77,24 +77,14 @@ describe('gemini responseToCanonical', () => {
       modelVersion: 'gemini-3-pro-preview',
       responseId: 'r1',
     };
-    const canonical = geminiResponseToCanonical(body).value;
+    const canonical = responseToCanonical(body).value;
     expect(canonical.content).toEqual([
       { type: 'reasoning', text: 'thinking...', signature: 'SIG', origin: 'gemini' },
       { type: 'tool-call', id: 'gemini_call_r1_0', name: 'f', arguments: '{}' },
       { type: 'text', text: 'done' },
       { type: 'reasoning', text: '', signature: 'SIG2', origin: 'gemini' },
     ]);
-    expect(geminiResponseFromCanonical(canonical).value).toEqual(body);
-  });
-
-  it('readUsage reads usageMetadata', () => {
-    expect(
-      readGeminiUsage({ usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 4, totalTokenCount: 7 } }),
-    ).toEqual({
-      inputTokens: 3,
-      outputTokens: 4,
-    });
-    expect(readGeminiUsage({})).toBeUndefined();
+    expect(responseFromCanonical(canonical).value).toEqual(body);
   });
 });
 
@@ -111,7 +101,7 @@ describe('gemini responseFromCanonical, judged by @google/genai', () => {
       finishReason: 'tool_calls',
       usage: { inputTokens: 10, outputTokens: 20, reasoningTokens: 5, cacheReadTokens: 4 },
     };
-    const { value } = geminiResponseFromCanonical(canonical) as unknown as {
+    const { value } = responseFromCanonical(canonical) as unknown as {
       value: { candidates: Array<{ content: { parts: unknown[] } }> };
     };
     const server = await serve(200, JSON.stringify(value), 'application/json');
@@ -133,7 +123,7 @@ describe('gemini responseFromCanonical, judged by @google/genai', () => {
       expect(thought).toMatchObject({ thought: true, text: 'Let me look.' });
       expect(res.candidates?.[0]?.content?.parts?.[1]?.thoughtSignature).toBe('sy1:anthropic:EqQBCkYI');
       // ...and when the client sends the turn back, the signature rejoins its thinking text.
-      const next = geminiRequestToCanonical({
+      const next = requestToCanonical({
         contents: [{ role: 'model', parts: value.candidates[0]?.content.parts }],
       });
       expect(next.value.messages[0]?.content[0]).toEqual({

@@ -1,11 +1,12 @@
 import type { CanonicalResponse, Converted, TranslationWarning } from '../canonical.js';
 import type { ResponseContext } from '../codec.js';
 import { arr, type JsonObject, obj, str } from '../json.js';
-import { assistantToParts, modelPartsToCanonical } from './convert-parts.js';
+import { assistantFromCanonical, modelPartsToCanonical } from './content.js';
+import { finishReasonFromCanonical, finishReasonToCanonical } from './finish-reason.js';
 import { restoreFunctionName } from './function-names.js';
-import { mapGeminiFinishReason, toGeminiFinishReason } from './map-finish-reason.js';
+import { KEY, ours } from './metadata.js';
 import { responseCallId } from './tool-call-ids.js';
-import { usageFromGemini, usageToGemini } from './usage.js';
+import { usageFromCanonical, usageToCanonical } from './usage.js';
 
 const CANDIDATE_READ = new Set(['content', 'finishReason', 'index']);
 const TOP_READ = new Set(['candidates', 'usageMetadata', 'modelVersion', 'responseId', 'createTime']);
@@ -17,10 +18,7 @@ const TOP_READ = new Set(['candidates', 'usageMetadata', 'modelVersion', 'respon
  * `finishReason` / `usageMetadata` are kept in `providerMetadata.gemini`.
  * @see https://ai.google.dev/api/generate-content#generatecontentresponse
  */
-export function geminiResponseToCanonical(
-  body: JsonObject,
-  context: ResponseContext = {},
-): Converted<CanonicalResponse> {
+export function responseToCanonical(body: JsonObject, context: ResponseContext = {}): Converted<CanonicalResponse> {
   const warnings: TranslationWarning[] = [];
   const candidates = arr(body.candidates);
   if (candidates.length > 1)
@@ -41,7 +39,7 @@ export function geminiResponseToCanonical(
   const hasToolCalls = content.some((c) => c.type === 'tool-call');
   const rawFinish = str(candidate?.finishReason);
   const blocked = str(obj(body.promptFeedback)?.blockReason);
-  const finishReason = !candidate && blocked ? 'content_filter' : mapGeminiFinishReason(rawFinish, hasToolCalls);
+  const finishReason = !candidate && blocked ? 'content_filter' : finishReasonToCanonical(rawFinish, hasToolCalls);
 
   const response: CanonicalResponse = {
     id: responseId ?? 'gemini-response',
@@ -52,7 +50,7 @@ export function geminiResponseToCanonical(
   const created = str(body.createTime);
   if (created !== undefined && !Number.isNaN(Date.parse(created)))
     response.created = Math.floor(Date.parse(created) / 1000);
-  const usage = usageFromGemini(body.usageMetadata);
+  const usage = usageToCanonical(body.usageMetadata);
   if (usage) response.usage = usage;
 
   const meta: JsonObject = {};
@@ -67,7 +65,7 @@ export function geminiResponseToCanonical(
   const extra: JsonObject = {};
   for (const key in body) if (!TOP_READ.has(key)) extra[key] = body[key];
   if (Object.keys(extra).length > 0) meta.extra = extra;
-  if (Object.keys(meta).length > 0) response.providerMetadata = { gemini: meta };
+  if (Object.keys(meta).length > 0) response.providerMetadata = { [KEY]: meta };
   return { value: response, warnings };
 }
 
@@ -76,17 +74,17 @@ export function geminiResponseToCanonical(
  * providers reaches the Gemini client as thought parts whose `thoughtSignature` is tagged with its
  * origin, so the next request sends it back to that provider.
  */
-export function geminiResponseFromCanonical(response: CanonicalResponse): Converted<JsonObject> {
+export function responseFromCanonical(response: CanonicalResponse): Converted<JsonObject> {
   const warnings: TranslationWarning[] = [];
-  const meta = response.providerMetadata?.gemini ?? {};
-  const parts = assistantToParts(response.content, { warnings, mode: 'response', nameFor: (name) => name });
+  const meta = ours(response.providerMetadata);
+  const parts = assistantFromCanonical(response.content, { warnings, mode: 'response', nameFor: (name) => name });
   const hasToolCalls = response.content.some((c) => c.type === 'tool-call');
   const raw = str(meta.finishReason);
   // The raw reason survives a same-dialect trip when it still means the same thing.
   const finishReason =
-    raw !== undefined && mapGeminiFinishReason(raw, hasToolCalls) === response.finishReason
+    raw !== undefined && finishReasonToCanonical(raw, hasToolCalls) === response.finishReason
       ? raw
-      : toGeminiFinishReason(response.finishReason);
+      : finishReasonFromCanonical(response.finishReason);
   const candidate: JsonObject = {
     content: { role: 'model', parts },
     finishReason,
@@ -94,7 +92,7 @@ export function geminiResponseFromCanonical(response: CanonicalResponse): Conver
     ...(obj(meta.candidate) ?? {}),
   };
   const body: JsonObject = { candidates: [candidate] };
-  const usage = obj(meta.usageMetadata) ?? (response.usage ? usageToGemini(response.usage) : undefined);
+  const usage = obj(meta.usageMetadata) ?? (response.usage ? usageFromCanonical(response.usage) : undefined);
   if (usage) body.usageMetadata = usage;
   body.modelVersion = response.model;
   body.responseId = response.id;
@@ -105,9 +103,4 @@ export function geminiResponseFromCanonical(response: CanonicalResponse): Conver
   const extra = obj(meta.extra);
   if (extra) for (const key in extra) body[key] = extra[key];
   return { value: body, warnings };
-}
-
-/** Usage of a non-stream Gemini response body. */
-export function readGeminiUsage(body: JsonObject): ReturnType<typeof usageFromGemini> {
-  return usageFromGemini(body.usageMetadata);
 }
