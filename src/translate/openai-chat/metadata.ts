@@ -4,9 +4,9 @@ import type { JsonObject } from '../json.js';
 /** The key of this dialect in every `providerMetadata` bag. */
 export const KEY = 'openai-chat';
 
-/** This dialect's entry of a `providerMetadata` bag, if any. */
-export function ours(metadata: ProviderMetadata | undefined): JsonObject | undefined {
-  return metadata?.[KEY];
+/** This dialect's entry of a `providerMetadata` bag, or an empty object. */
+export function ours(metadata: ProviderMetadata | undefined): JsonObject {
+  return metadata?.[KEY] ?? {};
 }
 
 /** A `providerMetadata` bag holding `fields` under this dialect, or undefined when `fields` is empty. */
@@ -22,5 +22,5 @@ export function refusalPart(text: string): TextPart {
 
 /** True for text that came from an OpenAI `refusal`. */
 export function isRefusal(part: TextPart): boolean {
-  return ours(part.providerMetadata)?.refusal === true;
+  return ours(part.providerMetadata).refusal === true;
 }

@@ -81,13 +81,13 @@ export function requestFromCanonical(
     if (effort !== undefined) out.reasoning_effort = effort;
   }
   const { dropUser } = dropAnthropicOnly(request, 'OpenAI Chat', warnings);
-  if (request.user !== undefined && !dropUser && extra?.safety_identifier !== request.user) out.user = request.user;
+  if (request.user !== undefined && !dropUser && extra.safety_identifier !== request.user) out.user = request.user;
   if (request.stream !== undefined) out.stream = request.stream;
   if (request.stream) {
-    const streamOptions = obj(extra?.stream_options);
+    const streamOptions = obj(extra.stream_options);
     out.stream_options = { ...streamOptions, include_usage: request.includeUsage ?? true };
   }
-  if (extra) for (const key in extra) if (out[key] === undefined) out[key] = extra[key];
+  for (const key in extra) if (out[key] === undefined) out[key] = extra[key];
   return { value: out, warnings };
 }
 
@@ -106,11 +106,11 @@ function messagesFromCanonical(
   const out: Json[] = [];
   for (const message of messages) {
     const extra = ours(message.providerMetadata);
-    const name = str(extra?.name);
+    const name = str(extra.name);
     switch (message.role) {
       case 'system': {
         const msg: Json = {
-          role: extra?.role === 'developer' ? 'developer' : 'system',
+          role: extra.role === 'developer' ? 'developer' : 'system',
           content: textOut(message.content),
         };
         if (name !== undefined) msg.name = name;

@@ -88,7 +88,7 @@ export function responseFromCanonical(
   context?: TranslationContext,
 ): Converted<Record<string, unknown>> {
   const warnings: TranslationWarning[] = [];
-  const extra: Json = ours(response.providerMetadata) ?? {};
+  const extra = ours(response.providerMetadata);
   let text: string | undefined;
   let refusal: string | undefined;
   let reasoning: string | undefined;

@@ -2,7 +2,7 @@ import type { FilePart, ImagePart, ReasoningPart, TextPart, TranslationWarning, 
 import { arr, invalid, isRecord, type JsonObject, str } from '../json.js';
 import { parseDataUrl, sourceToUrl, urlToSource } from '../media.js';
 import { untagSignature } from '../reasoning.js';
-import { ours, withOurs } from './metadata.js';
+import { ours, toMetadata } from './metadata.js';
 
 /**
  * One input content part (`input_text`, `input_image`, `input_file`) in canonical form; undefined (with a
@@ -46,7 +46,7 @@ function imageToCanonical(part: JsonObject, field: string): ImagePart | FilePart
   if (fileId === undefined) invalid(`${field}.image_url`, 'is required when file_id is absent');
   // The canonical image carries URLs and bytes only; an uploaded image travels as a file flagged as an image.
   const file: FilePart = { type: 'file', source: { type: 'file-id', fileId }, mediaType: 'image/*' };
-  const metadata = withOurs({ image: true, detail });
+  const metadata = toMetadata({ image: true, detail });
   if (metadata) file.providerMetadata = metadata;
   return file;
 }
@@ -166,7 +166,7 @@ export function reasoningToCanonical(item: JsonObject): ReasoningPart {
   }
   const id = str(item.id);
   if (id !== undefined) part.id = id;
-  const metadata = withOurs({
+  const metadata = toMetadata({
     // Kept only when joining would lose the structure.
     summary: summaries.length > 1 ? summaries : undefined,
     noSummary: summaries.length === 0 && contents.length > 0 ? true : undefined,

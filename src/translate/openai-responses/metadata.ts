@@ -33,7 +33,7 @@ export function ours(metadata: ProviderMetadata | undefined): JsonObject {
 }
 
 /** A `providerMetadata` bag holding `fields` under this dialect, or undefined when there is nothing to keep. */
-export function withOurs(fields: JsonObject): ProviderMetadata | undefined {
+export function toMetadata(fields: JsonObject): ProviderMetadata | undefined {
   for (const key in fields) if (fields[key] !== undefined) return { [KEY]: stripUndefined(fields) };
   return undefined;
 }

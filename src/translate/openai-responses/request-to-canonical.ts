@@ -14,7 +14,7 @@ import type {
 import { arr, invalid, isRecord, type JsonObject, num, obj, str } from '../json.js';
 import { flattenToolName } from '../tool-names.js';
 import { inputPartToCanonical, reasoningToCanonical, requireString } from './content.js';
-import { KEPT_REQUEST_FIELDS, KEY, withOurs } from './metadata.js';
+import { KEPT_REQUEST_FIELDS, KEY, toMetadata } from './metadata.js';
 import { toolChoiceToCanonical, toolsToCanonical } from './tools.js';
 
 const EFFORTS: ReadonlySet<string> = new Set(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']);
@@ -211,7 +211,7 @@ function inputToMessages(input: unknown, warnings: TranslationWarning[]): Canoni
           name: namespace === undefined ? local : flattenToolName(namespace, local),
           arguments: argumentsText(item.arguments),
         };
-        const metadata = withOurs({ itemId: str(item.id), namespace, localName: namespace && local });
+        const metadata = toMetadata({ itemId: str(item.id), namespace, localName: namespace && local });
         if (metadata) call.providerMetadata = metadata;
         names.set(call.id, call.name);
         assistantTurn().content.push(call);
@@ -226,7 +226,7 @@ function inputToMessages(input: unknown, warnings: TranslationWarning[]): Canoni
         };
         const name = names.get(callId);
         if (name !== undefined) result.name = name;
-        const metadata = withOurs({ itemId: str(item.id) });
+        const metadata = toMetadata({ itemId: str(item.id) });
         if (metadata) result.providerMetadata = metadata;
         assistant = undefined;
         if (!tool) {
@@ -266,7 +266,7 @@ function assistantContent(item: JsonObject, field: string): TextPart[] {
   const content = item.content;
   if (typeof content === 'string') {
     const part: TextPart = { type: 'text', text: content };
-    const metadata = withOurs({ messageId, phase });
+    const metadata = toMetadata({ messageId, phase });
     if (metadata) part.providerMetadata = metadata;
     return [part];
   }
@@ -279,7 +279,7 @@ function assistantContent(item: JsonObject, field: string): TextPart[] {
     const refusal = part.type === 'refusal';
     const text = requireString(refusal ? part.refusal : part.text, `${partField}.${refusal ? 'refusal' : 'text'}`);
     const annotations = arr(part.annotations);
-    const metadata = withOurs({
+    const metadata = toMetadata({
       messageId,
       phase,
       refusal: refusal || undefined,

@@ -13,7 +13,7 @@ import { arr, invalid, isRecord, type JsonObject, num, obj, str } from '../json.
 import { tagSignature } from '../reasoning.js';
 import { reasoningToCanonical, summaryOf } from './content.js';
 import { finishReasonFromCanonical, finishReasonToCanonical } from './finish-reason.js';
-import { KEY, ours, withOurs } from './metadata.js';
+import { KEY, ours, toMetadata } from './metadata.js';
 import { usageFromCanonical, usageToCanonical } from './usage.js';
 import type { ResponsesStatus } from './wire-types.js';
 
@@ -100,7 +100,7 @@ function messageParts(item: JsonObject): TextPart[] {
     const text = str(isRefusal ? part.refusal : part.text) ?? '';
     const annotations = arr(part.annotations);
     const logprobs = arr(part.logprobs);
-    const metadata = withOurs({
+    const metadata = toMetadata({
       messageId,
       phase,
       refusal: isRefusal || undefined,
@@ -119,7 +119,7 @@ function functionCallToCanonical(item: JsonObject): ToolCallPart {
     name: str(item.name) ?? '',
     arguments: str(item.arguments) ?? '',
   };
-  const metadata = withOurs({ itemId: str(item.id) });
+  const metadata = toMetadata({ itemId: str(item.id) });
   if (metadata) call.providerMetadata = metadata;
   return call;
 }
