@@ -34,8 +34,9 @@ function generateId(prefix: string): string {
 const DEFAULTS: ResolvedTranslationContext = Object.freeze({ now: () => Date.now(), generateId });
 
 /**
- * The context with the defaults (`Date.now`, random ids) for what the caller left out. The one place
- * `translate/` reads the system clock or a random source.
+ * The context with the defaults (`Date.now`, random ids) for what the caller left out: the one place
+ * the request, response and stream converters reach the system clock or a random source. (Retry hints
+ * in upstream error headers are still timed against `Date.now`.)
  */
 export function resolveContext(context?: TranslationContext): ResolvedTranslationContext {
   if (context === undefined) return DEFAULTS;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { fromGeminiSchema, toGeminiSchema } from './clean-schema.js';
+import { schemaFromCanonical, schemaToCanonical } from './clean-schema.js';
 
-describe('toGeminiSchema', () => {
+describe('schemaFromCanonical', () => {
   it('inlines local refs, stops at recursion, and maps nullable unions', () => {
     const dropped = new Set<string>();
-    const out = toGeminiSchema(
+    const out = schemaFromCanonical(
       {
         type: 'object',
         properties: {
@@ -27,12 +27,12 @@ describe('toGeminiSchema', () => {
     expect([...dropped]).toEqual(['$ref (recursive)']);
   });
 
-  it('is inverted by fromGeminiSchema for Gemini-native schemas', () => {
+  it('is inverted by schemaToCanonical for Gemini-native schemas', () => {
     const gemini = {
       type: 'OBJECT',
       properties: { a: { type: 'STRING', nullable: true, format: 'date-time' } },
       required: ['a'],
     };
-    expect(toGeminiSchema(fromGeminiSchema(gemini), new Set())).toEqual(gemini);
+    expect(schemaFromCanonical(schemaToCanonical(gemini), new Set())).toEqual(gemini);
   });
 });

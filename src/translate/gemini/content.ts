@@ -82,7 +82,7 @@ export function mediaFromCanonical(part: ImagePart | FilePart, warnings: Transla
  * - Signatures are untagged: one that another dialect tagged keeps its origin.
  * - Images and code execution parts in model output have no canonical slot: dropped with a warning.
  */
-export function modelPartsToCanonical(
+export function assistantToCanonical(
   parts: unknown[],
   callId: (partIndex: number, callIndex: number, name: string, args: string) => string,
   warnings: TranslationWarning[],
@@ -158,7 +158,7 @@ export interface AssistantPartsOptions {
   nameFor: (name: string) => string;
 }
 
-/** Assistant content → the parts of a `model` turn (the inverse of {@link modelPartsToCanonical}). */
+/** Assistant content → the parts of a `model` turn (the inverse of {@link assistantToCanonical}). */
 export function assistantFromCanonical(
   content: readonly AssistantContent[],
   options: AssistantPartsOptions,
@@ -250,7 +250,7 @@ export function assistantFromCanonical(
  *
  * Content mapping (Gemini wants an object; it documents `output` and `error` keys): text that parses as
  * a JSON object is sent as that object; any other text as `{output: text}`; an error as `{error: text}`.
- * {@link functionResponseToCanonical} reverses it exactly.
+ * {@link toolResultToCanonical} reverses it exactly.
  */
 export function toolResultFromCanonical(
   result: ToolResultPart,
@@ -283,7 +283,7 @@ export function toolResultFromCanonical(
 }
 
 /** A `functionResponse` → tool-result content and error flag (see {@link toolResultFromCanonical}). */
-export function functionResponseToCanonical(
+export function toolResultToCanonical(
   fr: JsonObject,
   warnings: TranslationWarning[],
 ): Pick<ToolResultPart, 'content' | 'isError'> {

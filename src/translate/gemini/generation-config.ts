@@ -1,7 +1,7 @@
 import type { CanonicalRequest, ReasoningConfig, ReasoningEffort, TranslationWarning } from '../canonical.js';
 import { compact, invalid, isRecord, type JsonObject, num, obj, str } from '../json.js';
 import { budgetToEffort, effortToBudget } from '../reasoning.js';
-import { fromGeminiSchema, toGeminiSchema } from './clean-schema.js';
+import { schemaFromCanonical, schemaToCanonical } from './clean-schema.js';
 import { camel, get } from './fields.js';
 import type { GeminiThinkingLevel } from './wire-types.js';
 
@@ -82,7 +82,7 @@ export function generationConfigToCanonical(
     if (isRecord(jsonSchema)) {
       request.responseFormat = { type: 'json', schema: jsonSchema };
       meta.responseJsonSchema = true;
-    } else if (isRecord(schema)) request.responseFormat = { type: 'json', schema: fromGeminiSchema(schema) };
+    } else if (isRecord(schema)) request.responseFormat = { type: 'json', schema: schemaToCanonical(schema) };
     else request.responseFormat = { type: 'json' };
   } else if (mime === 'text/plain') request.responseFormat = { type: 'text' };
   else {
@@ -166,7 +166,7 @@ export function generationConfigFromCanonical(
     if (format.schema && meta.responseJsonSchema === true) config.responseJsonSchema = format.schema;
     else if (format.schema) {
       const dropped = new Set<string>();
-      config.responseSchema = toGeminiSchema(format.schema, dropped);
+      config.responseSchema = schemaFromCanonical(format.schema, dropped);
       if (dropped.size > 0) {
         warnings.push({
           code: 'schema-reduced',

@@ -8,7 +8,7 @@ import type {
   UserContent,
 } from '../canonical.js';
 import { arr, invalid, isRecord, type JsonObject, obj, str } from '../json.js';
-import { functionResponseToCanonical, mediaToCanonical, modelPartsToCanonical } from './content.js';
+import { assistantToCanonical, mediaToCanonical, toolResultToCanonical } from './content.js';
 import { camel, get } from './fields.js';
 import { generationConfigToCanonical } from './generation-config.js';
 import { KEY } from './metadata.js';
@@ -49,7 +49,7 @@ export function requestToCanonical(body: JsonObject): Converted<CanonicalRequest
     const parts = get(content, 'parts') ?? [];
     if (!Array.isArray(parts)) invalid(`contents[${ci}].parts`, 'must be an array');
     if (role === 'model') {
-      const assistant = modelPartsToCanonical(parts, (pi) => requestCallId(ci, pi), warnings);
+      const assistant = assistantToCanonical(parts, (pi) => requestCallId(ci, pi), warnings);
       for (const c of assistant) if (c.type === 'tool-call') open.push({ id: c.id, name: c.name });
       if (assistant.length > 0) messages.push({ role: 'assistant', content: assistant });
       return;
@@ -69,7 +69,7 @@ export function requestToCanonical(body: JsonObject): Converted<CanonicalRequest
           type: 'tool-result',
           toolCallId: id,
           name,
-          ...functionResponseToCanonical(fr, warnings),
+          ...toolResultToCanonical(fr, warnings),
         };
         const last = messages[messages.length - 1];
         if (last?.role === 'tool') last.content.push(result);

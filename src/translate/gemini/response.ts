@@ -1,7 +1,7 @@
 import type { CanonicalResponse, Converted, TranslationWarning } from '../canonical.js';
 import type { ResponseContext } from '../codec.js';
 import { arr, type JsonObject, obj, str } from '../json.js';
-import { assistantFromCanonical, modelPartsToCanonical } from './content.js';
+import { assistantFromCanonical, assistantToCanonical } from './content.js';
 import { finishReasonFromCanonical, finishReasonToCanonical } from './finish-reason.js';
 import { restoreFunctionName } from './function-names.js';
 import { KEY, ours } from './metadata.js';
@@ -26,7 +26,7 @@ export function responseToCanonical(body: JsonObject, context: ResponseContext =
   const candidate = obj(candidates[0]);
   const responseId = str(body.responseId);
   const parts = arr(obj(candidate?.content)?.parts);
-  const content = modelPartsToCanonical(
+  const content = assistantToCanonical(
     parts,
     (_pi, k, name, args) => responseCallId(responseId, k, name, args),
     warnings,

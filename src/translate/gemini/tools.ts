@@ -1,6 +1,6 @@
 import type { CanonicalRequest, CanonicalTool, ToolChoice, TranslationWarning } from '../canonical.js';
 import { arr, invalid, isRecord, type JsonObject, obj, str } from '../json.js';
-import { fromGeminiSchema, toGeminiSchema } from './clean-schema.js';
+import { schemaFromCanonical, schemaToCanonical } from './clean-schema.js';
 import { camel, get } from './fields.js';
 import { KEY, ours } from './metadata.js';
 import type { GeminiFunctionCallingMode } from './wire-types.js';
@@ -42,7 +42,7 @@ export function toolsToCanonical(body: JsonObject, meta: JsonObject, warnings: T
       if (isRecord(jsonSchema)) {
         out.parameters = jsonSchema;
         declMeta.parametersJsonSchema = true;
-      } else if (isRecord(decl.parameters)) out.parameters = fromGeminiSchema(decl.parameters);
+      } else if (isRecord(decl.parameters)) out.parameters = schemaToCanonical(decl.parameters);
       const extra: JsonObject = {};
       for (const key in decl) {
         if (!['name', 'description', 'parameters', 'parametersJsonSchema'].includes(camel(key))) extra[key] = decl[key];
@@ -109,7 +109,7 @@ export function toolsFromCanonical(
     if (toolMeta.parametersJsonSchema === true) decl.parametersJsonSchema = tool.parameters;
     else {
       const dropped = new Set<string>();
-      const schema = toGeminiSchema(tool.parameters, dropped);
+      const schema = schemaFromCanonical(tool.parameters, dropped);
       // A function without parameters leaves `parameters` unset (an empty OBJECT is rejected).
       if (schema.type !== 'OBJECT' || schema.properties !== undefined || schema.anyOf !== undefined)
         decl.parameters = schema;
