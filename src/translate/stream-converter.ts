@@ -77,9 +77,7 @@ const encoder = new TextEncoder();
  */
 export function createStreamConverter(options: StreamConverterOptions): StreamConverter {
   const passthrough = options.from === options.to;
-  const context: TranslationContext = {};
-  if (options.now) context.now = options.now;
-  if (options.generateId) context.generateId = options.generateId;
+  const context: TranslationContext = { now: options.now, generateId: options.generateId };
   const decoder: StreamDecoder = codecFor(options.from).createStreamDecoder(
     options.toolNames ? { toolNames: options.toolNames } : undefined,
   );
