@@ -240,7 +240,15 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
     }
     let result: Awaited<ReturnType<typeof readResponse>>;
     try {
-      result = await readResponse({ response, from: native, to: run.input.dialect, operation, toolNames, common });
+      result = await readResponse({
+        response,
+        from: native,
+        to: run.input.dialect,
+        operation,
+        toolNames,
+        common,
+        now: deps.now,
+      });
     } catch (err) {
       throw watchdog?.fired ?? err;
     }

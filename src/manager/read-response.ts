@@ -31,6 +31,8 @@ export async function readResponse(args: {
   operation: Operation;
   toolNames?: readonly string[] | undefined;
   common: Common;
+  /** The Manager's clock: dates a translated answer whose upstream sent no time. */
+  now: () => number;
 }): Promise<{ result: ExecuteResult; usage: Usage | undefined; translated?: Record<string, unknown> | undefined }> {
   let translated: Record<string, unknown> | undefined;
   const chunks: Uint8Array[] = [];
@@ -73,6 +75,7 @@ export async function readResponse(args: {
       to: args.to,
       body: parsed as Record<string, unknown>,
       ...(args.toolNames ? { toolNames: args.toolNames } : {}),
+      now: args.now,
     });
     bytes = encoder.encode(JSON.stringify(out.value));
     if (out.warnings.length > 0) warnings = [...warnings, ...out.warnings.map((w) => w.message)];

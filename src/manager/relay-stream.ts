@@ -51,6 +51,8 @@ export async function streamResponse(args: {
     includeUsage: args.includeUsage,
     maxEventBytes: args.maxEventBytes,
     ...(args.toolNames ? { toolNames: args.toolNames } : {}),
+    // The Manager's clock dates what the caller's dialect needs and the upstream did not send.
+    now: args.now,
   });
   const iterator = args.response.body[Symbol.asyncIterator]();
   let first: Uint8Array | null = null;

@@ -1,6 +1,5 @@
+import { KEY, USER_METADATA_KEY } from './anthropic-messages/metadata.js';
 import type { CanonicalRequest, ProviderMetadata, TranslationWarning } from './canonical.js';
-
-const KEY = 'anthropic-messages';
 
 function hasCacheControl(metadata: ProviderMetadata | undefined): boolean {
   return metadata?.[KEY]?.cache_control !== undefined;
@@ -42,7 +41,7 @@ export function dropAnthropicOnly(
     }
   }
   if (cache) dropped.push('cache_control');
-  const dropUser = meta.userFromMetadata === true && request.user !== undefined;
+  const dropUser = meta[USER_METADATA_KEY] === true && request.user !== undefined;
   if (dropUser) dropped.push('metadata.user_id');
   if (dropped.length > 0) {
     warnings.push({

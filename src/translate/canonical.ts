@@ -239,10 +239,55 @@ export interface Converted<T> {
   warnings: TranslationWarning[];
 }
 
-/** A feature that was dropped or degraded, documented in docs/translation.md. */
+/**
+ * The stable code of a {@link TranslationWarning}: what kind of feature the target could not express.
+ * Hosts switch on the code, never on the message.
+ *
+ * - `unsupported-setting`: a setting has no counterpart in the target (top_k for OpenAI, seed or
+ *   penalties for Anthropic, a tool_choice variant, ...); dropped, or kept for its own dialect only.
+ * - `unsupported-tool`: a tool that is not a plain function (Anthropic server tools, Responses built-in
+ *   tools, Gemini `googleSearch`, a non-function Chat tool, a custom tool in a Responses namespace):
+ *   kept for its own dialect when it has one there, dropped for the others.
+ * - `dropped-content`: a content part, block or item has no counterpart and was dropped.
+ * - `dropped-choices`: only the first of several Chat choices was kept.
+ * - `system-hoisted`: a system message after the first turn moved into the one system prompt.
+ * - `response-format-emulated`: a JSON response format became a system instruction (not enforced).
+ * - `schema-reduced`: JSON Schema keywords Gemini does not support were removed.
+ * - `renamed-tool`: a tool name was changed to fit the target's name rules (Gemini).
+ * - `unknown-tool-call`: a tool result matches no tool call.
+ * - `invalid-tool-arguments`: tool-call arguments that are not a JSON object were sent as `{}`.
+ * - `server-side-state`: the request refers to state stored at OpenAI (`previous_response_id`, ...).
+ * - `foreign-thinking-dropped`: reasoning another provider signed (or unsigned reasoning, for
+ *   Anthropic) was dropped from a request.
+ * - `foreign-thinking-as-text`: the same reasoning was sent as plain text (`foreignThinking: 'text'`).
+ * - `reasoning-dropped`: plain reasoning was dropped because the target rejects it (OpenAI).
+ * - `reasoning-signature-dropped`: a thinking signature has no field in the target and was dropped.
+ * - `anthropic-only-dropped`: Anthropic-only fields (`cache_control`, `context_management`,
+ *   `metadata.user_id`) were dropped for another target.
+ * - `sampling-adjusted`: a sampling setting the target would refuse was changed or dropped (Claude).
+ */
+export type TranslationWarningCode =
+  | 'unsupported-setting'
+  | 'unsupported-tool'
+  | 'dropped-content'
+  | 'dropped-choices'
+  | 'system-hoisted'
+  | 'response-format-emulated'
+  | 'schema-reduced'
+  | 'renamed-tool'
+  | 'unknown-tool-call'
+  | 'invalid-tool-arguments'
+  | 'server-side-state'
+  | 'foreign-thinking-dropped'
+  | 'foreign-thinking-as-text'
+  | 'reasoning-dropped'
+  | 'reasoning-signature-dropped'
+  | 'anthropic-only-dropped'
+  | 'sampling-adjusted';
+
+/** A feature that was dropped or degraded: something the caller can log, never an exception. */
 export interface TranslationWarning {
-  /** Stable code, e.g. `unsupported-setting`, `dropped-content`, `foreign-thinking-dropped`. */
-  code: string;
+  code: TranslationWarningCode;
   message: string;
 }
 

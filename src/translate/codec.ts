@@ -6,6 +6,7 @@ import type {
   FromCanonicalOptions,
   StreamPart,
 } from './canonical.js';
+import type { TranslationContext } from './context.js';
 import type { Dialect, Usage } from './dialect.js';
 
 /** One SSE event as eventsource-parser reports it. */
@@ -26,8 +27,11 @@ export interface StreamDecoder {
   readonly done: boolean;
 }
 
-/** Options of a {@link StreamEncoder}. */
-export interface StreamEncoderOptions {
+/**
+ * Options of a {@link StreamEncoder}. The clock and id generator make up what the source stream did
+ * not carry (a `created` time, a message id).
+ */
+export interface StreamEncoderOptions extends TranslationContext {
   /** OpenAI chat: emit the final usage chunk (`stream_options.include_usage`). Default true. */
   includeUsage?: boolean;
 }
@@ -65,7 +69,8 @@ export interface DialectCodec {
   requestToCanonical(body: Record<string, unknown>): Converted<CanonicalRequest>;
   requestFromCanonical(request: CanonicalRequest, options: FromCanonicalOptions): Converted<Record<string, unknown>>;
   responseToCanonical(body: Record<string, unknown>, context?: ResponseContext): Converted<CanonicalResponse>;
-  responseFromCanonical(response: CanonicalResponse): Converted<Record<string, unknown>>;
+  /** `context` supplies what the response lacks and the dialect requires (OpenAI Chat's `created`). */
+  responseFromCanonical(response: CanonicalResponse, context?: TranslationContext): Converted<Record<string, unknown>>;
   /** Usage of a non-stream response body, in canonical form. */
   readUsage(body: Record<string, unknown>): Usage | undefined;
   createStreamDecoder(context?: ResponseContext): StreamDecoder;

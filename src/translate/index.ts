@@ -14,6 +14,7 @@ export type {
   StreamEncoder,
   StreamEncoderOptions,
 } from './codec.js';
+export type { TranslationContext } from './context.js';
 export { DIALECTS, type Dialect, isDialect, type Usage } from './dialect.js';
 export type { JsonObject } from './json.js';
 export { budgetToEffort, EFFORT_BUDGETS, effortToBudget } from './reasoning.js';

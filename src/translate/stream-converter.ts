@@ -1,11 +1,16 @@
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import type { CanonicalError, StreamPart } from './canonical.js';
 import type { StreamDecoder, StreamEncoder } from './codec.js';
+import type { TranslationContext } from './context.js';
 import type { Dialect, Usage } from './dialect.js';
 import { codecFor } from './registry.js';
 
-/** Options of {@link createStreamConverter} and {@link createStreamTranslator}. */
-export interface StreamConverterOptions {
+/**
+ * Options of {@link createStreamConverter} and {@link createStreamTranslator}. `now` and `generateId`
+ * (see {@link TranslationContext}) make up what the caller's dialect requires and the upstream's stream
+ * lacks: a `created` time, a message id.
+ */
+export interface StreamConverterOptions extends TranslationContext {
   /** The upstream's dialect (what the bytes fed in are). */
   from: Dialect;
   /** The caller's dialect (what comes out). */
@@ -72,12 +77,13 @@ const encoder = new TextEncoder();
  */
 export function createStreamConverter(options: StreamConverterOptions): StreamConverter {
   const passthrough = options.from === options.to;
+  const context: TranslationContext = { now: options.now, generateId: options.generateId };
   const decoder: StreamDecoder = codecFor(options.from).createStreamDecoder(
     options.toolNames ? { toolNames: options.toolNames } : undefined,
   );
   const target: StreamEncoder | undefined = passthrough
     ? undefined
-    : codecFor(options.to).createStreamEncoder({ includeUsage: options.includeUsage ?? true });
+    : codecFor(options.to).createStreamEncoder({ ...context, includeUsage: options.includeUsage ?? true });
   const text = new TextDecoder();
   let out = '';
   let usage: Usage | undefined;
@@ -143,7 +149,7 @@ export function createStreamConverter(options: StreamConverterOptions): StreamCo
       if (decoder.done || !error || sawError) return null;
       // The upstream stopped mid-answer: say so in the caller's dialect rather than truncating silently.
       // The encoder is told about the start the caller already has, so only the closing events come out.
-      const tail = codecFor(options.to).createStreamEncoder();
+      const tail = codecFor(options.to).createStreamEncoder(context);
       if (startPart) tail.encode(startPart);
       return encoder.encode(tail.end(error));
     }

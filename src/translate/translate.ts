@@ -1,4 +1,5 @@
 import type { CanonicalError, Converted, FromCanonicalOptions, TranslationWarning } from './canonical.js';
+import type { TranslationContext } from './context.js';
 import type { Dialect, Usage } from './dialect.js';
 import { isRecord, type JsonObject } from './json.js';
 import { resolveReferences } from './openai-responses/resolve-references.js';
@@ -41,8 +42,11 @@ export function translateRequest(input: TranslateRequestInput): Converted<JsonOb
   return { value: out.value, warnings: join(parsed.warnings, out.warnings) };
 }
 
-/** Input of {@link translateResponse}. */
-export interface TranslateResponseInput {
+/**
+ * Input of {@link translateResponse}. `now` and `generateId` (see {@link TranslationContext}) fill in
+ * what the target requires and the source lacks, such as a Chat completion's `created`.
+ */
+export interface TranslateResponseInput extends TranslationContext {
   from: Dialect;
   to: Dialect;
   /** The parsed JSON (non-stream) response body in `from`. */
@@ -66,7 +70,7 @@ export function translateResponse(input: TranslateResponseInput): Converted<Json
     input.body,
     input.toolNames ? { toolNames: input.toolNames } : undefined,
   );
-  const out = codecFor(input.to).responseFromCanonical(parsed.value);
+  const out = codecFor(input.to).responseFromCanonical(parsed.value, input);
   return { value: out.value, warnings: join(parsed.warnings, out.warnings) };
 }
 

@@ -4,7 +4,7 @@ import type { Usage } from '../dialect.js';
 import { isRecord, type JsonObject, num, obj, parseJson, str } from '../json.js';
 import { untagSignature } from '../reasoning.js';
 import { errorToCanonical } from './errors.js';
-import { stopReasonToCanonical } from './map-stop-reason.js';
+import { finishReasonToCanonical } from './finish-reason.js';
 import { usageToCanonical } from './usage.js';
 
 /** What an open Anthropic content block is, by its `index`. */
@@ -162,7 +162,7 @@ export function createStreamDecoder(): StreamDecoder {
             return usage === undefined ? [] : [{ type: 'usage', usage }];
           }
           finished = true;
-          const part: StreamPart = { type: 'finish', finishReason: stopReasonToCanonical(reason) };
+          const part: StreamPart = { type: 'finish', finishReason: finishReasonToCanonical(reason) };
           const stopSequence = str(delta?.stop_sequence);
           if (stopSequence !== undefined) part.stopSequence = stopSequence;
           if (usage !== undefined) part.usage = usage;

@@ -1,21 +1,19 @@
 import type { CanonicalError, FinishReason, ReasoningOrigin, StreamPart } from '../canonical.js';
-import type { StreamEncoder } from '../codec.js';
+import type { StreamEncoder, StreamEncoderOptions } from '../codec.js';
+import { resolveContext } from '../context.js';
 import type { Usage } from '../dialect.js';
 import type { JsonObject } from '../json.js';
 import { tagSignature } from '../reasoning.js';
 import { errorTypeFromCanonical } from './errors.js';
-import { stopReasonFromCanonical } from './map-stop-reason.js';
+import { finishReasonFromCanonical } from './finish-reason.js';
 import { usageFromCanonical } from './usage.js';
+import type { AnthropicMessage, AnthropicStreamEventType } from './wire-types.js';
 
 type Open = 'text' | 'thinking' | 'tool' | undefined;
 
 /** One SSE event: the `event:` name always equals the data's `type`. */
-function sse(type: string, data: JsonObject): string {
+function sse(type: AnthropicStreamEventType, data: JsonObject): string {
   return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
-}
-
-function randomId(): string {
-  return `msg_${globalThis.crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
 }
 
 /**
@@ -28,11 +26,14 @@ function randomId(): string {
  * reasoning opens a new one, as Anthropic sends them). `message_delta` waits for `end()` because usage
  * may arrive after the finish (OpenAI's usage chunk). An early end (`end(error)` with no `finish`)
  * becomes an `event: error`, which the Anthropic SDKs raise as an APIError: a visible failure rather
- * than an answer that looks complete.
+ * than an answer that looks complete. A source without a message id gets `generateId('msg_')`;
+ * `includeUsage` does not apply (Anthropic always reports usage).
  *
  * @see https://docs.anthropic.com/en/docs/build-with-claude/streaming
  */
-export function createStreamEncoder(): StreamEncoder {
+export function createStreamEncoder(options: StreamEncoderOptions = {}): StreamEncoder {
+  const context = resolveContext(options);
+  const messageId = (): string => context.generateId('msg_');
   let started = false;
   let ended = false;
   let open: Open;
@@ -47,7 +48,7 @@ export function createStreamEncoder(): StreamEncoder {
 
   const start = (id: string, model: string): string => {
     started = true;
-    const message = {
+    const message: AnthropicMessage = {
       id,
       type: 'message',
       role: 'assistant',
@@ -59,7 +60,7 @@ export function createStreamEncoder(): StreamEncoder {
     };
     return sse('message_start', { type: 'message_start', message });
   };
-  const ensureStarted = (): string => (started ? '' : start(randomId(), ''));
+  const ensureStarted = (): string => (started ? '' : start(messageId(), ''));
   const close = (): string => {
     if (open === undefined) return '';
     const out = sse('content_block_stop', { type: 'content_block_stop', index: openIndex });
@@ -88,7 +89,7 @@ export function createStreamEncoder(): StreamEncoder {
       switch (part.type) {
         case 'start':
           if (part.usage !== undefined) usage = part.usage;
-          return started ? '' : start(part.id || randomId(), part.model);
+          return started ? '' : start(part.id || messageId(), part.model);
         case 'text-delta': {
           if (part.text === '') return '';
           let out = ensureStarted();
@@ -162,7 +163,7 @@ export function createStreamEncoder(): StreamEncoder {
       out += sse('message_delta', {
         type: 'message_delta',
         delta: {
-          stop_reason: stopReasonFromCanonical(finish?.reason ?? 'stop'),
+          stop_reason: finishReasonFromCanonical(finish?.reason ?? 'stop'),
           stop_sequence: finish?.stopSequence ?? null,
         },
         usage: final,

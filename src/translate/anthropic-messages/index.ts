@@ -4,12 +4,13 @@
  * @module switchyard/translate/anthropic-messages
  */
 import type { DialectCodec } from '../codec.js';
-import { readUsage, responseFromCanonical, responseToCanonical } from './convert-response.js';
 import { createStreamDecoder } from './decode-stream.js';
 import { createStreamEncoder } from './encode-stream.js';
 import { errorFromCanonical, errorToCanonical } from './errors.js';
 import { requestFromCanonical } from './request-from-canonical.js';
 import { requestToCanonical } from './request-to-canonical.js';
+import { responseFromCanonical, responseToCanonical } from './response.js';
+import { readUsage } from './usage.js';
 
 /**
  * The Anthropic Messages codec.
@@ -29,7 +30,7 @@ export const anthropicMessagesCodec: DialectCodec = {
   responseFromCanonical,
   readUsage,
   createStreamDecoder,
-  createStreamEncoder: () => createStreamEncoder(),
+  createStreamEncoder,
   errorToCanonical,
   errorFromCanonical,
 };

@@ -1,8 +1,8 @@
 import type { ProviderMetadata } from '../canonical.js';
 import type { JsonObject } from '../json.js';
 
-/** The dialect key under which Anthropic-only fields travel in `providerMetadata`. */
-export const DIALECT = 'anthropic-messages' as const;
+/** The key of this dialect in every `providerMetadata` bag: Anthropic-only fields travel under it. */
+export const KEY = 'anthropic-messages' as const;
 
 /**
  * The fields of `source` not in `known`, or undefined when there are none. They ride in
@@ -21,12 +21,12 @@ export function extras(source: JsonObject, known: ReadonlySet<string>): JsonObje
 
 /** `providerMetadata` holding `fields` for this dialect, or undefined when there are none. */
 export function toMetadata(fields: JsonObject | undefined): ProviderMetadata | undefined {
-  return fields === undefined ? undefined : { [DIALECT]: fields };
+  return fields === undefined ? undefined : { [KEY]: fields };
 }
 
-/** This dialect's fields of a `providerMetadata` bag. */
-export function fromMetadata(metadata: ProviderMetadata | undefined): JsonObject | undefined {
-  return metadata?.[DIALECT];
+/** This dialect's entry of a `providerMetadata` bag, or an empty object. */
+export function ours(metadata: ProviderMetadata | undefined): JsonObject {
+  return metadata?.[KEY] ?? {};
 }
 
 /**
@@ -38,7 +38,7 @@ export function applyExtras(
   metadata: ProviderMetadata | undefined,
   skip?: ReadonlySet<string>,
 ): JsonObject {
-  const fields = metadata?.[DIALECT];
+  const fields = metadata?.[KEY];
   if (fields === undefined) return target;
   for (const key in fields) {
     if (key === '__proto__' || key in target || skip?.has(key)) continue;
@@ -46,3 +46,17 @@ export function applyExtras(
   }
   return target;
 }
+
+/**
+ * Bookkeeping keys this codec writes into `providerMetadata['anthropic-messages']` (not wire fields).
+ * On the request: the Anthropic tool types (`web_search`, `bash`, ...) kept for an Anthropic upstream.
+ */
+export const SERVER_TOOLS_KEY = 'serverTools';
+/** On the request: `tool_choice` fields newer than this code. */
+export const TOOL_CHOICE_EXTRA_KEY = 'tool_choice_extra';
+/** On a message: its content was a one-text-block array rather than a string. */
+export const BLOCKS_KEY = 'contentBlocks';
+/** On a system message: it stood inside `messages` (the `mid-conversation-system` beta), not in `system`. */
+export const IN_PLACE_KEY = 'inPlace';
+/** On the request: `user` came from `metadata.user_id` (an Anthropic-only value, dropped elsewhere). */
+export const USER_METADATA_KEY = 'userFromMetadata';

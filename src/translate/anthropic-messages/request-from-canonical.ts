@@ -14,9 +14,17 @@ import {
   textFromCanonical,
   thinkingFromCanonical,
   toolUseFromCanonical,
-} from './convert-content.js';
-import { applyExtras, fromMetadata } from './metadata.js';
-import { BLOCKS_KEY, IN_PLACE_KEY, SERVER_TOOLS_KEY, USER_METADATA_KEY } from './request-to-canonical.js';
+} from './content.js';
+import {
+  applyExtras,
+  BLOCKS_KEY,
+  IN_PLACE_KEY,
+  ours,
+  SERVER_TOOLS_KEY,
+  TOOL_CHOICE_EXTRA_KEY,
+  USER_METADATA_KEY,
+} from './metadata.js';
+import { toolChoiceFromCanonical, toolsFromCanonical } from './tools.js';
 
 /**
  * `max_tokens` when the canonical request has none: Anthropic requires the field, and 4096 is an output
@@ -27,7 +35,7 @@ export const DEFAULT_MAX_TOKENS = 4096;
 /** Anthropic's smallest accepted `budget_tokens`. */
 export const MIN_THINKING_BUDGET = 1024;
 
-const BOOKKEEPING = new Set([SERVER_TOOLS_KEY, 'tool_choice_extra', USER_METADATA_KEY]);
+const BOOKKEEPING = new Set([SERVER_TOOLS_KEY, TOOL_CHOICE_EXTRA_KEY, USER_METADATA_KEY]);
 
 interface Turn {
   /** `system`: a mid-conversation system message kept in place (it never merges). */
@@ -92,7 +100,7 @@ function resultsFirst(content: JsonObject[]): JsonObject[] {
 
 function turnContent(turn: Turn): unknown {
   const only = turn.content.length === 1 ? turn.content[0] : undefined;
-  const keepBlocks = fromMetadata(turn.single?.providerMetadata)?.[BLOCKS_KEY] === true;
+  const keepBlocks = ours(turn.single?.providerMetadata)[BLOCKS_KEY] === true;
   if (turn.single !== undefined && !keepBlocks && only?.type === 'text' && Object.keys(only).length === 2) {
     return only.text;
   }
@@ -101,7 +109,7 @@ function turnContent(turn: Turn): unknown {
 
 function thinkingConfig(
   request: CanonicalRequest,
-  meta: JsonObject | undefined,
+  meta: JsonObject,
   body: JsonObject,
   warnings: TranslationWarning[],
 ): void {
@@ -112,8 +120,8 @@ function thinkingConfig(
     return;
   }
   // Raw Anthropic settings (adaptive thinking, output_config.effort) are restored from providerMetadata.
-  if (meta?.thinking !== undefined) return;
-  if (reasoning.budgetTokens === undefined && obj(meta?.output_config)?.effort !== undefined) return;
+  if (meta.thinking !== undefined) return;
+  if (reasoning.budgetTokens === undefined && obj(meta.output_config)?.effort !== undefined) return;
   let budget = reasoning.budgetTokens ?? effortToBudget(reasoning.effort ?? 'medium');
   if (budget < 0) budget = effortToBudget('medium');
   budget = Math.max(MIN_THINKING_BUDGET, budget);
@@ -135,7 +143,7 @@ function thinkingConfig(
 
 /** A system message that stood inside Anthropic `messages`: it goes back there, in place. */
 function isInPlace(message: CanonicalMessage): boolean {
-  return message.role === 'system' && fromMetadata(message.providerMetadata)?.[IN_PLACE_KEY] === true;
+  return message.role === 'system' && ours(message.providerMetadata)[IN_PLACE_KEY] === true;
 }
 
 /**
@@ -187,7 +195,7 @@ function systemBlocks(
     }
     if (isInPlace(message)) continue;
     if (seenOther) hoisted = true;
-    if (fromMetadata(message.providerMetadata)?.[BLOCKS_KEY] === true) plain = false;
+    if (ours(message.providerMetadata)[BLOCKS_KEY] === true) plain = false;
     for (const part of message.content) {
       const block = textFromCanonical(part);
       if (part.providerMetadata !== undefined) plain = false;
@@ -249,13 +257,13 @@ export function requestFromCanonical(
   options: FromCanonicalOptions,
 ): Converted<Record<string, unknown>> {
   const warnings: TranslationWarning[] = [];
-  const meta = fromMetadata(request.providerMetadata);
+  const meta = ours(request.providerMetadata);
   const family = providerFamily(options.targetProvider);
   const body: JsonObject = {};
   if (request.model !== undefined) body.model = request.model;
   body.max_tokens = request.maxOutputTokens ?? DEFAULT_MAX_TOKENS;
 
-  const native = meta?.output_config !== undefined || meta?.output_format !== undefined;
+  const native = meta.output_config !== undefined || meta.output_format !== undefined;
   // A JSON schema is enforced by structured outputs; plain JSON mode has no Anthropic switch, so it is asked for.
   const schema = request.responseFormat?.type === 'json' ? request.responseFormat.schema : undefined;
   const enforced = !native && schema !== undefined;
@@ -333,19 +341,10 @@ export function requestFromCanonical(
   if (request.stream !== undefined) body.stream = request.stream;
   if (request.user !== undefined) body.metadata = { user_id: request.user };
 
-  const serverTools = Array.isArray(meta?.[SERVER_TOOLS_KEY]) ? (meta[SERVER_TOOLS_KEY] as unknown[]) : [];
-  if ((request.tools !== undefined && request.tools.length > 0) || serverTools.length > 0) {
-    const tools: unknown[] = [];
-    for (const tool of request.tools ?? []) {
-      const out: JsonObject = { name: tool.name };
-      if (tool.description !== undefined) out.description = tool.description;
-      out.input_schema = tool.parameters;
-      if (tool.strict !== undefined) out.strict = tool.strict;
-      tools.push(applyExtras(out, tool.providerMetadata));
-    }
-    for (const tool of serverTools) tools.push(tool);
+  const tools = toolsFromCanonical(request, meta);
+  if (tools !== undefined) {
     body.tools = tools;
-    const choice = toolChoice(request, meta);
+    const choice = toolChoiceFromCanonical(request, meta);
     if (choice !== undefined) body.tool_choice = choice;
   }
   thinkingConfig(request, meta, body, warnings);
@@ -359,22 +358,4 @@ export function requestFromCanonical(
   }
   applyExtras(body, request.providerMetadata, BOOKKEEPING);
   return { value: body, warnings };
-}
-
-function toolChoice(request: CanonicalRequest, meta: JsonObject | undefined): JsonObject | undefined {
-  const choice = request.toolChoice;
-  let out: JsonObject;
-  if (choice === undefined) {
-    if (request.parallelToolCalls !== false) return undefined;
-    out = { type: 'auto' };
-  } else if (choice.type === 'required') out = { type: 'any' };
-  else if (choice.type === 'tool') out = { type: 'tool', name: choice.name };
-  else out = { type: choice.type };
-  // `none` takes no parallel flag; the others say it only when it differs from Anthropic's default.
-  if (out.type !== 'none' && request.parallelToolCalls !== undefined) {
-    out.disable_parallel_tool_use = !request.parallelToolCalls;
-  }
-  const extra = obj(meta?.tool_choice_extra);
-  if (extra !== undefined) for (const key in extra) if (!(key in out)) out[key] = extra[key];
-  return out;
 }

@@ -2,12 +2,10 @@ import type {
   AssistantContent,
   CanonicalMessage,
   CanonicalRequest,
-  CanonicalTool,
   Converted,
   ReasoningConfig,
   ReasoningEffort,
   TextPart,
-  ToolChoice,
   ToolResultPart,
   TranslationWarning,
   UserContent,
@@ -19,8 +17,9 @@ import {
   textToCanonical,
   thinkingToCanonical,
   toolUseToCanonical,
-} from './convert-content.js';
-import { DIALECT, extras, toMetadata } from './metadata.js';
+} from './content.js';
+import { BLOCKS_KEY, extras, IN_PLACE_KEY, KEY, toMetadata, USER_METADATA_KEY } from './metadata.js';
+import { toolChoiceToCanonical, toolsToCanonical } from './tools.js';
 
 /** Request fields this converter maps; every other top-level field is kept in `providerMetadata`. */
 const KNOWN = new Set([
@@ -38,24 +37,12 @@ const KNOWN = new Set([
   'tool_choice',
   'thinking',
 ]);
-const TOOL_KEYS = new Set(['type', 'name', 'description', 'input_schema', 'strict']);
 const TOOL_RESULT_KEYS = new Set(['type', 'tool_use_id', 'content', 'is_error']);
-const TOOL_CHOICE_KEYS = new Set(['type', 'name', 'disable_parallel_tool_use']);
-
-/** Bookkeeping keys this codec writes into `providerMetadata['anthropic-messages']` (not wire fields). */
-export const SERVER_TOOLS_KEY = 'serverTools';
-/** On a message: its content was a one-text-block array rather than a string. */
-export const BLOCKS_KEY = 'contentBlocks';
-/** On a system message: it stood inside `messages` (the `mid-conversation-system` beta), not in `system`. */
-export const IN_PLACE_KEY = 'inPlace';
-/** On the request: `user` came from `metadata.user_id` (an Anthropic-only value, dropped elsewhere). */
-export const USER_METADATA_KEY = 'userFromMetadata';
-
 /** This dialect's metadata bag of a message, created when missing. */
 function fromMetadataOf(message: CanonicalMessage): JsonObject {
   message.providerMetadata ??= {};
-  const bag = message.providerMetadata[DIALECT] ?? {};
-  message.providerMetadata[DIALECT] = bag;
+  const bag = message.providerMetadata[KEY] ?? {};
+  message.providerMetadata[KEY] = bag;
   return bag;
 }
 
@@ -80,7 +67,7 @@ function systemToCanonical(system: unknown, field = 'system'): CanonicalMessage 
   }
   return content.length === 0
     ? undefined
-    : { role: 'system', content, providerMetadata: { [DIALECT]: { [BLOCKS_KEY]: true } } };
+    : { role: 'system', content, providerMetadata: { [KEY]: { [BLOCKS_KEY]: true } } };
 }
 
 /** Reads `messages`: user turns split into user and tool messages, assistant turns as they are. */
@@ -173,7 +160,7 @@ function messagesToCanonical(raw: unknown, out: CanonicalMessage[], warnings: Tr
       only.content.length === 1 &&
       only.content[0]?.type === 'text'
     ) {
-      only.providerMetadata = { [DIALECT]: { [BLOCKS_KEY]: true } };
+      only.providerMetadata = { [KEY]: { [BLOCKS_KEY]: true } };
     }
   }
 }
@@ -222,70 +209,6 @@ function toolResultToCanonical(
   const meta = toMetadata(extras(block, TOOL_RESULT_KEYS));
   if (meta !== undefined) part.providerMetadata = meta;
   return part;
-}
-
-function toolsToCanonical(raw: unknown, meta: JsonObject, warnings: TranslationWarning[]): CanonicalTool[] | undefined {
-  if (raw === undefined || raw === null) return undefined;
-  if (!Array.isArray(raw)) invalid('tools', 'must be an array');
-  const tools: CanonicalTool[] = [];
-  const server: unknown[] = [];
-  for (let i = 0; i < raw.length; i++) {
-    const tool = raw[i];
-    const field = `tools[${i}]`;
-    if (!isRecord(tool)) invalid(field, 'must be an object');
-    const type = tool.type;
-    if (type !== undefined && type !== null && type !== 'custom') {
-      // Server and client-side Anthropic tools (web_search, bash, ...) exist nowhere else.
-      server.push(tool);
-      warnings.push({
-        code: 'unsupported-tool',
-        message: `${field}: Anthropic tool type '${String(type)}' is kept for Anthropic upstreams only`,
-      });
-      continue;
-    }
-    const name = str(tool.name);
-    if (name === undefined) invalid(`${field}.name`, 'must be a string');
-    const schema = tool.input_schema;
-    if (!isRecord(schema)) invalid(`${field}.input_schema`, 'must be an object');
-    const out: CanonicalTool = { name, parameters: schema };
-    const description = str(tool.description);
-    if (description !== undefined) out.description = description;
-    if (typeof tool.strict === 'boolean') out.strict = tool.strict;
-    const extra = toMetadata(extras(tool, TOOL_KEYS));
-    if (extra !== undefined) out.providerMetadata = extra;
-    tools.push(out);
-  }
-  if (server.length > 0) meta[SERVER_TOOLS_KEY] = server;
-  return tools;
-}
-
-function toolChoiceToCanonical(raw: unknown, request: CanonicalRequest, meta: JsonObject): void {
-  if (raw === undefined || raw === null) return;
-  if (!isRecord(raw)) invalid('tool_choice', 'must be an object');
-  let choice: ToolChoice;
-  switch (raw.type) {
-    case 'auto':
-      choice = { type: 'auto' };
-      break;
-    case 'any':
-      choice = { type: 'required' };
-      break;
-    case 'none':
-      choice = { type: 'none' };
-      break;
-    case 'tool': {
-      const name = str(raw.name);
-      if (name === undefined) invalid('tool_choice.name', 'must be a string');
-      choice = { type: 'tool', name };
-      break;
-    }
-    default:
-      invalid('tool_choice.type', "must be 'auto', 'any', 'tool' or 'none'");
-  }
-  request.toolChoice = choice;
-  if (typeof raw.disable_parallel_tool_use === 'boolean') request.parallelToolCalls = !raw.disable_parallel_tool_use;
-  const extra = extras(raw, TOOL_CHOICE_KEYS);
-  if (extra !== undefined) meta.tool_choice_extra = extra;
 }
 
 const OUTPUT_EFFORTS: Record<string, ReasoningEffort> = {
@@ -394,6 +317,6 @@ export function requestToCanonical(body: Record<string, unknown>): Converted<Can
   if (format?.type === 'json_schema' && isRecord(format.schema)) {
     request.responseFormat = { type: 'json', schema: format.schema };
   }
-  if (Object.keys(meta).length > 0) request.providerMetadata = { [DIALECT]: meta };
+  if (Object.keys(meta).length > 0) request.providerMetadata = { [KEY]: meta };
   return { value: request, warnings };
 }

@@ -1,5 +1,6 @@
 import type { Usage } from '../dialect.js';
 import { type JsonObject, num, obj } from '../json.js';
+import type { AnthropicUsage } from './wire-types.js';
 
 /**
  * Anthropic usage → canonical. Anthropic's `input_tokens` excludes cache reads and writes; canonical
@@ -29,16 +30,23 @@ export function usageToCanonical(usage: unknown): Usage | undefined {
  * Canonical usage → Anthropic's `usage` object: `input_tokens` without the cached tokens, and the cache
  * fields when known. Reasoning tokens are part of `output_tokens` (Anthropic bills them as output).
  */
-export function usageFromCanonical(usage: Usage | undefined): JsonObject {
+export function usageFromCanonical(usage: Usage | undefined): AnthropicUsage {
   if (usage === undefined) return { input_tokens: 0, output_tokens: 0 };
   const cacheRead = usage.cacheReadTokens;
   const cacheWrite = usage.cacheWriteTokens;
-  const out: JsonObject = {
+  // Spelled out in Anthropic's field order: re-encoded streams stay byte-identical.
+  return {
     input_tokens: Math.max(0, usage.inputTokens - (cacheRead ?? 0) - (cacheWrite ?? 0)),
+    ...(cacheWrite === undefined ? {} : { cache_creation_input_tokens: cacheWrite }),
+    ...(cacheRead === undefined ? {} : { cache_read_input_tokens: cacheRead }),
+    output_tokens: usage.outputTokens,
+    ...(usage.reasoningTokens === undefined
+      ? {}
+      : { output_tokens_details: { thinking_tokens: usage.reasoningTokens } }),
   };
-  if (cacheWrite !== undefined) out.cache_creation_input_tokens = cacheWrite;
-  if (cacheRead !== undefined) out.cache_read_input_tokens = cacheRead;
-  out.output_tokens = usage.outputTokens;
-  if (usage.reasoningTokens !== undefined) out.output_tokens_details = { thinking_tokens: usage.reasoningTokens };
-  return out;
+}
+
+/** Usage of a non-stream Anthropic response body, in canonical form. */
+export function readUsage(body: JsonObject): Usage | undefined {
+  return usageToCanonical(body.usage);
 }

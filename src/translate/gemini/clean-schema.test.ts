@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { fromGeminiSchema, toGeminiSchema } from './clean-schema.js';
-import { restoreFunctionName, sanitizeFunctionName } from './function-names.js';
+import { schemaFromCanonical, schemaToCanonical } from './clean-schema.js';
 
-describe('toGeminiSchema', () => {
+describe('schemaFromCanonical', () => {
   it('inlines local refs, stops at recursion, and maps nullable unions', () => {
     const dropped = new Set<string>();
-    const out = toGeminiSchema(
+    const out = schemaFromCanonical(
       {
         type: 'object',
         properties: {
@@ -28,25 +27,12 @@ describe('toGeminiSchema', () => {
     expect([...dropped]).toEqual(['$ref (recursive)']);
   });
 
-  it('is inverted by fromGeminiSchema for Gemini-native schemas', () => {
+  it('is inverted by schemaToCanonical for Gemini-native schemas', () => {
     const gemini = {
       type: 'OBJECT',
       properties: { a: { type: 'STRING', nullable: true, format: 'date-time' } },
       required: ['a'],
     };
-    expect(toGeminiSchema(fromGeminiSchema(gemini), new Set())).toEqual(gemini);
-  });
-});
-
-describe('function names', () => {
-  it('sanitises deterministically and restores from the declared names', () => {
-    expect(sanitizeFunctionName('get_weather')).toBe('get_weather');
-    expect(sanitizeFunctionName('1tool')).toBe('_1tool');
-    const long = `mcp__server__${'x'.repeat(80)}`;
-    const clean = sanitizeFunctionName(long);
-    expect(clean).toHaveLength(64);
-    expect(clean).toBe(sanitizeFunctionName(long));
-    expect(restoreFunctionName(clean, ['other', long])).toBe(long);
-    expect(restoreFunctionName('unknown', ['a'])).toBe('unknown');
+    expect(schemaFromCanonical(schemaToCanonical(gemini), new Set())).toEqual(gemini);
   });
 });

@@ -57,7 +57,7 @@ const MAX_DEPTH = 32;
  *
  * `dropped` collects the names of dropped keywords worth a warning.
  */
-export function toGeminiSchema(schema: unknown, dropped: Set<string>): JsonObject {
+export function schemaFromCanonical(schema: unknown, dropped: Set<string>): JsonObject {
   const root = isRecord(schema) ? schema : {};
   const defs = { ...(isRecord(root.definitions) ? root.definitions : {}), ...(isRecord(root.$defs) ? root.$defs : {}) };
   return reduce(root, defs, dropped, [], 0);
@@ -209,7 +209,7 @@ function reduce(node: JsonObject, defs: JsonObject, dropped: Set<string>, refs: 
  * of `type`, recursively. Other keywords are JSON Schema already (or harmless extras such as
  * `propertyOrdering`).
  */
-export function fromGeminiSchema(schema: unknown): JsonObject {
+export function schemaToCanonical(schema: unknown): JsonObject {
   return isRecord(schema) ? lowerSchema(schema) : {};
 }
 

@@ -3,13 +3,13 @@ import { createParser } from 'eventsource-parser';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StreamPart } from '../canonical.js';
-import { createGeminiStreamDecoder } from './decode-stream.js';
+import { createStreamDecoder } from './decode-stream.js';
 
 const sse = (name: string) => readFileSync(new URL(`../../../test/fixtures/gemini/${name}`, import.meta.url), 'utf8');
 
 /** Feeds `text` to a fresh decoder in the given pieces, as bytes would arrive from the network. */
 function decode(pieces: string[]): { parts: StreamPart[]; done: boolean } {
-  const decoder = createGeminiStreamDecoder();
+  const decoder = createStreamDecoder();
   const parts: StreamPart[] = [];
   const parser = createParser({ onEvent: (event) => parts.push(...decoder.event({ data: event.data })) });
   for (const piece of pieces) parser.feed(piece);
@@ -70,7 +70,7 @@ describe('gemini stream decoder', () => {
   });
 
   it('emits an error part, never throws, on malformed data', () => {
-    const decoder = createGeminiStreamDecoder();
+    const decoder = createStreamDecoder();
     expect(decoder.event({ data: '{not json' })).toEqual([
       {
         type: 'error',

@@ -4,10 +4,10 @@ import { arr, isRecord, num, obj, parseJson, str } from '../json.js';
 import { untagSignature } from '../reasoning.js';
 import { geminiErrorToCanonical } from './errors.js';
 import { get } from './fields.js';
+import { finishReasonToCanonical } from './finish-reason.js';
 import { restoreFunctionName } from './function-names.js';
-import { mapGeminiFinishReason } from './map-finish-reason.js';
 import { responseCallId } from './tool-call-ids.js';
-import { usageFromGemini } from './usage.js';
+import { usageToCanonical } from './usage.js';
 
 /**
  * Decodes `streamGenerateContent?alt=sse`, where every `data:` line is a whole `GenerateContentResponse`:
@@ -22,7 +22,7 @@ import { usageFromGemini } from './usage.js';
  *   (Gemini sends no `[DONE]`); `usageMetadata` on earlier chunks → `usage`;
  * - `{"error": {...}}` → an `error` part; unparseable data → an `error` part, never a throw.
  */
-export function createGeminiStreamDecoder(context: ResponseContext = {}): StreamDecoder {
+export function createStreamDecoder(context: ResponseContext = {}): StreamDecoder {
   const declared = context.toolNames;
   let started = false;
   let done = false;
@@ -101,12 +101,12 @@ export function createGeminiStreamDecoder(context: ResponseContext = {}): Stream
       }
     }
 
-    const usage = usageFromGemini(value.usageMetadata);
+    const usage = usageToCanonical(value.usageMetadata);
     const finish = str(candidate?.finishReason);
     const blocked = !candidate && str(obj(value.promptFeedback)?.blockReason) !== undefined;
     if ((finish !== undefined || blocked) && !done) {
       done = true;
-      const finishReason = blocked ? 'content_filter' : mapGeminiFinishReason(finish, calls > 0);
+      const finishReason = blocked ? 'content_filter' : finishReasonToCanonical(finish, calls > 0);
       out.push(usage ? { type: 'finish', finishReason, usage } : { type: 'finish', finishReason });
     } else if (usage) out.push({ type: 'usage', usage });
     return out;

@@ -4,8 +4,8 @@ import { createParser } from 'eventsource-parser';
 import { describe, expect, it } from 'vitest';
 import { serve } from '../../../test/fakes/fake-fixed-upstream.js';
 import type { StreamPart } from '../canonical.js';
-import { createGeminiStreamDecoder } from './decode-stream.js';
-import { createGeminiStreamEncoder } from './encode-stream.js';
+import { createStreamDecoder } from './decode-stream.js';
+import { createStreamEncoder } from './encode-stream.js';
 
 const parts: StreamPart[] = [
   { type: 'start', id: 'msg_1', model: 'claude-sonnet-4-5' },
@@ -23,7 +23,7 @@ const parts: StreamPart[] = [
 ];
 
 function encodeAll(list: StreamPart[], endError?: boolean): string {
-  const encoder = createGeminiStreamEncoder();
+  const encoder = createStreamEncoder();
   let out = '';
   for (const part of list) out += encoder.encode(part);
   return out + encoder.end(endError ? { status: 502, kind: 'upstream_error', message: 'cut off' } : undefined);
@@ -96,8 +96,8 @@ describe('gemini stream encoder, judged by @google/genai', () => {
       new URL('../../../test/fixtures/gemini/thinking-function-call.stream.txt', import.meta.url),
       'utf8',
     );
-    const decoder = createGeminiStreamDecoder();
-    const encoder = createGeminiStreamEncoder();
+    const decoder = createStreamDecoder();
+    const encoder = createStreamEncoder();
     let out = '';
     createParser({
       onEvent: (e) => {

@@ -4,9 +4,10 @@ import type { Usage } from '../dialect.js';
 import { argumentsObject, type JsonObject, str } from '../json.js';
 import { tagSignature } from '../reasoning.js';
 import { geminiErrorFromCanonical } from './errors.js';
-import { toGeminiFinishReason } from './map-finish-reason.js';
+import { finishReasonFromCanonical } from './finish-reason.js';
+import { ours } from './metadata.js';
 import { isSyntheticId } from './tool-call-ids.js';
-import { usageToGemini } from './usage.js';
+import { usageFromCanonical } from './usage.js';
 
 interface OpenCall {
   id: string;
@@ -28,7 +29,7 @@ interface OpenCall {
  * - An `error` part, or `end(error)` before any `finish`, sends `{"error":{code,message,status}}`, which
  *   `@google/genai` raises as an `ApiError`: a cut-off stream never looks complete.
  */
-export function createGeminiStreamEncoder(): StreamEncoder {
+export function createStreamEncoder(): StreamEncoder {
   let id = '';
   let model = '';
   let usage: Usage | undefined;
@@ -44,7 +45,7 @@ export function createGeminiStreamEncoder(): StreamEncoder {
     if (finishReason !== undefined) candidate.finishReason = finishReason;
     candidate.index = 0;
     const body: JsonObject = { candidates: [candidate] };
-    if (finishReason !== undefined && usage) body.usageMetadata = usageToGemini(usage);
+    if (finishReason !== undefined && usage) body.usageMetadata = usageFromCanonical(usage);
     if (model) body.modelVersion = model;
     if (id) body.responseId = id;
     return `data: ${JSON.stringify(body)}\n\n`;
@@ -93,7 +94,7 @@ export function createGeminiStreamEncoder(): StreamEncoder {
           return '';
         case 'tool-call-start': {
           const call: OpenCall = { id: part.id, name: part.name, args: '' };
-          const signature = str(part.providerMetadata?.gemini?.thoughtSignature);
+          const signature = str(ours(part.providerMetadata).thoughtSignature);
           if (signature !== undefined) call.signature = signature;
           calls.set(part.index, call);
           return '';
@@ -114,7 +115,7 @@ export function createGeminiStreamEncoder(): StreamEncoder {
           return '';
         case 'finish':
           if (part.usage) usage = part.usage;
-          finish = toGeminiFinishReason(part.finishReason);
+          finish = finishReasonFromCanonical(part.finishReason);
           return '';
         case 'error':
           return fail(part.error);

@@ -3,11 +3,13 @@
  * @module switchyard/translate/gemini
  */
 import type { DialectCodec } from '../codec.js';
-import { geminiRequestFromCanonical, geminiRequestToCanonical } from './convert-request.js';
-import { geminiResponseFromCanonical, geminiResponseToCanonical, readGeminiUsage } from './convert-response.js';
-import { createGeminiStreamDecoder } from './decode-stream.js';
-import { createGeminiStreamEncoder } from './encode-stream.js';
+import { createStreamDecoder } from './decode-stream.js';
+import { createStreamEncoder } from './encode-stream.js';
 import { geminiErrorFromCanonical, geminiErrorToCanonical } from './errors.js';
+import { requestFromCanonical } from './request-from-canonical.js';
+import { requestToCanonical } from './request-to-canonical.js';
+import { responseFromCanonical, responseToCanonical } from './response.js';
+import { readUsage } from './usage.js';
 
 export { restoreFunctionName, sanitizeFunctionName } from './function-names.js';
 
@@ -23,13 +25,13 @@ export { restoreFunctionName, sanitizeFunctionName } from './function-names.js';
  */
 export const geminiCodec: DialectCodec = {
   dialect: 'gemini',
-  requestToCanonical: geminiRequestToCanonical,
-  requestFromCanonical: geminiRequestFromCanonical,
-  responseToCanonical: geminiResponseToCanonical,
-  responseFromCanonical: geminiResponseFromCanonical,
-  readUsage: readGeminiUsage,
-  createStreamDecoder: createGeminiStreamDecoder,
-  createStreamEncoder: () => createGeminiStreamEncoder(),
+  requestToCanonical,
+  requestFromCanonical,
+  responseToCanonical,
+  responseFromCanonical,
+  readUsage,
+  createStreamDecoder,
+  createStreamEncoder,
   errorToCanonical: geminiErrorToCanonical,
   errorFromCanonical: geminiErrorFromCanonical,
 };

@@ -1,5 +1,6 @@
 import type { Usage } from '../dialect.js';
 import { type JsonObject, num, obj } from '../json.js';
+import type { GeminiUsageMetadata } from './wire-types.js';
 
 /**
  * Gemini `usageMetadata` → canonical usage. `promptTokenCount` already includes
@@ -7,7 +8,7 @@ import { type JsonObject, num, obj } from '../json.js';
  * their sum. `toolUsePromptTokenCount` (tool results the server fetched, e.g. search) is input.
  * @see https://ai.google.dev/api/generate-content#UsageMetadata
  */
-export function usageFromGemini(value: unknown): Usage | undefined {
+export function usageToCanonical(value: unknown): Usage | undefined {
   const meta = obj(value);
   if (!meta) return undefined;
   const prompt = num(meta.promptTokenCount) ?? 0;
@@ -22,9 +23,9 @@ export function usageFromGemini(value: unknown): Usage | undefined {
 }
 
 /** Canonical usage → Gemini `usageMetadata` (cache writes have no Gemini counterpart). */
-export function usageToGemini(usage: Usage): JsonObject {
+export function usageFromCanonical(usage: Usage): GeminiUsageMetadata {
   const thoughts = usage.reasoningTokens ?? 0;
-  const meta: JsonObject = {
+  const meta: GeminiUsageMetadata = {
     promptTokenCount: usage.inputTokens,
     candidatesTokenCount: Math.max(0, usage.outputTokens - thoughts),
     totalTokenCount: usage.inputTokens + usage.outputTokens,
@@ -32,4 +33,9 @@ export function usageToGemini(usage: Usage): JsonObject {
   if (usage.cacheReadTokens !== undefined) meta.cachedContentTokenCount = usage.cacheReadTokens;
   if (usage.reasoningTokens !== undefined) meta.thoughtsTokenCount = usage.reasoningTokens;
   return meta;
+}
+
+/** Usage of a non-stream Gemini response body (its `usageMetadata`), in canonical form. */
+export function readUsage(body: JsonObject): Usage | undefined {
+  return usageToCanonical(body.usageMetadata);
 }

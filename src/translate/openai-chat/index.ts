@@ -1,14 +1,16 @@
 /**
- * @module openai-chat
  * The `openai-chat` dialect: OpenAI Chat Completions (`POST /v1/chat/completions`) and the many services
  * that speak it, to and from the canonical form.
+ * @module switchyard/translate/openai-chat
  */
 import type { DialectCodec } from '../codec.js';
-import { requestFromCanonical, requestToCanonical } from './convert-request.js';
-import { readUsage, responseFromCanonical, responseToCanonical } from './convert-response.js';
 import { createStreamDecoder } from './decode-stream.js';
 import { createStreamEncoder } from './encode-stream.js';
 import { errorFromCanonical, errorToCanonical } from './errors.js';
+import { requestFromCanonical } from './request-from-canonical.js';
+import { requestToCanonical } from './request-to-canonical.js';
+import { responseFromCanonical, responseToCanonical } from './response.js';
+import { readUsage } from './usage.js';
 
 /**
  * The codec of the `openai-chat` dialect.
@@ -31,6 +33,3 @@ export const openaiChatCodec: DialectCodec = {
   errorToCanonical,
   errorFromCanonical,
 };
-
-export { OpenAIChatStreamDecoder } from './decode-stream.js';
-export { OpenAIChatStreamEncoder } from './encode-stream.js';

@@ -1,5 +1,6 @@
 import type { Usage } from '../dialect.js';
-import { isRecord, num, obj } from '../json.js';
+import { isRecord, type JsonObject, num, obj } from '../json.js';
+import type { ChatUsage } from './wire-types.js';
 
 /**
  * Chat Completions `usage` → canonical. `prompt_tokens` already includes the cached tokens and
@@ -26,7 +27,7 @@ export function usageToCanonical(value: unknown): Usage | undefined {
  * (Anthropic), so `prompt_tokens` is it unchanged; Chat has no field for cache writes, which stay
  * inside `prompt_tokens` only.
  */
-export function usageFromCanonical(usage: Usage): Record<string, unknown> {
+export function usageFromCanonical(usage: Usage): ChatUsage {
   return {
     prompt_tokens: usage.inputTokens,
     completion_tokens: usage.outputTokens,
@@ -34,4 +35,9 @@ export function usageFromCanonical(usage: Usage): Record<string, unknown> {
     prompt_tokens_details: { cached_tokens: usage.cacheReadTokens ?? 0 },
     completion_tokens_details: { reasoning_tokens: usage.reasoningTokens ?? 0 },
   };
+}
+
+/** Usage of a non-stream `chat.completion` body. */
+export function readUsage(body: JsonObject): Usage | undefined {
+  return usageToCanonical(body.usage);
 }

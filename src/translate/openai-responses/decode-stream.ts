@@ -3,8 +3,8 @@ import type { SseEvent, StreamDecoder } from '../codec.js';
 import { arr, isRecord, type JsonObject, num, obj, parseJson, str } from '../json.js';
 import { untagSignature } from '../reasoning.js';
 import { errorToCanonical } from './errors.js';
-import { finishReasonFromStatus } from './map-status.js';
-import { withOurs } from './metadata.js';
+import { finishReasonToCanonical } from './finish-reason.js';
+import { toMetadata } from './metadata.js';
 import { usageToCanonical } from './usage.js';
 
 /** What the decoder remembers about one open output item. */
@@ -122,7 +122,7 @@ export function createStreamDecoder(): StreamDecoder {
       id: str(item.call_id) ?? str(item.id) ?? '',
       name: str(item.name) ?? '',
     };
-    const metadata = withOurs({ itemId: str(item.id) });
+    const metadata = toMetadata({ itemId: str(item.id) });
     if (metadata) start.providerMetadata = metadata;
     const parts: StreamPart[] = [start];
     const args = str(item.arguments);
@@ -196,7 +196,7 @@ export function createStreamDecoder(): StreamDecoder {
         }),
       });
     }
-    const finishReason = finishReasonFromStatus(status, str(obj(response.incomplete_details)?.reason), {
+    const finishReason = finishReasonToCanonical(status, str(obj(response.incomplete_details)?.reason), {
       functionCall,
       refusal,
     });

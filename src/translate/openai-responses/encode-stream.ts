@@ -1,13 +1,15 @@
 import type { CanonicalError, FinishReason, ReasoningOrigin, StreamPart } from '../canonical.js';
-import type { StreamEncoder } from '../codec.js';
+import type { StreamEncoder, StreamEncoderOptions } from '../codec.js';
+import { nowSeconds, resolveContext } from '../context.js';
 import type { Usage } from '../dialect.js';
 import type { JsonObject } from '../json.js';
 import { str } from '../json.js';
 import { tagSignature } from '../reasoning.js';
-import { itemId, namespaceOf, responseObject } from './convert-response.js';
 import { errorFromCanonical, responseErrorCode } from './errors.js';
-import { statusFromFinishReason } from './map-status.js';
+import { finishReasonFromCanonical } from './finish-reason.js';
 import { ours } from './metadata.js';
+import { itemId, namespaceOf, responseObject } from './response.js';
+import type { ResponsesStatus, ResponsesStreamEventType } from './wire-types.js';
 
 interface OpenMessage {
   kind: 'message';
@@ -49,11 +51,13 @@ const OUTPUT_TEXT = { type: 'output_text', annotations: [], logprobs: [] } as co
  *
  * A stream that ends without a finish, or an `error` part, ends with an `error` event followed by
  * `response.failed`. The `error` event carries the documented flat fields and the nested `error` object
- * OpenAI actually sends; the latter is what makes the OpenAI SDKs raise.
+ * OpenAI actually sends; the latter is what makes the OpenAI SDKs raise. A source without a `created`
+ * time (Anthropic, Gemini) gets `now()`. `includeUsage` does not apply: Responses always reports usage.
  *
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
-export function createStreamEncoder(): StreamEncoder {
+export function createStreamEncoder(options: StreamEncoderOptions = {}): StreamEncoder {
+  const context = resolveContext(options);
   let sequence = 0;
   let started = false;
   let terminated = false;
@@ -66,11 +70,11 @@ export function createStreamEncoder(): StreamEncoder {
   let usage: Usage | undefined;
   let finishReason: FinishReason | undefined;
 
-  const emit = (type: string, fields: JsonObject): string =>
+  const emit = (type: ResponsesStreamEventType, fields: JsonObject): string =>
     `event: ${type}\ndata: ${JSON.stringify({ type, ...fields, sequence_number: sequence++ })}\n\n`;
 
   const snapshot = (
-    status: 'in_progress' | 'completed' | 'incomplete' | 'failed',
+    status: ResponsesStatus,
     incompleteDetails: JsonObject | null,
     error: { code: string; message: string } | null,
   ): JsonObject =>
@@ -90,7 +94,7 @@ export function createStreamEncoder(): StreamEncoder {
     started = true;
     id = part?.id || 'resp_switchyard';
     model = part?.model ?? '';
-    created = part?.created ?? Math.floor(Date.now() / 1000);
+    created = part?.created ?? nowSeconds(context);
     if (part?.usage) usage = part.usage;
     const response = snapshot('in_progress', null, null);
     return emit('response.created', { response }) + emit('response.in_progress', { response });
@@ -204,7 +208,7 @@ export function createStreamEncoder(): StreamEncoder {
   };
 
   const complete = (reason: FinishReason): string => {
-    const { status, incompleteDetails } = statusFromFinishReason(reason);
+    const { status, incompleteDetails } = finishReasonFromCanonical(reason);
     if (status === 'failed')
       return fail({ status: 500, kind: 'upstream_error', message: 'The upstream response failed' });
     terminated = true;

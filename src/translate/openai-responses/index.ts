@@ -4,11 +4,12 @@
  * @module switchyard/translate/openai-responses
  */
 import type { DialectCodec } from '../codec.js';
-import { requestFromCanonical, requestToCanonical } from './convert-request.js';
-import { responseFromCanonical, responseToCanonical } from './convert-response.js';
 import { createStreamDecoder } from './decode-stream.js';
 import { createStreamEncoder } from './encode-stream.js';
 import { errorFromCanonical, errorToCanonical } from './errors.js';
+import { requestFromCanonical } from './request-from-canonical.js';
+import { requestToCanonical } from './request-to-canonical.js';
+import { responseFromCanonical, responseToCanonical } from './response.js';
 import { readUsage } from './usage.js';
 
 /**
@@ -28,7 +29,7 @@ export const openaiResponsesCodec: DialectCodec = {
   responseFromCanonical,
   readUsage,
   createStreamDecoder,
-  createStreamEncoder: () => createStreamEncoder(),
+  createStreamEncoder,
   errorToCanonical,
   errorFromCanonical,
 };

@@ -1,5 +1,6 @@
 import type { Usage } from '../dialect.js';
 import { num, obj } from '../json.js';
+import type { ResponsesUsage } from './wire-types.js';
 
 /**
  * Responses `usage` in canonical form. OpenAI's `input_tokens` already includes the cached ones and
@@ -25,7 +26,7 @@ export function usageToCanonical(value: unknown): Usage | undefined {
  * Canonical usage as Responses `usage`. Both detail objects are always present because the OpenAI SDK
  * types declare them required. Cache writes have no Responses counterpart and are dropped.
  */
-export function usageFromCanonical(usage: Usage): Record<string, unknown> {
+export function usageFromCanonical(usage: Usage): ResponsesUsage {
   return {
     input_tokens: usage.inputTokens,
     input_tokens_details: { cached_tokens: usage.cacheReadTokens ?? 0 },
