@@ -170,6 +170,7 @@ export class PostgresUsageSink implements UsageSink {
   #dropped = 0;
   #written = 0;
   #eager = false;
+  #inFlight = 0;
   #closed = false;
 
   constructor(connection: pg.Pool | string, options: PostgresUsageSinkOptions = {}) {
@@ -209,9 +210,9 @@ export class PostgresUsageSink implements UsageSink {
     return this.#dropped;
   }
 
-  /** Records queued, not yet stored. */
+  /** Records not yet stored: queued, or in an INSERT under way. */
   get pending(): number {
-    return this.#queue.length;
+    return this.#queue.length + this.#inFlight;
   }
 
   /** Records stored so far by this sink. */
@@ -364,13 +365,16 @@ export class PostgresUsageSink implements UsageSink {
   async #drain(): Promise<void> {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, this.#batchSize);
+      this.#inFlight = batch.length;
       try {
         await this.start();
         await this.#insert(batch);
+        this.#inFlight = 0;
         this.#written += batch.length;
         this.#failures = 0;
         this.#retryAt = 0;
       } catch (err) {
+        this.#inFlight = 0;
         this.#requeue(batch);
         this.#failures += 1;
         const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (this.#failures - 1));
