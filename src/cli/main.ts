@@ -6,6 +6,7 @@ import { toNodeListener } from '../adapters/node/index.js';
 import { fromConfig } from '../config/from-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { SwitchyardError } from '../core/errors.js';
+import { combineHandlers } from '../http/combine-handlers.js';
 import { createCliLogger } from './logger.js';
 
 const HELP = `switchyard — many LLM provider credentials behind one endpoint
@@ -129,7 +130,7 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
     await app.close({ graceMs: 0 });
     return 2;
   }
-  const listener = toNodeListener(app.handler);
+  const listener = toNodeListener(combineHandlers(app.handler, app.management));
   const server: Server = config.tls?.enable
     ? createHttpsServer(
         { cert: readFileSync(config.tls.cert ?? ''), key: readFileSync(config.tls.key ?? '') },
@@ -188,11 +189,18 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
       `  credentials: ${credentials.map((c) => `${c.id} (${c.provider}${c.label ? `, ${c.label}` : ''})`).join(', ') || '(none)'}`,
       `  models:      ${models.map((m) => m.id).join(', ') || 'any model of the providers above'}`,
       `  auth:        ${auth}`,
+      `  management:  ${managementLine(app.management.handles('/v0/management'), config['remote-management']?.['allow-remote'] === true)}`,
       '',
     ].join('\n'),
   );
 
   return new Promise<number>(() => {});
+}
+
+/** What the banner says about the management API. */
+function managementLine(on: boolean, remote: boolean): string {
+  if (!on) return 'off (set remote-management.secret-key or SWITCHYARD_MANAGEMENT_KEY to turn it on)';
+  return `/v0/management (${remote ? 'remote peers allowed' : 'loopback peers only'})`;
 }
 
 const LOG_LEVELS = new Set(['debug', 'info', 'warn', 'error']);

@@ -93,6 +93,7 @@ export function credentialsFromConfig(config: SwitchyardConfig, env: NodeJS.Proc
           models: models(entry.models),
           excludedModels: entry['excluded-models'],
           prefix: entry.prefix,
+          group: key.group ?? entry.group,
           priority: key.priority,
           weight: key.weight,
         }),
@@ -127,6 +128,7 @@ function fromProviderKey(provider: string, entry: ProviderKey, globalProxy: stri
     models: models(entry.models),
     excludedModels: entry['excluded-models'],
     prefix: entry.prefix,
+    group: entry.group,
     priority: entry.priority,
     weight: entry.weight,
   });

@@ -18,6 +18,7 @@ import {
 import { mockExecutor } from '../executors/mock.js';
 import type { Executor } from '../executors/types.js';
 import { createHandler, type Handler, type HandlerOptions, type HandlerSettings } from '../http/index.js';
+import type { ManagementHandler } from '../management/index.js';
 import { Manager, type ManagerOptions } from '../manager/manager.js';
 import type { Selector } from '../manager/selectors/types.js';
 import type { StateStore } from '../manager/state/types.js';
@@ -29,6 +30,7 @@ import { attachUsageSink } from '../observe/usage/attach-usage-sink.js';
 import type { UsageSink } from '../observe/usage/types.js';
 import { applyOAuthModelRules, type CompatibleProvider, credentialsFromConfig } from './credentials-from-config.js';
 import { parseConfig } from './load-config.js';
+import { managementFromConfig } from './management-from-config.js';
 import type { SwitchyardConfig } from './schema.js';
 import { executorTimeouts, handlerSettings, managerSettings, selectorFor } from './settings.js';
 import { type DefaultUsageSink, pricesFromConfig, usageSinkFromConfig } from './usage-from-config.js';
@@ -64,6 +66,11 @@ export interface Switchyard {
   handler: Handler;
   /** The usage ledger every request's record goes to (closed by `close()`). */
   usage: UsageSink;
+  /**
+   * The management API as `remote-management` configures it (off, every route 404, without a secret);
+   * `switchyard serve` mounts it at `/v0/management`.
+   */
+  management: ManagementHandler;
   /** The config in force (the last one that validated). */
   readonly config: SwitchyardConfig;
   /**
@@ -91,6 +98,7 @@ const RESTART_KEYS = [
   'pgstore',
   'redis',
   'secret-key',
+  'remote-management',
   'proxy-url',
   'timeouts',
   'max-event-bytes',
@@ -266,6 +274,10 @@ export async function fromConfig(
 
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
+  const check = (next: SwitchyardConfig) => {
+    credentialsFromConfig(next, env);
+    refuseDroppedKeys(config, next, options.handler);
+  };
   const reload = async () => {
     if (!path) return;
     let next: SwitchyardConfig;
@@ -273,7 +285,7 @@ export async function fromConfig(
     try {
       next = await readConfig(path, logger, env, true);
       nextDeclared = credentialsFromConfig(next, env);
-      refuseDroppedKeys(config, next, options.handler);
+      check(next);
     } catch (err) {
       logger.error({ path, error: (err as Error).message }, 'config edit refused; the running config stays');
       return;
@@ -310,10 +322,13 @@ export async function fromConfig(
     });
   }
 
+  const management = managementFromConfig(config, { manager, logger, env, path, check, reload });
+
   return {
     manager,
     handler,
     usage,
+    management,
     get config() {
       return config;
     },

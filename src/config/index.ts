@@ -18,8 +18,6 @@ export type { LoadedConfig, ParseConfigOptions } from './load-config.js';
 export { loadConfig, parseConfig } from './load-config.js';
 export { DURATION_HINT, parseDuration } from './parse-duration.js';
 export type { SwitchyardConfig } from './schema.js';
-export type { DefaultUsageSink, UsageSinkContext } from './usage-from-config.js';
-export { defaultUsageDir, pricesFromConfig, usageSinkFromConfig } from './usage-from-config.js';
 export { configSchema, isValidProxyUrl } from './schema.js';
 export type { ConfigHandlerSettings, ConfigManagerSettings, UpstreamTimeouts } from './settings.js';
 export {
@@ -33,3 +31,5 @@ export {
   selectorFor,
   timeoutsFrom,
 } from './settings.js';
+export type { DefaultUsageSink, UsageSinkContext } from './usage-from-config.js';
+export { defaultUsageDir, pricesFromConfig, usageSinkFromConfig } from './usage-from-config.js';

@@ -55,6 +55,8 @@ const providerKeySchema = z
     'proxy-url': proxyUrlSchema.optional(),
     headers: headersSchema.optional(),
     models: z.array(modelSchema).optional(),
+    /** The credential group (client keys limited to groups are served only by their credentials). */
+    group: z.string().min(1).optional(),
     prefix: z.string().min(1).optional(),
     'excluded-models': z.array(z.string()).optional(),
     priority: z.number().int().optional(),
@@ -67,6 +69,8 @@ const compatibilitySchema = z
     name: z.string().min(1),
     'base-url': z.string().url(),
     headers: headersSchema.optional(),
+    /** The credential group (client keys limited to groups are served only by their credentials). */
+    group: z.string().min(1).optional(),
     prefix: z.string().min(1).optional(),
     /** The service also speaks the Responses API natively (`/responses`). Default false: Chat Completions only. */
     responses: z.boolean().optional(),
@@ -77,6 +81,7 @@ const compatibilitySchema = z
             'api-key': z.string().min(1),
             id: idSchema.optional(),
             label: z.string().min(1).optional(),
+            group: z.string().min(1).optional(),
             'proxy-url': proxyUrlSchema.optional(),
             weight: z.number().min(0).optional(),
             priority: z.number().int().optional(),

@@ -28,6 +28,7 @@ export const credentialSchema = z
     headers: z.record(z.string(), z.string()).optional(),
     models: z.array(modelEntry).optional(),
     excludedModels: z.array(z.string()).optional(),
+    group: z.string().min(1).optional(),
     prefix: z.string().optional(),
     priority: z.number().optional(),
     weight: z.number().min(0).optional(),

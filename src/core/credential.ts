@@ -50,6 +50,11 @@ export interface Credential {
   models?: ModelEntry[];
   /** Models it must not serve; `*` wildcards allowed (`gpt-4*`, `*-preview`). */
   excludedModels?: string[];
+  /**
+   * The group it belongs to (a team, a product, a tier). A request limited to groups
+   * (`ExecuteInput.groups`, a client key's `groups`) is only served by credentials of those groups.
+   */
+  group?: string;
   /** Routing prefix: `team-a/claude-sonnet-4-5` only uses credentials whose prefix is `team-a`. */
   prefix?: string;
   /** Higher tiers are used first; default 0. */

@@ -3,6 +3,7 @@ import { AbortedError, createError, type ErrorKind, NetworkError } from '../core
 import { parseRetryAfter } from '../core/retry-after.js';
 import type { Dialect } from '../translate/dialect.js';
 import { createStreamConverter, translateRequest, translateResponse } from '../translate/index.js';
+import { renderTokenCount } from '../translate/token-count.js';
 import type { Executor, ExecutorRequest, ExecutorResponse, ModelInfo } from './types.js';
 
 /**
@@ -85,7 +86,9 @@ const encoder = new TextEncoder();
 /**
  * An offline provider with deterministic answers in whatever dialect it is asked for, and scripted
  * behaviour per credential: a status sequence, latency, a mid-stream drop, a stall. Use it to test your
- * integration without network, and to try the gateway out.
+ * integration without network, and to try the gateway out. A token count (`count_tokens`) is one token
+ * per four characters of the request's JSON, in the dialect's own answer shape (Gemini `totalTokens`,
+ * Anthropic and OpenAI Responses `input_tokens`).
  *
  * @example
  * ```ts
@@ -134,7 +137,7 @@ export function mockExecutor(options: MockExecutorOptions = {}): MockExecutor {
       const status = behaviour.statuses?.[n] ?? 200;
       if (status >= 400) throw mockError(status, behaviour, credential.id);
       if (request.operation === 'count_tokens') {
-        return json({ input_tokens: estimateTokens(request.body), total_tokens: estimateTokens(request.body) });
+        return json(renderTokenCount(request.dialect, estimateTokens(request.body)));
       }
       const chat = toChat(request);
       const reply = behaviour.reply ?? `Mock reply to: ${lastUserText(chat)}`;

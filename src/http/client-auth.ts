@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { compileWildcard } from '../manager/wildcard.js';
+import { compileWildcard } from '../core/wildcard.js';
 import type { ClientKey, ClientPolicy, CoreRequest } from './types.js';
 
 /** A caller that passed authentication. */

@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger.js';
 import type { Manager } from '../manager/manager.js';
 import type { ExecuteInput } from '../manager/types.js';
 import type { Dialect, Usage } from '../translate/dialect.js';
+import { isRecord } from '../translate/json.js';
 import { type AccessEntry, addUsage, observeStream } from './access-log.js';
 import { applyPolicy, type Caller, ClientKeys, isLoopbackPeer, presentedKey } from './client-auth.js';
 import { errorResponse, HttpError } from './error-response.js';
@@ -30,7 +31,6 @@ export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_JSON_DEPTH = 128;
 
 const encoder = new TextEncoder();
-const _decoder = new TextDecoder();
 
 type ExecuteRoute = Extract<Route, { type: 'execute' }>;
 type ModelRoute = Extract<Route, { type: 'list-models' | 'get-model' }>;
@@ -181,7 +181,7 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     }
     if (caller && (caller.rpm !== undefined || caller.tpm !== undefined || caller.budget !== undefined)) {
       const size = parsed.size ?? (caller.tpm !== undefined ? JSON.stringify(body).length : 0);
-      await admit(manager.state, caller, estimateTokens(size), now());
+      await admit(manager, caller, estimateTokens(size), now());
     }
     const input: ExecuteInput = {
       dialect: route.dialect,
@@ -204,7 +204,7 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     if (caller && (caller.tpm !== undefined || caller.budget !== undefined) && route.operation === 'generate') {
       // Streams included: the usage is known when the answer ends.
       void result.usage
-        .then((usage) => (usage ? chargeUsage(manager.state, caller, usage, now()) : undefined))
+        .then((usage) => (usage ? chargeUsage(manager, caller, usage, now()) : undefined))
         .catch((err) => report(err, requestId, request.path));
     }
     return { status: result.status, headers, body: result.body };
@@ -428,9 +428,9 @@ function queryValue(request: CoreRequest, name: string): string | undefined {
 /** Gemini's countTokens also takes `{ generateContentRequest: {...} }`; the Manager wants the inner request. */
 function unwrapCountTokens(route: ExecuteRoute, body: unknown): unknown {
   if (route.dialect !== 'gemini' || route.operation !== 'count_tokens') return body;
-  if (typeof body !== 'object' || body === null) return body;
-  const inner = (body as Record<string, unknown>).generateContentRequest;
-  return typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? inner : body;
+  if (!isRecord(body)) return body;
+  const inner = body.generateContentRequest;
+  return isRecord(inner) ? inner : body;
 }
 
 function normalizeBasePath(basePath: string | undefined): string {

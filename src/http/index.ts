@@ -3,6 +3,7 @@
  * minimal request shape to a minimal response shape; the adapters map their framework onto it.
  * @module switchyard/http
  */
+export { combineHandlers } from './combine-handlers.js';
 export { createHandler, DEFAULT_MAX_BODY_BYTES } from './create-handler.js';
 export { FORWARDED_REQUEST_HEADERS } from './headers.js';
 export type {
@@ -16,4 +17,5 @@ export type {
   Handler,
   HandlerOptions,
   HandlerSettings,
+  MountableHandler,
 } from './types.js';

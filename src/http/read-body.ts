@@ -58,6 +58,25 @@ function tooDeep(maxDepth: number): HttpError {
   );
 }
 
+/**
+ * The request body as text (a YAML file, say): raw bytes, a stream or a string, up to `maxBytes`.
+ *
+ * @throws {HttpError} 413 when the body is too large, 400 when it is missing or already parsed as JSON.
+ */
+export async function readTextBody(body: CoreRequestBody, maxBytes: number): Promise<string> {
+  if (body === null || body === undefined) throw new HttpError(400, 'invalid_request', 'The request has no body');
+  if (typeof body === 'string') {
+    if (utf8Length(body) > maxBytes) throw tooLarge(maxBytes);
+    return body;
+  }
+  if (body instanceof Uint8Array) {
+    if (body.byteLength > maxBytes) throw tooLarge(maxBytes);
+    return decoder.decode(body);
+  }
+  if (isAsyncIterable(body)) return decoder.decode(await readAll(body, maxBytes));
+  throw new HttpError(400, 'invalid_request', 'Send the body as text, not as parsed JSON');
+}
+
 async function readAll(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
   const iterator = body[Symbol.asyncIterator]();
   const chunks: Uint8Array[] = [];

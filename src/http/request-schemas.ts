@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Operation } from '../executors/types.js';
 import type { Dialect } from '../translate/dialect.js';
+import { isRecord } from '../translate/json.js';
 import { HttpError } from './error-response.js';
 
 // Only what the handler and the Manager must have; everything else is the translator's business and
@@ -30,7 +31,7 @@ function schemaFor(dialect: Dialect, operation: Operation): z.ZodType {
  * @throws {HttpError} 400 naming the first field at fault.
  */
 export function validateBody(dialect: Dialect, operation: Operation, body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+  if (!isRecord(body)) {
     throw new HttpError(400, 'invalid_request', 'The request body must be a JSON object');
   }
   const result = schemaFor(dialect, operation).safeParse(body);

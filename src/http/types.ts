@@ -48,14 +48,22 @@ export interface CoreResponse {
   body: Uint8Array | AsyncIterable<Uint8Array> | null;
 }
 
-/** The core handler: one function from {@link CoreRequest} to {@link CoreResponse}. It never rejects. */
-export interface CoreHandler {
+/**
+ * What every adapter mounts: one function from {@link CoreRequest} to {@link CoreResponse} that never
+ * rejects, and which paths are its own. The client handler ({@link CoreHandler}) and the management
+ * handler are both this.
+ */
+export interface MountableHandler {
   (request: CoreRequest): Promise<CoreResponse>;
   /**
    * True when `path` (as the handler sees it, `basePath` included) is one of the handler's routes, so
    * middleware can let other requests fall through to the host's own routes.
    */
   handles(path: string): boolean;
+}
+
+/** The core handler: one function from {@link CoreRequest} to {@link CoreResponse}. It never rejects. */
+export interface CoreHandler extends MountableHandler {
   /**
    * Replaces access settings on a live handler (a config file was edited): keys, `authenticate`,
    * `allowUnauthenticated`, `maxBodyBytes`, `maxJsonDepth`. Settings not named keep their value; requests

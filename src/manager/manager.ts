@@ -23,7 +23,7 @@ import type { CooldownPolicy, QuotaExceededBehaviour } from './failure-policy.js
 import { DEFAULT_COOLDOWN_POLICY } from './failure-policy.js';
 import { type ListedModel, type ListModelsOptions, listModels } from './list-models.js';
 import { credentialStatuses } from './manager-status.js';
-import { ModelRouter } from './model-router.js';
+import { ModelRouter, type Route } from './model-router.js';
 import { pickCredential } from './pick-credential.js';
 import { ResponseMemory, type ResponseMemoryOptions } from './response-memory.js';
 import { DEFAULT_RETRY, type RetryOptions, withRetries } from './retry-loop.js';
@@ -259,6 +259,28 @@ export class Manager {
   }
 
   /**
+   * Charges `amount` to the fixed window `key` of the shared state and returns the window's total and
+   * its end (a window opens at its first charge and lasts `windowMs`). Every instance sharing the state
+   * store shares the window, so front ends keep their per-caller rate limits and token budgets here (the
+   * HTTP handler does); an `amount` of 0 reads the window.
+   *
+   * @param now The caller's clock, ms. Default: the Manager's `now`.
+   * @example
+   * ```ts
+   * const { total, resetAt } = await manager.chargeWindow('rpm:team-a', 1, 60_000);
+   * if (total > 600) console.log(`over the limit until ${new Date(resetAt).toISOString()}`);
+   * ```
+   */
+  async chargeWindow(
+    key: string,
+    amount: number,
+    windowMs: number,
+    now: number = this.#now(),
+  ): Promise<{ total: number; resetAt: number }> {
+    return this.state.hit(key, amount, windowMs, now);
+  }
+
+  /**
    * The model names clients can ask for: the credentials' model lists and aliases, plus, for credentials
    * without a list (they serve any model of their provider), what their executor's `listModels` reports
    * (cached by the executor, with the upstream's creation date; a provider that fails or takes longer
@@ -308,6 +330,18 @@ export class Manager {
     if (this.#credentials.delete(id)) this.#rebuild();
     this.#attempt.lastError.delete(id);
     await this.state.clearCredential(id);
+  }
+
+  /**
+   * Lifts every cooldown of a credential (per model and credential-wide), its open circuit and a
+   * disable-until-the-secret-changes, for every instance sharing the state store. Its record's own
+   * `disabled` flag stays: that is `updateCredential`'s.
+   */
+  async clearCooldowns(id: string): Promise<void> {
+    await this.start();
+    await this.state.clearCredential(id);
+    await this.state.recordSuccess(id);
+    this.#attempt.lastError.delete(id);
   }
 
   /**
@@ -376,9 +410,14 @@ export class Manager {
     if (!requested) {
       throw createError('invalid_request', 'The request names no model', { status: 400 });
     }
-    const route = this.#router.resolve(requested);
+    const resolved = this.#router.resolve(requested);
+    const route = resolved && input.groups ? withinGroups(resolved, input.groups) : resolved;
     if (!route) {
-      const error = new ModelNotFoundError(`The model '${requested}' is not served by any credential`);
+      const error = new ModelNotFoundError(
+        resolved && input.groups
+          ? `The model '${requested}' is not served by a credential of the groups ${input.groups.map((g) => `'${g}'`).join(', ')} this caller may use`
+          : `The model '${requested}' is not served by any credential`,
+      );
       this.#usage({ input, requestId, started, modelRequested: requested, attempts: 0, error });
       throw error;
     }
@@ -490,6 +529,12 @@ export class Manager {
     if (this.#hooks.some((hooks) => hooks.onUsage))
       this.#emit('onUsage', buildUsageRecord(args, this.#now(), this.#price));
   }
+}
+
+/** The route cut to the credentials of `groups`; undefined when none of them serves it. */
+function withinGroups(route: Route, groups: readonly string[]): Route | undefined {
+  const candidates = route.candidates.filter((c) => c.group !== undefined && groups.includes(c.group));
+  return candidates.length > 0 ? { ...route, candidates } : undefined;
 }
 
 function secretsChanged(a: Credential, b: Credential): boolean {

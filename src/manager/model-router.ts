@@ -1,5 +1,5 @@
 import type { Credential } from '../core/credential.js';
-import { compileWildcard } from './wildcard.js';
+import { compileWildcard } from '../core/wildcard.js';
 
 /** A requested model split into its routing parts. */
 export interface ModelRequest {

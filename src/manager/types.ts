@@ -24,6 +24,11 @@ export interface ExecuteInput {
   principal?: string;
   /** Request id; generated when absent. */
   requestId?: string;
+  /**
+   * Only credentials of these groups (`Credential.group`) may serve it; absent: every credential.
+   * A client key limited to groups sets it.
+   */
+  groups?: readonly string[];
 }
 
 /** The answer of {@link Manager.execute}, in the caller's dialect. */

@@ -148,6 +148,25 @@ describe('credential ids and labels', () => {
       ['or-main', 'OpenRouter main'],
     ]);
   });
+  it('carries the group of a provider key, a compatibility entry and one of its keys', () => {
+    const { config } = parseConfig(
+      [
+        'claude-api-key:',
+        '  - { api-key: sk-a, id: a, group: team-a }',
+        'openai-compatibility:',
+        '  - name: OpenRouter',
+        '    base-url: https://openrouter.ai/api/v1',
+        '    group: shared',
+        '    api-key-entries: [{ api-key: sk-1, id: or-1 }, { api-key: sk-2, id: or-2, group: team-b }]',
+      ].join('\n'),
+    );
+    const { credentials } = credentialsFromConfig(config);
+    expect(credentials.map((c) => [c.id, c.group])).toEqual([
+      ['a', 'team-a'],
+      ['or-1', 'shared'],
+      ['or-2', 'team-b'],
+    ]);
+  });
   it('refuses two entries with the same id', () => {
     const { config } = parseConfig('claude-api-key:\n  - { api-key: a, id: same }\n  - { api-key: b, id: same }\n');
     expect(() => credentialsFromConfig(config)).toThrow(/id 'same' is used by two entries/);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { geminiExecutor } from '../../src/executors/gemini/gemini-executor.js';
 import { type FakeGemini, geminiError, startFakeGemini } from '../fakes/fake-gemini.js';
+import { countTokens } from '../fakes/fake-server.js';
 import { API_KEY, credential, exposedText, readText, rejection, request } from './helpers.js';
 
 let fake: FakeGemini;
@@ -45,7 +46,9 @@ describe('geminiExecutor: success', () => {
   it('counts tokens on :countTokens', async () => {
     const res = await executor.execute(gemini({ operation: 'count_tokens' }));
     expect(fake.last!.path).toBe('/v1beta/models/gemini-2.5-flash:countTokens');
-    expect(JSON.parse(await readText(res.body)).totalTokens).toBeGreaterThan(0);
+    // The fake counts what it received: system instruction, contents and tools, four characters a token.
+    expect(fake.last!.body).toEqual(body);
+    expect(JSON.parse(await readText(res.body)).totalTokens).toBe(countTokens([undefined, body.contents, undefined]));
   });
 
   it('lists models without the models/ prefix', async () => {

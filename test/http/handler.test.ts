@@ -105,6 +105,7 @@ describe('createHandler: routes', () => {
     expect(await json(anthropic)).toHaveProperty('input_tokens');
     const gemini = await handler(request({ path: '/v1beta/models/mock-model:countTokens', json: geminiBody() }));
     expect(gemini.status).toBe(200);
+    expect(Object.keys(await json(gemini))).toEqual(['totalTokens']);
     expect(mock.calls.map((c) => c.dialect)).toEqual(['anthropic-messages', 'gemini']);
   });
 

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
+  AbortedError,
   type Credential,
   FillFirstSelector,
   Manager,
@@ -377,21 +378,60 @@ describe('Manager: abort', () => {
   });
 
   it('cancels a pending backoff', async () => {
-    const { manager, mock } = setup(
-      ['a', 'b'],
-      { a: { statuses: [500] } },
-      {
-        selector: new FillFirstSelector(),
-        retry: { attempts: 3, baseDelayMs: 10_000, maxDelayMs: 10_000 },
-      },
-    );
-    const controller = new AbortController();
-    const started = Date.now();
-    const pending = manager.execute({ dialect: 'openai-chat', body: chat(), signal: controller.signal });
-    setTimeout(() => controller.abort(), 30);
-    await expect(pending).rejects.toBeTruthy();
-    expect(Date.now() - started).toBeLessThan(5_000);
-    expect(mock.calls).toHaveLength(1);
+    // Fake timers: the 10 s backoff can only end early through the abort, so no clock is read.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let failed!: () => void;
+      const firstFailure = new Promise<void>((resolve) => {
+        failed = resolve;
+      });
+      const { manager, mock } = setup(
+        ['a', 'b'],
+        { a: { statuses: [500] } },
+        {
+          selector: new FillFirstSelector(),
+          retry: { attempts: 3, baseDelayMs: 10_000, maxDelayMs: 10_000 },
+          hooks: { onResult: (result) => (result.ok ? undefined : failed()) },
+        },
+      );
+      const controller = new AbortController();
+      const pending = rejection(manager.execute({ dialect: 'openai-chat', body: chat(), signal: controller.signal }));
+      await firstFailure;
+      while (vi.getTimerCount() === 0) await new Promise((resolve) => setImmediate(resolve));
+      expect(vi.getTimerCount()).toBe(1); // the backoff, pending
+      let settled = false;
+      void pending.finally(() => {
+        settled = true;
+      });
+      controller.abort();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(settled).toBe(true); // rejected at the abort, with the clock stopped
+      const err = await pending;
+      expect(err).toBeInstanceOf(AbortedError);
+      expect(err.kind).toBe('aborted');
+      expect(vi.getTimerCount()).toBe(0); // cleared by the abort, not waited out
+      expect(mock.calls.map((c) => c.credentialId)).toEqual(['a']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('Manager: shared windows', () => {
+  it('charges fixed windows in its state store, on its own clock unless given one', async () => {
+    const state = new MemoryStateStore();
+    const { manager, clock } = setup(['a'], {}, { state });
+    expect(await manager.chargeWindow('rpm:k', 1, 60_000)).toEqual({ total: 1, resetAt: clock.now + 60_000 });
+    expect(await manager.chargeWindow('rpm:k', 2, 60_000, clock.now + 10)).toEqual({
+      total: 3,
+      resetAt: clock.now + 60_000,
+    });
+    expect(await manager.chargeWindow('rpm:k', 0, 60_000)).toEqual({ total: 3, resetAt: clock.now + 60_000 });
+    expect(await state.hit('rpm:k', 0, 60_000, clock.now)).toEqual({ total: 3, resetAt: clock.now + 60_000 });
+    expect(await manager.chargeWindow('rpm:k', 1, 60_000, clock.now + 60_000)).toEqual({
+      total: 1,
+      resetAt: clock.now + 120_000,
+    });
   });
 });
 
@@ -697,5 +737,41 @@ describe('Manager: addHooks', () => {
     expect(res.status).toBe(200);
     expect(seen).toEqual(['after']);
     expect(warnings).toEqual([expect.objectContaining({ hook: 'onUsage', error: 'boom' })]);
+  });
+});
+
+describe('Manager: credential groups', () => {
+  const grouped = [
+    { id: 'team-a-1', provider: 'mock', apiKey: 'sk-a1', group: 'team-a' },
+    { id: 'team-a-2', provider: 'mock', apiKey: 'sk-a2', group: 'team-a' },
+    { id: 'team-b-1', provider: 'mock', apiKey: 'sk-b1', group: 'team-b' },
+    { id: 'shared', provider: 'mock', apiKey: 'sk-s' },
+  ];
+
+  it('a request limited to groups is only ever served by their credentials', async () => {
+    const { manager } = setup([], {}, { credentials: grouped });
+    const used = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      const res = await manager.execute({ dialect: 'openai-chat', body: chat(), groups: ['team-a'] });
+      used.add(res.credentialId);
+    }
+    expect([...used].sort()).toEqual(['team-a-1', 'team-a-2']);
+    const all = new Set<string>();
+    for (let i = 0; i < 12; i++)
+      all.add((await manager.execute({ dialect: 'openai-chat', body: chat() })).credentialId);
+    expect(all.size).toBe(4);
+  });
+
+  it('fails over only inside the groups, and says so when none of them serves the model', async () => {
+    const { manager } = setup(
+      [],
+      { 'team-a-1': { statuses: [429, 429] }, 'team-a-2': { statuses: [429, 429] } },
+      { credentials: grouped },
+    );
+    const err = await rejection(manager.execute({ dialect: 'openai-chat', body: chat(), groups: ['team-a'] }));
+    expect(err.kind).toBe('rate_limited');
+    const none = await rejection(manager.execute({ dialect: 'openai-chat', body: chat(), groups: ['team-c'] }));
+    expect(none.kind).toBe('model_not_found');
+    expect(none.message).toContain("groups 'team-c'");
   });
 });

@@ -10,7 +10,7 @@ import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import type { FinishReason } from '../../src/translate/canonical.js';
 import { codecFor, translateResponse } from '../../src/translate/index.js';
-import { serve } from '../fixtures/gemini/serve.js';
+import { serve } from '../fakes/fake-fixed-upstream.js';
 import {
   type AnswerSummary,
   comparableUsage,

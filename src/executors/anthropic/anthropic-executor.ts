@@ -1,5 +1,6 @@
 import type { Credential } from '../../core/credential.js';
 import type { Dialect } from '../../translate/dialect.js';
+import { isRecord } from '../../translate/json.js';
 import { createHttpExecutor } from '../base/create-http-executor.js';
 import { credentialSecret, usesOAuth } from '../base/credential-secret.js';
 import type { HttpExecutor, HttpExecutorOptions, ModelPage, ProviderDeclaration } from '../base/types.js';
@@ -103,11 +104,11 @@ function anthropicBody(request: ExecutorRequest): Record<string, unknown> {
 }
 
 function parseAnthropicModels(json: unknown, provider: string): ModelPage {
-  const root = isObject(json) ? json : {};
+  const root = isRecord(json) ? json : {};
   const data = Array.isArray(root.data) ? root.data : [];
   const models: ModelInfo[] = [];
   for (const item of data) {
-    if (!isObject(item) || typeof item.id !== 'string') continue;
+    if (!isRecord(item) || typeof item.id !== 'string') continue;
     const model: ModelInfo = { id: item.id, provider };
     if (typeof item.display_name === 'string') model.displayName = item.display_name;
     const created = typeof item.created_at === 'string' ? Date.parse(item.created_at) : Number.NaN;
@@ -118,10 +119,6 @@ function parseAnthropicModels(json: unknown, provider: string): ModelPage {
   const page: ModelPage = { models };
   if (root.has_more === true && typeof root.last_id === 'string') page.next = root.last_id;
   return page;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Options of {@link anthropicExecutor}. */

@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { Credential } from '../../core/credential.js';
 import { createError, type SwitchyardError, UnauthorizedError, UpstreamError } from '../../core/errors.js';
 import { scrubSecrets } from '../../core/scrub-secrets.js';
+import { isRecord } from '../../translate/json.js';
 import { kindFromStatus, mapTransportError } from './classify-error.js';
 import { secretsOf } from './credential-secret.js';
 import { readAll } from './read-body.js';
@@ -127,9 +128,7 @@ function tokenError(
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
+    return isRecord(value) ? value : undefined;
   } catch {
     return undefined;
   }

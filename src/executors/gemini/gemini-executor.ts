@@ -1,5 +1,6 @@
 import type { Credential } from '../../core/credential.js';
 import type { Dialect } from '../../translate/dialect.js';
+import { isRecord } from '../../translate/json.js';
 import { createHttpExecutor } from '../base/create-http-executor.js';
 import { credentialSecret, usesOAuth } from '../base/credential-secret.js';
 import type { HttpExecutor, HttpExecutorOptions, ModelPage, ProviderDeclaration } from '../base/types.js';
@@ -63,11 +64,11 @@ function geminiBody(request: ExecutorRequest): Record<string, unknown> {
 }
 
 function parseGeminiModels(json: unknown, provider: string): ModelPage {
-  const root = isObject(json) ? json : {};
+  const root = isRecord(json) ? json : {};
   const list = Array.isArray(root.models) ? root.models : [];
   const models: ModelInfo[] = [];
   for (const item of list) {
-    if (!isObject(item) || typeof item.name !== 'string') continue;
+    if (!isRecord(item) || typeof item.name !== 'string') continue;
     const model: ModelInfo = { id: item.name.replace(/^models\//, ''), provider };
     if (typeof item.displayName === 'string') model.displayName = item.displayName;
     models.push(model);
@@ -75,10 +76,6 @@ function parseGeminiModels(json: unknown, provider: string): ModelPage {
   const page: ModelPage = { models };
   if (typeof root.nextPageToken === 'string' && root.nextPageToken) page.next = root.nextPageToken;
   return page;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Options of {@link geminiExecutor}. */

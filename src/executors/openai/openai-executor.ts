@@ -1,5 +1,6 @@
 import type { Credential } from '../../core/credential.js';
 import type { Dialect } from '../../translate/dialect.js';
+import { isRecord } from '../../translate/json.js';
 import { createHttpExecutor } from '../base/create-http-executor.js';
 import { credentialSecret } from '../base/credential-secret.js';
 import type { HttpExecutor, HttpExecutorOptions, ModelPage, ProviderDeclaration } from '../base/types.js';
@@ -83,7 +84,7 @@ function openaiBody(request: ExecutorRequest): Record<string, unknown> {
     return rest;
   }
   if (dialect === 'openai-chat' && stream) {
-    const streamOptions = isObject(body.stream_options) ? body.stream_options : {};
+    const streamOptions = isRecord(body.stream_options) ? body.stream_options : {};
     if (body.stream === true && streamOptions.include_usage === true) return body;
     return { ...body, stream: true, stream_options: { ...streamOptions, include_usage: true } };
   }
@@ -92,19 +93,15 @@ function openaiBody(request: ExecutorRequest): Record<string, unknown> {
 }
 
 function parseOpenAIModels(json: unknown, provider: string): ModelPage {
-  const data = isObject(json) && Array.isArray(json.data) ? json.data : [];
+  const data = isRecord(json) && Array.isArray(json.data) ? json.data : [];
   const models: ModelInfo[] = [];
   for (const item of data) {
-    if (!isObject(item) || typeof item.id !== 'string') continue;
+    if (!isRecord(item) || typeof item.id !== 'string') continue;
     const model: ModelInfo = { id: item.id, provider };
     if (typeof item.created === 'number') model.created = item.created;
     models.push(model);
   }
   return { models };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Options of {@link openaiExecutor}. */

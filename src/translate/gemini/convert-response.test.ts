@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { GoogleGenAI } from '@google/genai';
 import { describe, expect, it } from 'vitest';
-import { serve } from '../../../test/fixtures/gemini/serve.js';
+import { serve } from '../../../test/fakes/fake-fixed-upstream.js';
 import type { CanonicalResponse } from '../canonical.js';
 import { geminiRequestToCanonical } from './convert-request.js';
 import { geminiResponseFromCanonical, geminiResponseToCanonical, readGeminiUsage } from './convert-response.js';

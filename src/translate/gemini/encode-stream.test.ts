@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { GoogleGenAI } from '@google/genai';
 import { createParser } from 'eventsource-parser';
 import { describe, expect, it } from 'vitest';
-import { serve } from '../../../test/fixtures/gemini/serve.js';
+import { serve } from '../../../test/fakes/fake-fixed-upstream.js';
 import type { StreamPart } from '../canonical.js';
 import { createGeminiStreamDecoder } from './decode-stream.js';
 import { createGeminiStreamEncoder } from './encode-stream.js';

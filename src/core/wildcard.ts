@@ -1,6 +1,7 @@
 /**
  * Compiles a pattern with `*` wildcards (`gpt-4*`, `*-preview`, `claude-*-4-5`) into a matcher.
- * Matching is case-insensitive; a pattern without `*` matches exactly.
+ * Matching is case-insensitive; a pattern without `*` matches exactly. Credential model exclusions and
+ * client-key model allow-lists both match through it, so the two read a pattern the same way.
  */
 export function compileWildcard(pattern: string): (value: string) => boolean {
   const lower = pattern.toLowerCase();
@@ -11,10 +12,4 @@ export function compileWildcard(pattern: string): (value: string) => boolean {
     .join('.*');
   const re = new RegExp(`^${source}$`);
   return (value) => re.test(value.toLowerCase());
-}
-
-/** True when `value` matches any of the wildcard patterns. */
-export function matchesAny(patterns: readonly string[] | undefined, value: string): boolean {
-  if (!patterns || patterns.length === 0) return false;
-  return patterns.some((p) => compileWildcard(p)(value));
 }

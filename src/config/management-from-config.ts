@@ -1,0 +1,55 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { ConfigError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { createManagementHandler, type ManagementHandler } from '../management/index.js';
+import type { Manager } from '../manager/manager.js';
+import { parseConfig } from './load-config.js';
+import { maskConfigText, refuseMaskedSecrets } from './mask-config.js';
+import type { SwitchyardConfig } from './schema.js';
+
+/** What the management handler needs from the gateway built from a config file. */
+export interface ManagementSetup {
+  manager: Manager;
+  logger: Logger;
+  env: NodeJS.ProcessEnv;
+  /** The config file, when the gateway was built from one (enables `GET`/`PUT config`). */
+  path: string | undefined;
+  /** Checks a parsed config against the running one; throws a ConfigError to refuse it. */
+  check: (next: SwitchyardConfig) => void;
+  /** Re-reads the config file and applies it (the reload path). */
+  reload: () => Promise<void>;
+}
+
+/**
+ * The management API as `remote-management` configures it: its secret (`secret-key`, or the
+ * `SWITCHYARD_MANAGEMENT_KEY` environment variable; none means management is off) and `allow-remote`.
+ * With a config file, `PUT config` validates a new file as the loader does, refuses one that still
+ * holds masked secrets, writes it in place (atomically) and applies it by the reload path.
+ */
+export function managementFromConfig(config: SwitchyardConfig, setup: ManagementSetup): ManagementHandler {
+  const settings = config['remote-management'] ?? {};
+  const secret = settings['secret-key'] || setup.env.SWITCHYARD_MANAGEMENT_KEY || undefined;
+  const { path } = setup;
+  return createManagementHandler(setup.manager, {
+    secret,
+    allowRemote: settings['allow-remote'] === true,
+    logger: setup.logger,
+    ...(path
+      ? {
+          config: {
+            read: async () => maskConfigText(await readFile(path, 'utf8')),
+            write: async (text: string) => {
+              if (text.trim() === '') throw new ConfigError('The new config is empty');
+              refuseMaskedSecrets(text);
+              const { config: next } = parseConfig(text, path, { env: setup.env });
+              setup.check(next);
+              const temporary = `${path}.${process.pid}.tmp`;
+              await writeFile(temporary, text, 'utf8');
+              await rename(temporary, path);
+              await setup.reload();
+            },
+          },
+        }
+      : {}),
+  });
+}

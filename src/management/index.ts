@@ -1,0 +1,10 @@
+/**
+ * The management API: the Manager's state, credentials, models and the running config over JSON,
+ * with its OpenAPI document, on the same core request shape as the client handler.
+ *
+ * @module management
+ */
+
+export { maskCredential, maskSecret } from '../core/mask-secret.js';
+export { createManagementHandler, type ManagementHandler } from './create-management-handler.js';
+export type { ManagementConfigAccess, ManagementOptions } from './types.js';

@@ -1,0 +1,36 @@
+import type { Awaitable } from '../core/awaitable.js';
+import type { Logger } from '../core/logger.js';
+
+/** Read and replace the running config, given by whoever built the gateway from it (`switchyard serve`). */
+export interface ManagementConfigAccess {
+  /** The config in force as YAML, every secret masked. */
+  read(): Awaitable<string>;
+  /**
+   * Validates a whole new config file and applies it through the same path as a reload. Throws a
+   * `ConfigError` (with the loader's message) when it is invalid; nothing of it is applied then.
+   */
+  write(yaml: string): Awaitable<void>;
+}
+
+/** Options of {@link createManagementHandler}. */
+export interface ManagementOptions {
+  /**
+   * The management secret, presented as `Authorization: Bearer <secret>` or `x-management-key`. Kept
+   * only as its SHA-256. Empty or absent: management is off and every route answers 404.
+   */
+  secret?: string | undefined;
+  /** Where the routes are mounted. Default `/v0/management`. */
+  basePath?: string;
+  /** Serve peers that are not loopback (or requests forwarded by a proxy). Default false. */
+  allowRemote?: boolean;
+  /** Audit lines (one per write: who, what, never a secret) and errors go here. */
+  logger?: Logger;
+  /** Reported by `GET status`. Default: the package's version. */
+  version?: string;
+  /** Enables `GET config` and `PUT config`. Absent: those routes answer 404. */
+  config?: ManagementConfigAccess;
+  /** Largest request body, bytes. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Clock, epoch ms (tests). */
+  now?: () => number;
+}
