@@ -59,7 +59,8 @@ export class FileUsageSink implements UsageSink {
   readonly #maxPending: number;
   readonly #logger: Logger;
   readonly #now: () => number;
-  #pending: string[] = [];
+  /** Records not yet appended (serialised off the request path, when appended). */
+  #pending: UsageRecord[] = [];
   #chain: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #size = 0;
@@ -110,7 +111,7 @@ export class FileUsageSink implements UsageSink {
       return;
     }
     this.#window.write(record);
-    this.#pending.push(`${JSON.stringify(record)}\n`);
+    this.#pending.push(record);
     if (this.#pending.length === EAGER_FLUSH) void this.flush();
   }
 
@@ -182,7 +183,8 @@ export class FileUsageSink implements UsageSink {
     while (this.#pending.length > 0) {
       const lines = this.#pending;
       this.#pending = [];
-      const chunk = lines.join('');
+      let chunk = '';
+      for (const record of lines) chunk += `${JSON.stringify(record)}\n`;
       const bytes = Buffer.byteLength(chunk);
       try {
         await this.#rotateIfDue(bytes);
