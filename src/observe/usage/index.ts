@@ -7,7 +7,17 @@ export {
 export { attachUsageSink } from './attach-usage-sink.js';
 export { FileUsageSink, type FileUsageSinkOptions } from './file-usage-sink.js';
 export { MemoryUsageSink, type MemoryUsageSinkOptions } from './memory-usage-sink.js';
-export { periodEnd, periodStart, SpendCounter, type SpendCounterOptions, type SpendPeriod, spendOf } from './spend.js';
+export {
+  type CostBudget,
+  type ExceededBudget,
+  exceededBudget,
+  periodEnd,
+  periodStart,
+  SpendCounter,
+  type SpendCounterOptions,
+  type SpendPeriod,
+  spendOf,
+} from './spend.js';
 export type {
   StoredUsageRecord,
   UsageAggregate,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryUsageSink } from './memory-usage-sink.js';
-import { periodEnd, periodStart, SpendCounter, spendOf } from './spend.js';
+import { exceededBudget, periodEnd, periodStart, SpendCounter, spendOf } from './spend.js';
 import { usageRecord as rec } from './usage-fixtures.test-helpers.js';
 
 describe('spend per client key', () => {
@@ -40,5 +40,25 @@ describe('spend per client key', () => {
     clock = Date.UTC(2026, 2, 11, 0, 0, 1);
     expect(counter.spent('alice', 'day')).toEqual({});
     expect(counter.spent('alice', 'month')).toEqual({ USD: 3.25 });
+  });
+
+  it('exceededBudget names the used-up budget and when the key may spend again', () => {
+    const counter = new SpendCounter({ now: () => now });
+    counter.add(rec({ principal: 'alice', timestamp: now, cost: { amount: 4, currency: 'USD' } }));
+    const budgets = [
+      { period: 'day' as const, amount: 5 },
+      { period: 'month' as const, amount: 4, currency: 'USD' },
+    ];
+    expect(exceededBudget(counter, 'alice', budgets, now)).toEqual({
+      budget: budgets[1],
+      spent: 4,
+      retryAfterMs: Date.UTC(2026, 3, 1) - now,
+    });
+    expect(exceededBudget(counter, 'alice', [{ period: 'day', amount: 5 }], now)).toBeUndefined();
+    expect(exceededBudget(counter, 'alice', [{ period: 'day', amount: 1, currency: 'EUR' }], now)).toBeUndefined();
+    counter.add(rec({ principal: 'alice', timestamp: now, cost: { amount: 1, currency: 'USD' } }));
+    expect(exceededBudget(counter, 'alice', [{ period: 'day', amount: 5 }], now)?.retryAfterMs).toBe(
+      Date.UTC(2026, 2, 11) - now,
+    );
   });
 });

@@ -129,3 +129,44 @@ function add(totals: PeriodTotals, principal: string, currency: string, amount: 
   }
   spent[currency] = roundCost((spent[currency] ?? 0) + amount);
 }
+
+/** A client key's spending limit for one UTC day or month, in one currency. */
+export interface CostBudget {
+  period: SpendPeriod;
+  /** Most the key may spend in the period. */
+  amount: number;
+  /** ISO 4217 code. Default `USD`. */
+  currency?: string;
+}
+
+/** Which budget a key has used up, as {@link exceededBudget} reports it. */
+export interface ExceededBudget {
+  budget: CostBudget;
+  spent: number;
+  /** Until the period ends (when the key may spend again), ms. */
+  retryAfterMs: number;
+}
+
+/**
+ * The first of `budgets` that `principal` has used up (spent at least its amount), or undefined. A
+ * request is admitted while something is left: like the token budgets, one expensive request may take
+ * the spend past the limit, and the next one is refused.
+ *
+ * @example
+ * ```ts
+ * const over = exceededBudget(spend, caller.principal, [{ period: 'day', amount: 5 }]);
+ * if (over) refuse(429, `Cost budget used up: ${over.budget.amount} USD per day`, over.retryAfterMs);
+ * ```
+ */
+export function exceededBudget(
+  counter: Pick<SpendCounter, 'spent'>,
+  principal: string,
+  budgets: readonly CostBudget[],
+  now: number = Date.now(),
+): ExceededBudget | undefined {
+  for (const budget of budgets) {
+    const spent = counter.spent(principal, budget.period)[budget.currency ?? 'USD'] ?? 0;
+    if (spent >= budget.amount) return { budget, spent, retryAfterMs: periodEnd(now, budget.period) - now };
+  }
+  return undefined;
+}
