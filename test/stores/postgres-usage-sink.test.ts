@@ -57,6 +57,32 @@ describeWithServices('PostgresUsageSink against PostgreSQL', [postgres], () => {
     await pool.end();
   });
 
+  it('a batch retried after its answer was lost is stored once', async () => {
+    nextTable();
+    const pool = new pg.Pool({ connectionString: PG_DSN, max: 2 });
+    const sink = open({ flushIntervalMs: 60_000 }, pool);
+    await sink.start();
+    const original = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+    let lost = false;
+    vi.spyOn(pool, 'query').mockImplementation((async (...args: unknown[]) => {
+      const result = await original(...args);
+      if (!lost && String(args[0]).startsWith('INSERT')) {
+        lost = true;
+        throw new Error('Connection terminated unexpectedly');
+      }
+      return result;
+    }) as never);
+    for (let i = 0; i < 5; i++) sink.write(rec({ requestId: `r${i}` }));
+    await sink.flush();
+    expect(lost).toBe(true);
+    expect(sink.pending).toBe(5);
+    await sink.flush();
+    expect(sink.pending).toBe(0);
+    expect(await rowCount()).toBe(5);
+    await sink.close();
+    await pool.end();
+  });
+
   it('aggregates by each dimension and bucket exactly as the pure aggregate does', async () => {
     nextTable();
     const sink = open({ flushIntervalMs: 60_000 });

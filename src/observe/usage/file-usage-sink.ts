@@ -42,7 +42,8 @@ const EAGER_FLUSH = 1_000;
  * Queries are answered from memory: on open the sink reads back the records its files hold within
  * retention (at most `memoryRecords`, the newest), and keeps every new record there too. Scanning
  * files on every query would make a dashboard's reads cost disk time per request; a bounded window in
- * memory answers at once, and a longer history belongs in the PostgreSQL sink.
+ * memory answers at once, and a longer history belongs in the PostgreSQL sink. One process per
+ * directory: two writers would interleave rotations.
  *
  * @example
  * ```ts

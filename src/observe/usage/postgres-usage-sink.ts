@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../../core/logger.js';
 import { silentLogger } from '../../core/logger.js';
@@ -50,6 +51,7 @@ const MIGRATIONS: readonly Migration[] = [
     statements: ({ qualified, table }) => [
       `CREATE TABLE IF NOT EXISTS ${qualified} (
         id bigserial PRIMARY KEY,
+        uid uuid NOT NULL UNIQUE,
         ts timestamptz NOT NULL,
         request_id text NOT NULL,
         principal text,
@@ -79,6 +81,7 @@ const MIGRATIONS: readonly Migration[] = [
 ];
 
 const INSERT_COLUMNS = [
+  'uid',
   'ts',
   'request_id',
   'principal',
@@ -102,12 +105,18 @@ const INSERT_COLUMNS = [
   'cost_currency',
 ] as const;
 
-const SELECT_COLUMNS = `id::text AS id, (extract(epoch FROM ts) * 1000)::float8 AS ts_ms, ${INSERT_COLUMNS.slice(1).join(', ')}`;
+const SELECT_COLUMNS = `id::text AS id, (extract(epoch FROM ts) * 1000)::float8 AS ts_ms, ${INSERT_COLUMNS.slice(2).join(', ')}`;
 
 const MODEL = 'coalesce(model_used, model_requested)';
 const RETRY_BASE_MS = 500;
 const RETRY_MAX_MS = 30_000;
 const HOUR = 3_600_000;
+
+/** A queued record with the id that makes a retried INSERT of it a no-op. */
+interface Queued {
+  uid: string;
+  record: UsageRecord;
+}
 
 interface UsageRow {
   id: string;
@@ -160,7 +169,7 @@ export class PostgresUsageSink implements UsageSink {
   readonly #retentionMs: number | undefined;
   readonly #closeTimeoutMs: number;
   readonly #logger: Logger;
-  #queue: UsageRecord[] = [];
+  #queue: Queued[] = [];
   #flushing: Promise<void> | undefined;
   #started: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -240,7 +249,7 @@ export class PostgresUsageSink implements UsageSink {
       this.#drop(1);
       return;
     }
-    this.#queue.push(record);
+    this.#queue.push({ uid: randomUUID(), record });
     if (this.#queue.length >= this.#batchSize && !this.#eager && !this.#flushing && Date.now() >= this.#retryAt) {
       // Off the caller's stack: the request that filled the batch returns first.
       this.#eager = true;
@@ -390,12 +399,13 @@ export class PostgresUsageSink implements UsageSink {
     }
   }
 
-  async #insert(batch: readonly UsageRecord[]): Promise<void> {
+  async #insert(batch: readonly Queued[]): Promise<void> {
     const params: unknown[] = [];
     const rows: string[] = [];
-    for (const r of batch) {
+    for (const { uid, record: r } of batch) {
       const base = params.length;
       params.push(
+        uid,
         new Date(r.timestamp),
         r.requestId,
         r.principal ?? null,
@@ -421,13 +431,16 @@ export class PostgresUsageSink implements UsageSink {
       rows.push(`(${INSERT_COLUMNS.map((_, i) => `$${base + i + 1}`).join(', ')})`);
     }
     await this.pool.query(
-      `INSERT INTO ${this.names.qualified} (${INSERT_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`,
+      // A batch whose answer was lost with its connection may have committed: retrying it must not
+      // store its records twice.
+      `INSERT INTO ${this.names.qualified} (${INSERT_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}
+       ON CONFLICT (uid) DO NOTHING`,
       params,
     );
   }
 
   /** Puts a failed batch back at the head of the queue, as far as room allows; the rest is dropped. */
-  #requeue(batch: UsageRecord[]): void {
+  #requeue(batch: Queued[]): void {
     const room = Math.max(0, this.#maxQueue - this.#queue.length);
     const kept = batch.length <= room ? batch : batch.slice(batch.length - room);
     if (kept.length < batch.length) this.#drop(batch.length - kept.length);
