@@ -203,7 +203,7 @@ export async function fromConfig(
     return fail(err);
   }
   if (!options.usageSink) cleanup.push(usage);
-  const started = (usage as { start?: () => Promise<void> }).start;
+  const started = options.usageSink ? undefined : (usage as { start?: () => Promise<void> }).start;
   if (started) {
     // The ledger never stops the gateway: an unreachable database is retried in the background.
     void started

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, expect, it, vi } from 'vitest';
+import { fromConfig } from '../../src/config/index.js';
 import { attachUsageSink, Manager, mockExecutor, type UsageAggregateQuery, type UsageRecord } from '../../src/index.js';
 import { PostgresUsageSink, type PostgresUsageSinkOptions } from '../../src/manager/stores/postgres/index.js';
 import { aggregateRecords } from '../../src/observe/usage/aggregate.js';
@@ -155,6 +156,25 @@ describeWithServices('PostgresUsageSink against PostgreSQL', [postgres], () => {
     await sink.flush();
     await sink.prune();
     expect((await sink.records()).records.map((r) => r.requestId)).toEqual(['new']);
+  });
+
+  it('is what usage.sink: postgres builds from the config', async () => {
+    nextTable();
+    const app = await fromConfig(
+      { mock: true, usage: { sink: 'postgres', dsn: PG_DSN, schema, table: `u${n}` } },
+      { env: {}, watch: false },
+    );
+    expect(app.usage).toBeInstanceOf(PostgresUsageSink);
+    await app.manager.execute({
+      dialect: 'openai-chat',
+      body: { model: 'mock-model', messages: [{ role: 'user', content: 'hi' }] },
+      principal: 'alice',
+    });
+    await app.usage.flush();
+    expect((await app.usage.records()).records).toEqual([
+      expect.objectContaining({ principal: 'alice', modelRequested: 'mock-model', success: true }),
+    ]);
+    await app.close();
   });
 
   it('survives a killed backend: requests are not delayed and every record arrives after reconnect', async () => {
