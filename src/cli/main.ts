@@ -39,6 +39,9 @@ Options:
       --log-format <f>  text (one readable line per entry, default) | json (pino-compatible).
   -h, --help            This help.
 
+Usage records (tokens and cost of every request) go to JSON-lines files in usage/ next to the
+config file (./usage without one), kept 30 days; the config's "usage:" section changes that.
+
 Edits to the config file and the auth directory apply without a restart.
 `;
 
@@ -103,7 +106,7 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
   const allowFlag = values['allow-unauthenticated'] === true;
   let app: Awaited<ReturnType<typeof fromConfig>>;
   try {
-    app = await fromConfig(values.config, { logger, allowUnauthenticated: allowFlag });
+    app = await fromConfig(values.config, { logger, allowUnauthenticated: allowFlag, defaultUsageSink: 'file' });
   } catch (err) {
     process.stderr.write(`switchyard: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;

@@ -29,11 +29,14 @@ import { CombinedTokenStore } from '../manager/stores/combined/combined-token-st
 import { FileTokenStore } from '../manager/stores/file/file-token-store.js';
 import { MemoryTokenStore } from '../manager/stores/memory/memory-token-store.js';
 import type { TokenStore } from '../manager/stores/types.js';
+import { attachUsageSink } from '../observe/usage/attach-usage-sink.js';
+import type { UsageSink } from '../observe/usage/types.js';
 import { applyOAuthModelRules, type CompatibleProvider, credentialsFromConfig } from './credentials-from-config.js';
 import { parseConfig } from './load-config.js';
 import { managementFromConfig } from './management-from-config.js';
 import type { SwitchyardConfig } from './schema.js';
 import { executorTimeouts, handlerSettings, managerSettings, selectorFor } from './settings.js';
+import { type DefaultUsageSink, pricesFromConfig, usageSinkFromConfig } from './usage-from-config.js';
 
 /** Options of {@link fromConfig}. */
 export interface FromConfigOptions {
@@ -54,12 +57,18 @@ export interface FromConfigOptions {
   handler?: Partial<HandlerOptions>;
   /** Options merged into the Manager's. */
   manager?: Partial<ManagerOptions>;
+  /** Where usage records go, instead of what the config's `usage:` section asks for. */
+  usageSink?: UsageSink;
+  /** The sink when the config has no `usage:` section. Default `memory`; `switchyard serve` uses `file`. */
+  defaultUsageSink?: DefaultUsageSink;
 }
 
 /** What {@link fromConfig} builds. */
 export interface Switchyard {
   manager: Manager;
   handler: Handler;
+  /** The usage ledger every request's record goes to (closed by `close()`). */
+  usage: UsageSink;
   /**
    * The management API as `remote-management` configures it (off, every route 404, without a secret);
    * `switchyard serve` mounts it at `/v0/management`.
@@ -104,6 +113,8 @@ const RESTART_KEYS = [
   'quota-exceeded',
   'force-model-prefix',
   'mock',
+  'usage',
+  'prices',
 ] as const;
 
 /**
@@ -135,6 +146,7 @@ export async function fromConfig(
     ? await readConfig(path, logger, env)
     : ((source as SwitchyardConfig | undefined) ?? {});
 
+  const prices = pricesFromConfig(config);
   const declared = credentialsFromConfig(config, env);
   const configStore = new MemoryTokenStore(declared.credentials);
   const authDir = expandHome(config['auth-dir'] ?? './auths');
@@ -143,7 +155,7 @@ export async function fromConfig(
     options.tokenStore ??
     (pg ? await postgresStore(config, env, pg.dsn) : undefined) ??
     new FileTokenStore({ dir: authDir, watch: options.watch ?? path !== undefined });
-  const cleanup: Array<TokenStore | StateStore> = [authStore];
+  const cleanup: Array<TokenStore | StateStore | UsageSink> = [authStore];
   const fail = async (err: unknown): Promise<never> => {
     for (const s of cleanup) await Promise.resolve(s.close?.()).catch(() => undefined);
     throw err;
@@ -181,6 +193,30 @@ export async function fromConfig(
     return fail(err);
   }
   if (state && !options.state) cleanup.push(state);
+
+  let usage: UsageSink;
+  try {
+    usage =
+      options.usageSink ??
+      (await usageSinkFromConfig(config, {
+        ...(path ? { configPath: path } : {}),
+        fallback: options.defaultUsageSink ?? 'memory',
+        ...(pg ? { pgDsn: pg.dsn } : {}),
+        logger,
+      }));
+  } catch (err) {
+    return fail(err);
+  }
+  if (!options.usageSink) cleanup.push(usage);
+  const started = options.usageSink ? undefined : (usage as { start?: () => Promise<void> }).start;
+  if (started) {
+    // The ledger never stops the gateway: an unreachable database is retried in the background.
+    void started
+      .call(usage)
+      .catch((err: Error) =>
+        logger.warn({ error: err.message }, 'usage database not reachable yet; records are queued and retried'),
+      );
+  }
 
   const stores: TokenStore[] = [configStore, authStore];
   const mockSettings = typeof config.mock === 'object' ? config.mock : {};
@@ -229,8 +265,10 @@ export async function fromConfig(
     executors,
     logger,
     ...managerSettings(config),
+    ...(prices ? { prices } : {}),
     ...options.manager,
   });
+  attachUsageSink(manager, usage);
   await manager.start();
   const allowAll = options.allowUnauthenticated === true;
   // Client keys made through the management API: beside the config file, so they survive a restart.
@@ -299,6 +337,7 @@ export async function fromConfig(
   return {
     manager,
     handler,
+    usage,
     management,
     get config() {
       return config;
@@ -310,6 +349,7 @@ export async function fromConfig(
       await manager.close(closeOptions.graceMs === undefined ? {} : { graceMs: closeOptions.graceMs });
       for (const e of executors) await (e as { close?: () => Promise<void> }).close?.();
       await clientKeys.close?.();
+      if (!options.usageSink) await usage.close();
     },
   };
 }

@@ -31,3 +31,5 @@ export {
   selectorFor,
   timeoutsFrom,
 } from './settings.js';
+export type { DefaultUsageSink, UsageSinkContext } from './usage-from-config.js';
+export { defaultUsageDir, pricesFromConfig, usageSinkFromConfig } from './usage-from-config.js';

@@ -19,4 +19,5 @@ export function parseDuration(value: unknown): number | undefined {
 }
 
 /** What a duration key accepts, for error messages. */
-export const DURATION_HINT = 'a duration: seconds (30) or numbers with ms, s, m or h (500ms, 30s, 5m, 1h, 1h30m)';
+export const DURATION_HINT =
+  'a duration: seconds (30) or numbers with ms, s, m, h or d (500ms, 30s, 5m, 1h, 1h30m, 30d)';

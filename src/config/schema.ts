@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_PRICES } from '../manager/cost/price-table.js';
 import { DURATION_HINT, parseDuration } from './parse-duration.js';
 
 /**
@@ -119,6 +120,67 @@ const clientKeySchema = z
 
 const quotaBehaviour = z.enum(['fail-fast', 'skip-model', 'skip-auth']);
 
+/** Ours: where usage records go, and how long they are kept. */
+const usageSchema = z
+  .object({
+    /** `memory` (a bounded ring), `file` (JSON lines, `serve`'s default) or `postgres`. */
+    sink: z.enum(['memory', 'file', 'postgres']).optional(),
+    /** file: the directory of the usage files. Default: `usage` next to the config file. */
+    path: z.string().min(1).optional(),
+    /** file: rotate before a file grows past this, bytes. Default 16 MiB. */
+    'max-bytes': byteSizeSchema.optional(),
+    /** file: rotate once a file's first record is this old. Default 1 day. */
+    'max-age': durationSchema.optional(),
+    /** How long records are kept (file, postgres; memory: left out of answers). Default 30 days for file, forever for postgres. */
+    retention: durationSchema.optional(),
+    /** memory: records kept; file: records kept in memory to answer queries. */
+    'max-records': z.number().int().min(1).max(10_000_000).optional(),
+    /** postgres: connection string. Default: `pgstore.dsn`, else `PGSTORE_DSN`. */
+    dsn: z.string().min(1).optional(),
+    /** postgres: schema and table. Default `public`, `switchyard_usage`. */
+    schema: z.string().min(1).optional(),
+    table: z.string().min(1).optional(),
+  })
+  .strict()
+  .superRefine((usage, ctx) => {
+    const sink = usage.sink ?? 'file';
+    const only = (keys: readonly string[], sinks: string) => {
+      for (const key of keys) {
+        if ((usage as Record<string, unknown>)[key] !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `only applies to sink: ${sinks} (the sink is ${sink})`,
+          });
+        }
+      }
+    };
+    if (sink !== 'file') only(['path', 'max-bytes', 'max-age'], 'file');
+    if (sink !== 'postgres') only(['dsn', 'schema', 'table'], 'postgres');
+    if (sink === 'postgres') only(['max-records'], 'memory or file');
+  });
+
+/** A price per million tokens: a number of at least 0. */
+const rateSchema = z.number().min(0);
+
+/** Ours: one model's price, per million tokens (overrides or extends the shipped table). */
+const priceSchema = z
+  .object({
+    input: rateSchema.optional(),
+    output: rateSchema.optional(),
+    'cached-input': rateSchema.optional(),
+    'cache-write': rateSchema.optional(),
+    reasoning: rateSchema.optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, { message: 'must be a three-letter currency code such as USD' })
+      .optional(),
+    aliases: z.array(z.string().min(1)).optional(),
+    source: z.string().min(1).optional(),
+    date: z.string().min(1).optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     host: z.string().optional(),
@@ -212,6 +274,26 @@ export const configSchema = z
     'max-json-depth': z.number().int().min(1).max(10_000).optional(),
     /** Ours: largest single SSE event from an upstream, bytes. Default 16 MiB. */
     'max-event-bytes': byteSizeSchema.optional(),
+    /** Ours: the usage ledger (see docs/config.md). */
+    usage: usageSchema.optional(),
+    /** Ours: prices per model, per million tokens, over the shipped table. */
+    prices: z
+      .record(z.string().min(1), priceSchema)
+      .superRefine((prices, ctx) => {
+        for (const [model, price] of Object.entries(prices)) {
+          if (DEFAULT_PRICES[model]) continue;
+          for (const key of ['input', 'output'] as const) {
+            if (price[key] === undefined) {
+              ctx.addIssue({
+                code: 'custom',
+                path: [model, key],
+                message: `required: '${model}' is not in the shipped price table, so it needs both input and output`,
+              });
+            }
+          }
+        }
+      })
+      .optional(),
   })
   .loose();
 

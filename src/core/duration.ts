@@ -1,7 +1,7 @@
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /**
- * Reads a duration written as one or more numbers with a unit (`ms`, `s`, `m`, `h`) into milliseconds.
+ * Reads a duration written as one or more numbers with a unit (`ms`, `s`, `m`, `h`, `d`) into milliseconds.
  * One grammar for every duration switchyard reads: OpenAI's Go-style `x-ratelimit-reset-*` values
  * (`20ms`, `6m0s`, `1h2m3.5s`), Google's JSON Duration in `RetryInfo.retryDelay` (`30s`, `1.5s`) and
  * the config's `500ms`, `30s`, `5m`, `1h`, `1h30m`. Surrounding whitespace is ignored; anything else
@@ -20,7 +20,7 @@ const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, 
 export function parseDuration(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
-  const part = /(\d+(?:\.\d+)?)(ms|h|m|s)/y;
+  const part = /(\d+(?:\.\d+)?)(ms|d|h|m|s)/y;
   let total = 0;
   let at = 0;
   while (at < text.length) {

@@ -17,6 +17,8 @@ import type { Dialect } from '../translate/dialect.js';
 import { DEFAULT_MAX_EVENT_BYTES } from '../translate/stream-converter.js';
 import { type AttemptDeps, normalizeError, runAttempt } from './attempt.js';
 import { CooldownKeeper } from './cooldown-keeper.js';
+import { DEFAULT_PRICES, type PriceTable } from './cost/price-table.js';
+import { createUsagePricer, type UsagePricer } from './cost/usage-pricer.js';
 import { CredentialRefresher } from './credential-refresher.js';
 import type { CooldownPolicy, QuotaExceededBehaviour } from './failure-policy.js';
 import { DEFAULT_COOLDOWN_POLICY } from './failure-policy.js';
@@ -90,6 +92,11 @@ export interface ManagerOptions {
    */
   responseMemory?: ResponseMemoryOptions;
   hooks?: ManagerHooks;
+  /**
+   * Prices per model, from which every usage record's `cost` is computed. Default: the shipped table
+   * ({@link DEFAULT_PRICES}); `false` leaves records without cost.
+   */
+  prices?: PriceTable | false;
   logger?: Logger;
   /** Clock, ms. Default `Date.now`. */
   now?: () => number;
@@ -130,6 +137,7 @@ export class Manager {
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #attempt: AttemptDeps;
+  readonly #price: UsagePricer | undefined;
   #ready: Promise<void> | undefined;
   #unwatch: (() => void) | undefined;
   #closing: Promise<void> | undefined;
@@ -153,6 +161,8 @@ export class Manager {
     this.#hooks = options.hooks ? [options.hooks] : [];
     this.#logger = options.logger ?? silentLogger;
     this.#now = options.now ?? Date.now;
+    this.#price =
+      options.prices === false ? undefined : createUsagePricer(options.prices ?? DEFAULT_PRICES, this.#logger);
     const logger = this.#logger;
     const now = this.#now;
     const state = this.state;
@@ -536,7 +546,8 @@ export class Manager {
   }
 
   #usage(args: UsageArgs): void {
-    if (this.#hooks.some((hooks) => hooks.onUsage)) this.#emit('onUsage', buildUsageRecord(args, this.#now()));
+    if (this.#hooks.some((hooks) => hooks.onUsage))
+      this.#emit('onUsage', buildUsageRecord(args, this.#now(), this.#price));
   }
 }
 

@@ -2,6 +2,7 @@ import type { SwitchyardError } from '../core/errors.js';
 import type { QuotaSnapshot } from '../core/quota.js';
 import type { Operation } from '../executors/types.js';
 import type { Dialect, Usage } from '../translate/dialect.js';
+import type { Cost } from './cost/price-table.js';
 
 /** One request handed to {@link Manager.execute}. */
 export interface ExecuteInput {
@@ -105,6 +106,11 @@ export interface UsageRecord {
   success: boolean;
   errorCode?: string;
   principal?: string;
+  /**
+   * What the request cost, from the Manager's price table and the upstream model used (else the model
+   * requested). Absent when that model has no price: never a guess.
+   */
+  cost?: Cost;
 }
 
 /** One cooldown of a credential, as {@link CredentialStatus} shows it. */

@@ -1,6 +1,7 @@
 import type { Credential } from '../core/credential.js';
 import type { SwitchyardError } from '../core/errors.js';
 import type { Usage } from '../translate/dialect.js';
+import type { UsagePricer } from './cost/usage-pricer.js';
 import type { ExecuteInput, UsageRecord } from './types.js';
 
 /** What the Manager knows about a finished request when it reports usage. */
@@ -18,7 +19,7 @@ export interface UsageArgs {
 }
 
 /** The usage record of a finished request: credential by id only, never a secret. */
-export function buildUsageRecord(args: UsageArgs, now: number): UsageRecord {
+export function buildUsageRecord(args: UsageArgs, now: number, price?: UsagePricer): UsageRecord {
   const u = args.usage;
   const record: UsageRecord = {
     timestamp: now,
@@ -43,5 +44,9 @@ export function buildUsageRecord(args: UsageArgs, now: number): UsageRecord {
   if (args.ttfbMs !== undefined) record.ttfbMs = args.ttfbMs;
   if (args.error) record.errorCode = args.error.code;
   if (args.input.principal !== undefined) record.principal = args.input.principal;
+  if (price) {
+    const cost = price(record, record.modelUsed ?? record.modelRequested);
+    if (cost) record.cost = cost;
+  }
   return record;
 }

@@ -1,11 +1,6 @@
 import type { Pool } from 'pg';
+import { applyMigrations, type Migration } from './apply-migrations.js';
 import { quoteIdentifier, type TableNames } from './sql-identifiers.js';
-
-/** One schema change. Versions only grow; a released migration is never edited, only followed by another. */
-interface Migration {
-  version: number;
-  statements(names: TableNames): string[];
-}
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -53,40 +48,11 @@ const MIGRATIONS: readonly Migration[] = [
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 /**
- * Creates the schema, the table and its trigger, and applies the migrations not yet recorded, in one
- * transaction. A transaction-scoped advisory lock per schema serialises instances that start at the same
- * moment: the second waits, then finds everything applied. (Even `CREATE SCHEMA IF NOT EXISTS` can fail
- * with a unique violation when two sessions race it, hence the lock before anything else.)
+ * Creates the schema, the table and its trigger, and applies the migrations not yet recorded (see
+ * {@link applyMigrations}: one transaction, serialised across instances starting together).
  *
  * @returns the versions applied by this call (empty when the table was up to date).
  */
-export async function migrateTokenTable(pool: Pool, names: TableNames): Promise<number[]> {
-  const client = await pool.connect();
-  const applied: number[] = [];
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', ['switchyard', names.schema]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(names.schema)}`);
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS ${names.migrations} (
-        version integer PRIMARY KEY,
-        applied_at timestamptz NOT NULL DEFAULT now()
-      )`,
-    );
-    const done = await client.query<{ version: number }>(`SELECT version FROM ${names.migrations}`);
-    const have = new Set(done.rows.map((r) => Number(r.version)));
-    for (const migration of MIGRATIONS) {
-      if (have.has(migration.version)) continue;
-      for (const sql of migration.statements(names)) await client.query(sql);
-      await client.query(`INSERT INTO ${names.migrations} (version) VALUES ($1)`, [migration.version]);
-      applied.push(migration.version);
-    }
-    await client.query('COMMIT');
-    client.release();
-    return applied;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    client.release(err instanceof Error ? err : true);
-    throw err;
-  }
+export function migrateTokenTable(pool: Pool, names: TableNames): Promise<number[]> {
+  return applyMigrations(pool, names, MIGRATIONS);
 }
