@@ -119,6 +119,13 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
     model: upstreamModel,
   };
   const attemptStart = deps.now();
+  // Time spent waiting on the upstream (its answer, or its stream to the end), added to the request's once.
+  let callStart = -1;
+  const upstreamDone = () => {
+    if (callStart < 0) return;
+    run.upstreamMs += deps.now() - callStart;
+    callStart = -1;
+  };
   const lease = new Lease(signal, deps.state, deps.active);
   try {
     if (forceRefresh || deps.refresher.isDue(credential, executor)) {
@@ -176,6 +183,7 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
     }
     const watchdog = lease.watchdog;
     let response: ExecutorResponse;
+    callStart = deps.now();
     try {
       response = await executor.execute({
         credential,
@@ -199,6 +207,7 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
         ? requestToolNames(run.input.dialect, run.input.body)
         : undefined;
     const finish = (outcome: { error?: SwitchyardError; usage?: Usage; ttfbMs?: number }) => {
+      upstreamDone();
       lease.release();
       const error = outcome.error;
       if (!error) void deps.cooldowns.succeeded(credential.id, run.route.request.model, staleCooldown);
@@ -217,6 +226,9 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
         modelUsed: upstreamModel,
         credential,
         attempts: run.attempt,
+        upstreamMs: run.upstreamMs,
+        // The caller got the answer's 200, even when a stream failed after its first byte.
+        status: 200,
         ...outcome,
       });
       if (run.stream) deps.settle(run);
@@ -239,7 +251,15 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
     }
     let result: Awaited<ReturnType<typeof readResponse>>;
     try {
-      result = await readResponse({ response, from: native, to: run.input.dialect, operation, toolNames, common });
+      result = await readResponse({
+        response,
+        from: native,
+        to: run.input.dialect,
+        operation,
+        toolNames,
+        common,
+        onRead: upstreamDone,
+      });
     } catch (err) {
       throw watchdog?.fired ?? err;
     }
@@ -247,6 +267,7 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
     remember?.(result.translated);
     return result.result;
   } catch (thrown) {
+    upstreamDone();
     lease.release();
     if (lease.watchdog?.firedTotal) run.expired = true;
     const error = normalizeError(lease.reason(thrown), run);

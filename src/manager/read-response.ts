@@ -31,6 +31,8 @@ export async function readResponse(args: {
   operation: Operation;
   toolNames?: readonly string[] | undefined;
   common: Common;
+  /** Called once the upstream's body has been read whole, before it is parsed and translated. */
+  onRead?: () => void;
 }): Promise<{ result: ExecuteResult; usage: Usage | undefined; translated?: Record<string, unknown> | undefined }> {
   let translated: Record<string, unknown> | undefined;
   const chunks: Uint8Array[] = [];
@@ -39,6 +41,7 @@ export async function readResponse(args: {
     chunks.push(chunk);
     size += chunk.byteLength;
   }
+  args.onRead?.();
   let bytes = concatBytes(chunks, size);
   let parsed: unknown;
   try {
