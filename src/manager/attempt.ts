@@ -155,6 +155,17 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
       });
       lease.release();
       deps.emit('onResult', { ...info, ok: true, latencyMs: deps.now() - attemptStart });
+      // Every finished request reports usage, this one too (no tokens: nothing was generated).
+      deps.usage({
+        input: run.input,
+        requestId: run.requestId,
+        started: run.started,
+        modelRequested: run.requested,
+        modelUsed: upstreamModel,
+        credential,
+        attempts: run.attempt,
+        upstreamMs: run.upstreamMs,
+      });
       return result;
     }
     // Follow-ups of answers given from another upstream name them by id: the memory knows them.

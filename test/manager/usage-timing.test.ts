@@ -103,4 +103,12 @@ describe('usage records: time waiting on the upstream and the status the caller 
     await rejection(manager.execute({ dialect: 'openai-chat', body: chat({ model: 'nope' }) }));
     expect(usage[0]).toMatchObject({ success: false, status: 404, upstreamMs: 0, attempts: 0 });
   });
+
+  it('a token count answered locally (Chat Completions has no counter) reports usage too', async () => {
+    const { manager, usage } = setup({ a: {} }, { callMs: 7 });
+    const res = await manager.execute({ dialect: 'openai-chat', operation: 'count_tokens', body: chat() });
+    expect(res.warnings[0]).toMatch(/count-tokens-estimated/);
+    expect(usage).toHaveLength(1);
+    expect(usage[0]).toMatchObject({ success: true, status: 200, upstreamMs: 0, attempts: 1, credentialId: 'a' });
+  });
 });
