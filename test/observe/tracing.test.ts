@@ -1,6 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
+  AlwaysOffSampler,
   BasicTracerProvider,
   InMemorySpanExporter,
   type ReadableSpan,
@@ -178,6 +179,36 @@ describe('instrumentTracing', () => {
     await text(second.body);
     stop();
     exporter.reset();
+    await text((await manager.execute({ dialect: 'openai-chat', body: chat() })).body);
+    expect(spans()).toHaveLength(0);
+  });
+
+  it('names providers as the conventions spell them, keeping our id beside', async () => {
+    const manager = new Manager({
+      executors: [mockExecutor({ provider: 'gemini' })],
+      credentials: [
+        { id: 'g', provider: 'gemini', apiKey: 'AIza-secret-0123456789', models: [{ name: 'mock-model' }] },
+      ],
+    });
+    instrumentTracing(manager, { tracer: provider.getTracer('switchyard') });
+    await manager.execute({
+      dialect: 'gemini',
+      model: 'mock-model',
+      body: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] },
+    });
+    for (const span of spans()) {
+      expect(span.attributes['gen_ai.provider.name']).toBe('gcp.gemini');
+      expect(span.attributes['switchyard.provider']).toBe('gemini');
+    }
+    expect(spans()).toHaveLength(2);
+  });
+
+  it('spans the sampler drops cost no attributes and export nothing', async () => {
+    const unsampled = new BasicTracerProvider({
+      sampler: new AlwaysOffSampler(),
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const { manager } = setup({ a: { statuses: [429] }, b: {} }, { tracerProvider: unsampled });
     await text((await manager.execute({ dialect: 'openai-chat', body: chat() })).body);
     expect(spans()).toHaveLength(0);
   });

@@ -1,10 +1,6 @@
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { AttemptInfo, AttemptResult } from '../../manager/types.js';
-
-/** A bound counter child. */
-interface Inc {
-  inc(value?: number): void;
-}
+import { CounterFamily, type CounterSeries } from './counter-family.js';
 
 /** Failed attempts still waiting to learn whether another attempt follows, at most this many. */
 const MAX_PENDING = 10_000;
@@ -19,51 +15,50 @@ export class AttemptMetrics {
   /** The metric names, for removing them again. */
   readonly names: string[] = [];
   readonly #credentialLabels: boolean;
-  readonly #attempts: Counter<string>;
-  readonly #failures: Counter<string>;
-  readonly #retries: Counter<string>;
-  readonly #failovers: Counter<string>;
+  readonly #attempts: CounterFamily;
+  readonly #failures: CounterFamily;
+  readonly #retries: CounterFamily;
+  readonly #failovers: CounterFamily;
   /** provider -> credential ('' unless labelled) -> child. */
-  readonly #attemptChildren = new Map<string, Map<string, Inc>>();
+  readonly #attemptChildren = new Map<string, Map<string, CounterSeries>>();
   /** provider -> reason -> credential -> child. */
-  readonly #failureChildren = new Map<string, Map<string, Map<string, Inc>>>();
-  readonly #retryChildren = new Map<string, Inc>();
-  readonly #failoverChildren = new Map<string, Inc>();
+  readonly #failureChildren = new Map<string, Map<string, Map<string, CounterSeries>>>();
+  readonly #retryChildren = new Map<string, CounterSeries>();
+  readonly #failoverChildren = new Map<string, CounterSeries>();
   /** The last failure of each request that may still be retried. */
   readonly #pending = new Map<string, { credentialId: string; reason: string }>();
 
   constructor(registry: Registry, prefix: string, credentialLabels: boolean) {
-    const registers = [registry];
     const name = (suffix: string) => {
       this.names.push(prefix + suffix);
       return prefix + suffix;
     };
     this.#credentialLabels = credentialLabels;
     const byCredential = credentialLabels ? ['credential'] : [];
-    this.#attempts = new Counter({
-      name: name('attempts_total'),
-      help: 'Attempts on upstream credentials (a request takes several when it fails over).',
-      labelNames: ['provider', ...byCredential],
-      registers,
-    });
-    this.#failures = new Counter({
-      name: name('attempt_failures_total'),
-      help: 'Failed attempts, by the kind of failure (rate_limited, unauthorized, network, ...).',
-      labelNames: ['provider', 'reason', ...byCredential],
-      registers,
-    });
-    this.#retries = new Counter({
-      name: name('retries_total'),
-      help: 'Attempts made again on the same credential (e.g. after refreshing an OAuth token), by the failure that caused them.',
-      labelNames: ['reason'],
-      registers,
-    });
-    this.#failovers = new Counter({
-      name: name('failovers_total'),
-      help: 'Attempts moved to another credential, by the failure that caused them.',
-      labelNames: ['reason'],
-      registers,
-    });
+    this.#attempts = new CounterFamily(
+      registry,
+      name('attempts_total'),
+      'Attempts on upstream credentials (a request takes several when it fails over).',
+      ['provider', ...byCredential],
+    );
+    this.#failures = new CounterFamily(
+      registry,
+      name('attempt_failures_total'),
+      'Failed attempts, by the kind of failure (rate_limited, unauthorized, network, ...).',
+      ['provider', 'reason', ...byCredential],
+    );
+    this.#retries = new CounterFamily(
+      registry,
+      name('retries_total'),
+      'Attempts made again on the same credential (e.g. after refreshing an OAuth token), by the failure that caused them.',
+      ['reason'],
+    );
+    this.#failovers = new CounterFamily(
+      registry,
+      name('failovers_total'),
+      'Attempts moved to another credential, by the failure that caused them.',
+      ['reason'],
+    );
   }
 
   onAttempt(info: AttemptInfo): void {
@@ -75,10 +70,10 @@ export class AttemptMetrics {
     const children = same ? this.#retryChildren : this.#failoverChildren;
     let child = children.get(previous.reason);
     if (!child) {
-      child = (same ? this.#retries : this.#failovers).labels(previous.reason);
+      child = (same ? this.#retries : this.#failovers).series(previous.reason);
       children.set(previous.reason, child);
     }
-    child.inc();
+    child.value += 1;
   }
 
   onResult(result: AttemptResult): void {
@@ -90,15 +85,13 @@ export class AttemptMetrics {
     }
     let attempts = byCredential.get(credential);
     if (!attempts) {
-      attempts = this.#credentialLabels
-        ? this.#attempts.labels(result.provider, credential)
-        : this.#attempts.labels(result.provider);
+      attempts = this.#attempts.series(result.provider, credential);
       byCredential.set(credential, attempts);
     }
-    attempts.inc();
+    attempts.value += 1;
     if (result.ok) return;
     const reason = result.error?.kind ?? 'internal';
-    this.#failure(result.provider, reason, credential).inc();
+    this.#failure(result.provider, reason, credential).value += 1;
     if (this.#pending.size >= MAX_PENDING) {
       // A request that never finished must not hold its entry forever: the oldest goes first.
       const oldest = this.#pending.keys().next().value;
@@ -112,7 +105,7 @@ export class AttemptMetrics {
     if (this.#pending.size > 0) this.#pending.delete(requestId);
   }
 
-  #failure(provider: string, reason: string, credential: string): Inc {
+  #failure(provider: string, reason: string, credential: string): CounterSeries {
     let byReason = this.#failureChildren.get(provider);
     if (!byReason) {
       byReason = new Map();
@@ -125,9 +118,7 @@ export class AttemptMetrics {
     }
     let child = byCredential.get(credential);
     if (!child) {
-      child = this.#credentialLabels
-        ? this.#failures.labels(provider, reason, credential)
-        : this.#failures.labels(provider, reason);
+      child = this.#failures.series(provider, reason, credential);
       byCredential.set(credential, child);
     }
     return child;

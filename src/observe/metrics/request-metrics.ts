@@ -1,5 +1,6 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Histogram, type Registry } from 'prom-client';
 import type { UsageRecord } from '../../manager/types.js';
+import { CounterFamily, type CounterSeries } from './counter-family.js';
 import type { MetricsBuckets } from './types.js';
 
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300];
@@ -8,10 +9,6 @@ const OVERHEAD_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 
 
 const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 
-/** A bound counter child. */
-interface Inc {
-  inc(value?: number): void;
-}
 /** A bound histogram child. */
 interface Observe {
   observe(value: number): void;
@@ -22,12 +19,12 @@ interface Group {
   provider: string;
   model: string;
   /** Per dialect, per status class index. */
-  requests: Map<string, Array<Inc | undefined>>;
-  input: Inc;
-  output: Inc;
-  cacheRead: Inc;
-  cacheWrite: Inc;
-  reasoning: Inc;
+  requests: Map<string, Array<CounterSeries | undefined>>;
+  input: CounterSeries;
+  output: CounterSeries;
+  cacheRead: CounterSeries;
+  cacheWrite: CounterSeries;
+  reasoning: CounterSeries;
   duration: Observe;
   firstByte: Observe;
   overhead: Observe;
@@ -35,14 +32,15 @@ interface Group {
 
 /**
  * The metrics of finished requests (one usage record each): requests by dialect, provider, model and
- * status class; tokens by kind; duration, time to first byte and the gateway's own overhead. Label
- * children are bound once per label set, so a record costs a few map reads and the observations.
+ * status class; tokens by kind; duration, time to first byte and the gateway's own overhead. Series
+ * and histogram children are bound once per label set, so a record costs a few map reads, additions
+ * and the histogram observations.
  */
 export class RequestMetrics {
   /** The metric names, for removing them again. */
   readonly names: string[] = [];
-  readonly #requests: Counter<string>;
-  readonly #tokens: Counter<string>;
+  readonly #requests: CounterFamily;
+  readonly #tokens: CounterFamily;
   readonly #duration: Histogram<string>;
   readonly #firstByte: Histogram<string>;
   readonly #overhead: Histogram<string>;
@@ -57,18 +55,18 @@ export class RequestMetrics {
       return prefix + suffix;
     };
     this.#maxModels = maxModels;
-    this.#requests = new Counter({
-      name: name('requests_total'),
-      help: 'Finished requests, by the caller dialect, the provider and upstream model that answered last, and the HTTP status class the caller got.',
-      labelNames: ['dialect', 'provider', 'model', 'status_class'],
-      registers,
-    });
-    this.#tokens = new Counter({
-      name: name('tokens_total'),
-      help: 'Tokens the upstreams reported, by kind: input (cached included), output (reasoning included), cache_read, cache_write, reasoning.',
-      labelNames: ['provider', 'model', 'kind'],
-      registers,
-    });
+    this.#requests = new CounterFamily(
+      registry,
+      name('requests_total'),
+      'Finished requests, by the caller dialect, the provider and upstream model that answered last, and the HTTP status class the caller got.',
+      ['dialect', 'provider', 'model', 'status_class'],
+    );
+    this.#tokens = new CounterFamily(
+      registry,
+      name('tokens_total'),
+      'Tokens the upstreams reported, by kind: input (cached included), output (reasoning included), cache_read, cache_write, reasoning.',
+      ['provider', 'model', 'kind'],
+    );
     this.#duration = new Histogram({
       name: name('request_duration_seconds'),
       help: 'Whole requests, from arrival to the last byte, every attempt included.',
@@ -103,15 +101,15 @@ export class RequestMetrics {
     }
     let requests = byClass[index];
     if (!requests) {
-      requests = this.#requests.labels(record.dialect, group.provider, group.model, STATUS_CLASSES[index]!);
+      requests = this.#requests.series(record.dialect, group.provider, group.model, STATUS_CLASSES[index]!);
       byClass[index] = requests;
     }
-    requests.inc();
-    if (record.promptTokens > 0) group.input.inc(record.promptTokens);
-    if (record.completionTokens > 0) group.output.inc(record.completionTokens);
-    if (record.cachedTokens > 0) group.cacheRead.inc(record.cachedTokens);
-    if (record.cacheWriteTokens > 0) group.cacheWrite.inc(record.cacheWriteTokens);
-    if (record.reasoningTokens > 0) group.reasoning.inc(record.reasoningTokens);
+    requests.value += 1;
+    group.input.value += record.promptTokens;
+    group.output.value += record.completionTokens;
+    group.cacheRead.value += record.cachedTokens;
+    group.cacheWrite.value += record.cacheWriteTokens;
+    group.reasoning.value += record.reasoningTokens;
     group.duration.observe(record.latencyMs / 1000);
     if (record.ttfbMs !== undefined) group.firstByte.observe(record.ttfbMs / 1000);
     if (record.attempts > 0 && record.upstreamMs !== undefined) {
@@ -139,7 +137,7 @@ export class RequestMetrics {
     }
     let group = byModel.get(model);
     if (!group) {
-      const tokens = (kind: string) => this.#tokens.labels(provider, model, kind);
+      const tokens = (kind: string) => this.#tokens.series(provider, model, kind);
       group = {
         provider,
         model,

@@ -1,4 +1,5 @@
 import {
+  type Attributes,
   type Context,
   context,
   type Span,
@@ -86,22 +87,18 @@ export function instrumentTracing(manager: TracingSource, options: TracingOption
     return request;
   };
 
-  const startAttempt = (request: OpenRequest, info: AttemptInfo): Span =>
-    tracer.startSpan(
-      `${OPERATION} ${info.model}`,
-      {
-        kind: SpanKind.CLIENT,
-        attributes: {
-          [ATTR.operationName]: OPERATION,
-          [ATTR.providerName]: providerName(info.provider),
-          [ATTR.provider]: info.provider,
-          [ATTR.requestModel]: info.model,
-          [ATTR.credentialId]: info.credentialId,
-          [ATTR.attempt]: info.attempt,
-        },
-      },
-      request.context,
-    );
+  const startAttempt = (request: OpenRequest, info: AttemptInfo): Span => {
+    const name = providerName(info.provider);
+    const attributes: Attributes = {
+      [ATTR.operationName]: OPERATION,
+      [ATTR.providerName]: name,
+      [ATTR.requestModel]: info.model,
+      [ATTR.credentialId]: info.credentialId,
+      [ATTR.attempt]: info.attempt,
+    };
+    if (name !== info.provider) attributes[ATTR.provider] = info.provider;
+    return tracer.startSpan(`${OPERATION} ${info.model}`, { kind: SpanKind.CLIENT, attributes }, request.context);
+  };
 
   const hooks: ManagerHooks = {
     onAttempt(info) {
@@ -114,6 +111,10 @@ export function instrumentTracing(manager: TracingSource, options: TracingOption
       // A failure before the attempt was announced (e.g. its OAuth refresh failed) still gets its span.
       const span = request.attempt ?? startAttempt(request, result);
       request.attempt = undefined;
+      if (!span.isRecording()) {
+        span.end();
+        return;
+      }
       if (result.error) {
         span.setAttribute(ATTR.errorType, result.error.kind);
         span.setStatus({ code: SpanStatusCode.ERROR, message: result.error.code });
@@ -145,14 +146,21 @@ export function instrumentTracing(manager: TracingSource, options: TracingOption
 }
 
 function endRequest(span: Span, record: UsageRecord): void {
+  if (!span.isRecording()) {
+    // Not sampled: nothing would keep the attributes.
+    span.end();
+    return;
+  }
   span.updateName(`${OPERATION} ${record.modelRequested}`);
   span.setAttribute(ATTR.requestModel, record.modelRequested);
   span.setAttribute(ATTR.dialect, record.dialect);
   span.setAttribute(ATTR.stream, record.stream);
   span.setAttribute(ATTR.attempts, record.attempts);
   if (record.provider !== undefined) {
-    span.setAttribute(ATTR.providerName, providerName(record.provider));
-    span.setAttribute(ATTR.provider, record.provider);
+    const name = providerName(record.provider);
+    span.setAttribute(ATTR.providerName, name);
+    // Our own id too when the conventions spell it otherwise (gemini is gcp.gemini).
+    if (name !== record.provider) span.setAttribute(ATTR.provider, record.provider);
   }
   if (record.credentialId !== undefined) span.setAttribute(ATTR.credentialId, record.credentialId);
   if (record.modelUsed !== undefined) span.setAttribute(ATTR.responseModel, record.modelUsed);
