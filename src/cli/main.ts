@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { parseArgs } from 'node:util';
 import { toNodeListener } from '../adapters/node/index.js';
@@ -7,6 +7,7 @@ import { fromConfig } from '../config/from-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { SwitchyardError } from '../core/errors.js';
 import { createCliLogger } from './logger.js';
+import { metricsRoute } from './metrics-route.js';
 
 const HELP = `switchyard — many LLM provider credentials behind one endpoint
 
@@ -39,6 +40,7 @@ Options:
   -h, --help            This help.
 
 Edits to the config file and the auth directory apply without a restart.
+With prom-client installed, GET /metrics serves Prometheus metrics to loopback clients.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -126,7 +128,9 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
     await app.close({ graceMs: 0 });
     return 2;
   }
-  const listener = toNodeListener(app.handler);
+  const handle = toNodeListener(app.handler);
+  const metrics = await metricsRoute(app.manager, logger);
+  const listener: RequestListener = metrics ? (req, res) => metrics(req, res) || handle(req, res) : handle;
   const server: Server = config.tls?.enable
     ? createHttpsServer(
         { cert: readFileSync(config.tls.cert ?? ''), key: readFileSync(config.tls.key ?? '') },
