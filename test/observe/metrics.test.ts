@@ -214,4 +214,21 @@ describe('registerMetrics', () => {
     expect(value(m, 'switchyard_requests_in_flight')).toBe(0);
     expect(hooks).toHaveLength(1);
   });
+
+  it('caps the model label values at maxModels and takes custom buckets', async () => {
+    const credentials: Credential[] = [{ id: 'any', provider: 'mock', apiKey: 'sk-secret-any-0123456789' }];
+    const { manager, scrape } = setup({ any: {} }, { maxModels: 1, buckets: { duration: [1, 10] } }, credentials);
+    await manager.execute({ dialect: 'openai-chat', body: chat({ model: 'model-one' }) });
+    await manager.execute({ dialect: 'openai-chat', body: chat({ model: 'model-two' }) });
+    await manager.execute({ dialect: 'openai-chat', body: chat({ model: 'model-one' }) });
+    const m = await scrape();
+    expect(value(m, 'switchyard_requests_total', { model: 'model-one' })).toBe(2);
+    expect(value(m, 'switchyard_requests_total', { model: 'other' })).toBe(1);
+    expect(value(m, 'switchyard_requests_total', { model: 'model-two' })).toBeUndefined();
+    const les = m
+      .get('switchyard_request_duration_seconds')!
+      .samples.filter((s) => s.name.endsWith('_bucket') && s.labels.model === 'model-one')
+      .map((s) => s.labels.le);
+    expect(les).toEqual(['1', '10', '+Inf']);
+  });
 });
