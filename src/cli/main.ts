@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { parseArgs } from 'node:util';
 import { createNodeListener } from '../adapters/node/index.js';
@@ -8,6 +8,7 @@ import { loadConfig } from '../config/load-config.js';
 import { SwitchyardError } from '../core/errors.js';
 import { combineHandlers } from '../http/combine-handlers.js';
 import { createCliLogger } from './logger.js';
+import { metricsRoute } from './metrics-route.js';
 
 const HELP = `switchyard — many LLM provider credentials behind one endpoint
 
@@ -43,6 +44,7 @@ Usage records (tokens and cost of every request) go to JSON-lines files in usage
 config file (./usage without one), kept 30 days; the config's "usage:" section changes that.
 
 Edits to the config file and the auth directory apply without a restart.
+With prom-client installed, GET /metrics serves Prometheus metrics to loopback clients.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -130,7 +132,9 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
     await app.close({ graceMs: 0 });
     return 2;
   }
-  const listener = createNodeListener(combineHandlers(app.handler, app.management));
+  const handle = createNodeListener(combineHandlers(app.handler, app.management));
+  const metrics = await metricsRoute(app.manager, logger);
+  const listener: RequestListener = metrics ? (req, res) => metrics(req, res) || handle(req, res) : handle;
   const server: Server = config.tls?.enable
     ? createHttpsServer(
         { cert: readFileSync(config.tls.cert ?? ''), key: readFileSync(config.tls.key ?? '') },

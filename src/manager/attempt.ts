@@ -120,6 +120,13 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
     model: upstreamModel,
   };
   const attemptStart = deps.now();
+  // Time spent waiting on the upstream (its answer, or its stream to the end), added to the request's once.
+  let callStart = -1;
+  const upstreamDone = () => {
+    if (callStart < 0) return;
+    run.upstreamMs += deps.now() - callStart;
+    callStart = -1;
+  };
   const lease = new Lease(signal, deps.state, deps.active);
   try {
     if (forceRefresh || deps.refresher.isDue(credential, executor)) {
@@ -149,6 +156,17 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
       });
       lease.release();
       deps.emit('onResult', { ...info, ok: true, latencyMs: deps.now() - attemptStart });
+      // Every finished request reports usage, this one too (no tokens: nothing was generated).
+      deps.usage({
+        input: run.input,
+        requestId: run.requestId,
+        started: run.started,
+        modelRequested: run.requested,
+        modelUsed: upstreamModel,
+        credential,
+        attempts: run.attempt,
+        upstreamMs: run.upstreamMs,
+      });
       return result;
     }
     // Follow-ups of answers given from another upstream name them by id: the memory knows them.
@@ -177,6 +195,7 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
     }
     const watchdog = lease.watchdog;
     let response: ExecutorResponse;
+    callStart = deps.now();
     try {
       response = await executor.execute({
         credential,
@@ -200,6 +219,7 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
         ? requestToolNames(run.input.dialect, run.input.body)
         : undefined;
     const finish = (outcome: { error?: SwitchyardError; usage?: Usage; ttfbMs?: number }) => {
+      upstreamDone();
       lease.release();
       const error = outcome.error;
       if (!error) void deps.cooldowns.succeeded(credential.id, run.route.request.model, staleCooldown);
@@ -218,6 +238,9 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
         modelUsed: upstreamModel,
         credential,
         attempts: run.attempt,
+        upstreamMs: run.upstreamMs,
+        // The caller got the answer's 200, even when a stream failed after its first byte.
+        status: 200,
         ...outcome,
       });
       if (run.stream) deps.settle(run);
@@ -248,6 +271,7 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
         toolNames,
         common,
         now: deps.now,
+        onRead: upstreamDone,
       });
     } catch (err) {
       throw watchdog?.fired ?? err;
@@ -256,6 +280,7 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
     remember?.(result.translated);
     return result.result;
   } catch (thrown) {
+    upstreamDone();
     lease.release();
     if (lease.watchdog?.firedTotal) run.expired = true;
     const error = normalizeError(lease.reason(thrown), run);

@@ -453,6 +453,7 @@ export class Manager {
       refreshed: new Set(),
       bodies: new Map(),
       used: [],
+      upstreamMs: 0,
       deadline: this.#attempt.timeouts.totalMs > 0 ? Date.now() + this.#attempt.timeouts.totalMs : 0,
     };
     this.#inFlight++;
@@ -482,6 +483,7 @@ export class Manager {
         started: run.started,
         modelRequested: run.requested,
         attempts: run.attempt,
+        upstreamMs: run.upstreamMs,
         error,
         ...(run.lastCredential ? { credential: run.lastCredential } : {}),
         modelUsed: run.lastCredential ? run.route.upstreamModel.get(run.lastCredential.id) : undefined,

@@ -33,6 +33,8 @@ export async function readResponse(args: {
   common: Common;
   /** The Manager's clock: dates a translated answer whose upstream sent no time. */
   now: () => number;
+  /** Called once the upstream's body has been read whole, before it is parsed and translated. */
+  onRead?: () => void;
 }): Promise<{ result: ExecuteResult; usage: Usage | undefined; translated?: Record<string, unknown> | undefined }> {
   let translated: Record<string, unknown> | undefined;
   const chunks: Uint8Array[] = [];
@@ -41,6 +43,7 @@ export async function readResponse(args: {
     chunks.push(chunk);
     size += chunk.byteLength;
   }
+  args.onRead?.();
   let bytes = concatBytes(chunks, size);
   let parsed: unknown;
   try {

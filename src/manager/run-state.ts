@@ -36,6 +36,8 @@ export interface RunState {
   deadline: number;
   /** The total duration ran out: nothing more is tried. */
   expired?: boolean;
+  /** Time spent waiting on upstreams over all attempts so far, ms. */
+  upstreamMs: number;
   /** Counted out of the Manager's in-flight executions already. */
   settled?: boolean;
 }

@@ -102,8 +102,15 @@ export interface UsageRecord {
   latencyMs: number;
   /** Time to the first byte sent to the caller, ms. */
   ttfbMs?: number;
+  /**
+   * Time spent waiting on upstreams, ms, summed over the attempts: from each call until its answer was
+   * read (or its stream ended). `latencyMs - upstreamMs` is the gateway's own overhead.
+   */
+  upstreamMs?: number;
   attempts: number;
   success: boolean;
+  /** The HTTP status the caller got (200 for a stream that failed after its first byte). */
+  status?: number;
   errorCode?: string;
   principal?: string;
   /**

@@ -16,6 +16,10 @@ export interface UsageArgs {
   error?: SwitchyardError;
   usage?: Usage;
   ttfbMs?: number;
+  /** Time spent waiting on upstreams over all attempts, ms. */
+  upstreamMs?: number;
+  /** The HTTP status the caller got. Default: the error's status, or 200. */
+  status?: number;
 }
 
 /** The usage record of a finished request: credential by id only, never a secret. */
@@ -33,8 +37,10 @@ export function buildUsageRecord(args: UsageArgs, now: number, price?: UsagePric
     cacheWriteTokens: u?.cacheWriteTokens ?? 0,
     reasoningTokens: u?.reasoningTokens ?? 0,
     latencyMs: now - args.started,
+    upstreamMs: args.upstreamMs ?? 0,
     attempts: args.attempts,
     success: !args.error,
+    status: args.status ?? args.error?.status ?? 200,
   };
   if (args.credential) {
     record.credentialId = args.credential.id;
