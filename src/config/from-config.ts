@@ -332,7 +332,7 @@ export async function fromConfig(
     });
   }
 
-  const management = managementFromConfig(config, { manager, logger, env, path, check, reload, clientKeys });
+  const management = managementFromConfig(config, { manager, logger, env, path, check, reload, clientKeys, usage });
 
   return {
     manager,

@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger.js';
 import type { ClientKeyStore } from '../http/client-keys/types.js';
 import { createManagementHandler, type ManagementHandler } from '../management/index.js';
 import type { Manager } from '../manager/manager.js';
+import type { UsageSink } from '../observe/usage/types.js';
 import { parseConfig } from './load-config.js';
 import { maskConfigText, refuseMaskedSecrets } from './mask-config.js';
 import type { SwitchyardConfig } from './schema.js';
@@ -21,6 +22,8 @@ export interface ManagementSetup {
   reload: () => Promise<void>;
   /** The store the client handler follows; `api-keys` creates keys in it. */
   clientKeys: ClientKeyStore;
+  /** The usage ledger `usage` reads. */
+  usage: UsageSink;
 }
 
 /**
@@ -37,6 +40,7 @@ export function managementFromConfig(config: SwitchyardConfig, setup: Management
     secret,
     allowRemote: settings['allow-remote'] === true,
     clientKeys: setup.clientKeys,
+    usage: setup.usage,
     logger: setup.logger,
     ...(path
       ? {

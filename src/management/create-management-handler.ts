@@ -83,6 +83,8 @@ export function createManagementHandler(manager: Manager, options: ManagementOpt
         text,
         config: options.config,
         clientKeys: options.clientKeys,
+        usage: options.usage,
+        query: readQuery(route, request),
         version,
         startedAt,
         now,
@@ -122,6 +124,24 @@ async function readInput(
     throw new HttpError(400, 'invalid_request', message, { param: where || undefined });
   }
   return { body: parsed.data, text: undefined };
+}
+
+/** The query string as the route's schema takes it, or a 400 naming the parameter. */
+function readQuery(route: Route, request: CoreRequest): Record<string, unknown> {
+  if (!route.query) return {};
+  const raw: Record<string, string> = {};
+  const query = request.query;
+  if (query instanceof URLSearchParams) for (const [k, v] of query) raw[k] = v;
+  else for (const [k, v] of Object.entries(query)) if (v !== undefined) raw[k] = v;
+  const parsed = route.query.safeParse(raw);
+  if (parsed.success) return parsed.data as Record<string, unknown>;
+  const issue = parsed.error.issues[0]!;
+  const name = issue.code === 'unrecognized_keys' ? issue.keys[0]! : issue.path.join('.');
+  const message =
+    issue.code === 'unrecognized_keys'
+      ? `Unknown query parameter '${name}'`
+      : `Query parameter '${name}': ${issue.message}`;
+  throw new HttpError(400, 'invalid_request', message, { param: name });
 }
 
 function matchRoute(

@@ -31,9 +31,29 @@ export function openApiDocument(routes: readonly Route[], basePath: string, vers
       operationId: operationId(route),
       security: [{ bearer: [] }, { managementKey: [] }],
     };
-    if (params.length > 0) {
-      operation.parameters = params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+    const parameters: unknown[] = params.map((name) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    if (route.query) {
+      const query = z.toJSONSchema(route.query, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as {
+        properties?: Record<string, { description?: string }>;
+        required?: string[];
+      };
+      for (const [name, schema] of Object.entries(query.properties ?? {})) {
+        const { description, ...rest } = schema;
+        parameters.push({
+          name,
+          in: 'query',
+          required: query.required?.includes(name) ?? false,
+          description,
+          schema: rest,
+        });
+      }
     }
+    if (parameters.length > 0) operation.parameters = parameters;
     if (route.body) {
       const content: Record<string, unknown> = { 'application/json': { schema: ref(route.body) } };
       if (route.text) {

@@ -8,6 +8,7 @@ import type { ClientKeyRecord, ClientKeyStore } from '../http/client-keys/types.
 import { HttpError } from '../http/error-response.js';
 import type { ClientPolicy, CoreRequest, CoreResponse } from '../http/types.js';
 import type { Manager } from '../manager/manager.js';
+import type { UsageDimension, UsageSink } from '../observe/usage/types.js';
 import { empty, json } from './respond.js';
 import {
   clientKeyCreatedSchema,
@@ -23,6 +24,10 @@ import {
   modelsSchema,
   okSchema,
   statusSchema,
+  usageAggregatesSchema,
+  usageQuerySchema,
+  usageRecordPageSchema,
+  usageRecordsQuerySchema,
 } from './schemas.js';
 import type { ManagementConfigAccess } from './types.js';
 
@@ -36,6 +41,9 @@ export interface RouteContext {
   body: unknown;
   /** Text of a `text` route's body. */
   text: string | undefined;
+  /** The query string, validated by the route's `query` schema. */
+  query: Record<string, unknown>;
+  usage: UsageSink | undefined;
   config: ManagementConfigAccess | undefined;
   clientKeys: ClientKeyStore | undefined;
   version: string;
@@ -53,6 +61,8 @@ export interface Route {
   summary: string;
   /** JSON body schema; the body is validated against it before the handler runs. */
   body?: z.ZodType;
+  /** Query string schema (values arrive as strings); validated before the handler runs. */
+  query?: z.ZodObject;
   /** The route also takes the body as text (a YAML file) with a `content-type` other than JSON. */
   text?: boolean;
   /** Success status and body schema (absent: no body). */
@@ -352,7 +362,42 @@ export const ROUTES: readonly Route[] = [
       return empty(204);
     },
   },
+  {
+    method: 'GET',
+    path: '/usage',
+    summary:
+      'Totals from the usage ledger (requests, errors, each kind of token, cost per currency), grouped by ' +
+      'client key, credential, provider and model and by UTC hour or day',
+    query: usageQuerySchema,
+    response: { status: 200, schema: usageAggregatesSchema },
+    write: false,
+    async handle({ usage, query }) {
+      const sink = usageOr404(usage);
+      const { groupBy, ...rest } = query as { groupBy?: string };
+      const aggregates = await sink.aggregate({
+        ...rest,
+        ...(groupBy ? { groupBy: groupBy.split(',') as UsageDimension[] } : {}),
+      });
+      return json(200, { aggregates });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/usage/records',
+    summary: 'Usage records, newest first, a page at a time (pass nextCursor as cursor for the next page)',
+    query: usageRecordsQuerySchema,
+    response: { status: 200, schema: usageRecordPageSchema },
+    write: false,
+    async handle({ usage, query }) {
+      return json(200, await usageOr404(usage).records(query));
+    },
+  },
 ];
+
+function usageOr404(usage: UsageSink | undefined): UsageSink {
+  if (!usage) throw new HttpError(404, 'not_found', 'This gateway keeps no usage ledger');
+  return usage;
+}
 
 function keyStoreOr404(store: ClientKeyStore | undefined): ClientKeyStore {
   if (!store) throw new HttpError(404, 'not_found', 'This gateway has no client key store');

@@ -166,3 +166,72 @@ export const clientKeyPatchSchema = z
   })
   .strict()
   .register(managementSchemas, { id: 'ClientKeyPatch' });
+
+const epochMs = z.coerce.number().int().nonnegative();
+const usageFilterFields = {
+  from: epochMs.optional().describe('Epoch ms, inclusive'),
+  to: epochMs.optional().describe('Epoch ms, exclusive'),
+  principal: z.string().min(1).optional().describe('The client key (principal)'),
+  credentialId: z.string().min(1).optional(),
+  provider: z.string().min(1).optional(),
+  model: z.string().min(1).optional().describe('The upstream model used, or the one requested when none was'),
+};
+
+/** The query of `GET usage`: filters, grouping (comma-separated) and an hour or day bucket (UTC). */
+export const usageQuerySchema = z
+  .object({
+    ...usageFilterFields,
+    groupBy: z
+      .string()
+      .regex(/^(principal|credential|provider|model)(,(principal|credential|provider|model))*$/, {
+        message: 'must be a comma-separated list of principal, credential, provider, model',
+      })
+      .optional(),
+    bucket: z.enum(['hour', 'day']).optional(),
+  })
+  .strict()
+  .register(managementSchemas, { id: 'UsageQuery' });
+
+/** The query of `GET usage/records`: filters and a cursor page. */
+export const usageRecordsQuerySchema = z
+  .object({
+    ...usageFilterFields,
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+    cursor: z.string().min(1).optional(),
+  })
+  .strict()
+  .register(managementSchemas, { id: 'UsageRecordsQuery' });
+
+const usageTotals = {
+  requests: z.number(),
+  errors: z.number(),
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+  cachedTokens: z.number(),
+  cacheWriteTokens: z.number(),
+  reasoningTokens: z.number(),
+  cost: z.record(z.string(), z.number()).describe('Summed cost per currency'),
+  unpriced: z.number().describe('Requests whose model has no price'),
+};
+
+export const usageAggregatesSchema = z
+  .object({
+    aggregates: z.array(
+      z.object({
+        bucketStart: z.number().optional(),
+        principal: z.string().nullable().optional(),
+        credentialId: z.string().nullable().optional(),
+        provider: z.string().nullable().optional(),
+        model: z.string().nullable().optional(),
+        ...usageTotals,
+      }),
+    ),
+  })
+  .register(managementSchemas, { id: 'UsageAggregates' });
+
+export const usageRecordPageSchema = z
+  .object({
+    records: z.array(z.record(z.string(), z.unknown()).describe("A usage record with the sink's id")),
+    nextCursor: z.string().optional(),
+  })
+  .register(managementSchemas, { id: 'UsageRecordPage' });

@@ -1,6 +1,7 @@
 import type { Awaitable } from '../core/awaitable.js';
 import type { Logger } from '../core/logger.js';
 import type { ClientKeyStore } from '../http/client-keys/types.js';
+import type { UsageSink } from '../observe/usage/types.js';
 
 /** Read and replace the running config, given by whoever built the gateway from it (`switchyard serve`). */
 export interface ManagementConfigAccess {
@@ -35,6 +36,8 @@ export interface ManagementOptions {
    * Absent: those routes answer 404.
    */
   clientKeys?: ClientKeyStore;
+  /** The usage ledger `usage` and `usage/records` read. Absent: those routes answer 404. */
+  usage?: UsageSink;
   /** Largest request body, bytes. Default 1 MiB. */
   maxBodyBytes?: number;
   /** Clock, epoch ms (tests). */

@@ -33,10 +33,11 @@ function setup(options: ManagementOptions = {}, credentials?: Credential[]) {
       body = new TextEncoder().encode(typeof init.body === 'string' ? init.body : JSON.stringify(init.body));
       headers['content-type'] ??= 'application/json';
     }
+    const [pathname, search] = path.split('?');
     const response = await handler({
       method,
-      path,
-      query: {},
+      path: pathname!,
+      query: new URLSearchParams(search ?? ''),
       headers,
       body,
       signal: new AbortController().signal,
@@ -331,5 +332,42 @@ describe('management API: OpenAPI', () => {
     expect(input.properties.weight).toMatchObject({ type: 'number', minimum: 0 });
     const refs = JSON.stringify(json).match(/#\/components\/schemas\/\w+/g) ?? [];
     for (const ref of refs) expect(json.components.schemas[ref.split('/').pop()!]).toBeDefined();
+  });
+});
+
+describe('management API: usage', () => {
+  it('aggregates the ledger by key and model per day, pages records, refuses bad parameters', async () => {
+    const { MemoryUsageSink, attachUsageSink } = await import('../../src/index.js');
+    const sink = new MemoryUsageSink();
+    const { call, manager } = setup({ usage: sink });
+    attachUsageSink(manager, sink);
+    const body = { model: 'mock-model', messages: [{ role: 'user', content: 'x' }] };
+    for (const principal of ['alice', 'alice', 'bob']) {
+      const res = await manager.execute({ dialect: 'openai-chat', body, principal });
+      await res.usage;
+    }
+    const grouped = await call('GET', '/v0/management/usage?groupBy=principal,model&bucket=day');
+    expect(grouped.status).toBe(200);
+    const rows = grouped.json.aggregates as Array<{ principal: string; model: string; requests: number }>;
+    expect(rows.map((r) => [r.principal, r.model, r.requests]).sort()).toEqual([
+      ['alice', 'mock-model', 2],
+      ['bob', 'mock-model', 1],
+    ]);
+    const onlyBob = await call('GET', '/v0/management/usage?principal=bob');
+    expect(onlyBob.json.aggregates).toEqual([expect.objectContaining({ requests: 1 })]);
+
+    const first = await call('GET', '/v0/management/usage/records?limit=2');
+    expect(first.json.records).toHaveLength(2);
+    const second = await call('GET', `/v0/management/usage/records?limit=2&cursor=${first.json.nextCursor}`);
+    expect(second.json.records).toHaveLength(1);
+    expect(second.json.nextCursor).toBeUndefined();
+
+    const bad = await call('GET', '/v0/management/usage?groupBy=colour');
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.param).toBe('groupBy');
+    const unknown = await call('GET', '/v0/management/usage?limit=5');
+    expect(unknown.json.error.message).toContain("Unknown query parameter 'limit'");
+    const noLedger = setup();
+    expect((await noLedger.call('GET', '/v0/management/usage')).status).toBe(404);
   });
 });
