@@ -46,7 +46,12 @@ const messages = [{ role: 'user', content: 'Say hello.' }];
 const openai = await startFakeOpenAI();
 const anthropic = await startFakeAnthropic();
 const gemini = await startFakeGemini();
-const auth = { authorization: 'Bearer sk-fake', 'x-api-key': 'sk-fake', 'x-goog-api-key': 'fake' };
+const auth = {
+  authorization: 'Bearer sk-fake',
+  'x-api-key': 'sk-fake',
+  'anthropic-version': '2023-06-01',
+  'x-goog-api-key': 'fake',
+};
 const geminiBody = { contents: [{ role: 'user', parts: [{ text: 'Say hello.' }] }] };
 const answers = {
   openaiJson: await capture(`${openai.url}/v1/chat/completions`, { model: 'gpt-4o-mini', messages }, auth),

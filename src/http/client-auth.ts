@@ -62,7 +62,11 @@ export class ClientKeys {
 
   /** The caller whose key equals `presented`, or undefined. */
   find(presented: string): Caller | undefined {
-    const digest = sha256(presented);
+    return this.findDigest(sha256(presented));
+  }
+
+  /** The caller whose key's SHA-256 is `digest` (hash once, search several lists). */
+  findDigest(digest: Buffer): Caller | undefined {
     let found: Caller | undefined;
     for (const entry of this.#keys) {
       // No break: every digest is compared, whichever matches.
@@ -147,6 +151,7 @@ export function isLoopback(address: string | undefined): boolean {
   return v4.startsWith('127.');
 }
 
-function sha256(text: string): Buffer {
+/** SHA-256 of a presented key, as {@link ClientKeys.findDigest} takes it. */
+export function sha256(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }

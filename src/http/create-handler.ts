@@ -6,7 +6,15 @@ import type { ExecuteInput } from '../manager/types.js';
 import type { Dialect, Usage } from '../translate/dialect.js';
 import { isRecord } from '../translate/json.js';
 import { type AccessEntry, addUsage, observeStream } from './access-log.js';
-import { applyPolicy, type Caller, ClientKeys, checkCaller, isLoopbackPeer, presentedKey } from './client-auth.js';
+import {
+  applyPolicy,
+  type Caller,
+  ClientKeys,
+  checkCaller,
+  isLoopbackPeer,
+  presentedKey,
+  sha256,
+} from './client-auth.js';
 import type { ClientKeyStore } from './client-keys/types.js';
 import { errorResponse, HttpError } from './error-response.js';
 import { forwardedHeaders, responseHeaders } from './headers.js';
@@ -98,7 +106,7 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
 
   async function authorize(request: CoreRequest): Promise<Caller | undefined> {
     const { keys, authenticate } = access;
-    const storeKeys = await stored.keys();
+    const storeKeys = stored.loaded() ?? (await stored.keys());
     if (keys.size === 0 && storeKeys.size === 0 && !authenticate) {
       if (access.allowUnauthenticated === true || isLoopbackPeer(request)) return undefined;
       throw new HttpError(
@@ -112,8 +120,9 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     const presented = presentedKey(request);
     if (presented !== undefined) {
       // Both lists are always searched, so the time taken does not tell which one holds the key.
-      const configured = keys.find(presented);
-      const caller = storeKeys.find(presented) ?? configured;
+      const digest = sha256(presented);
+      const configured = keys.findDigest(digest);
+      const caller = storeKeys.findDigest(digest) ?? configured;
       if (caller) {
         checkCaller(caller, request, now());
         return caller;
@@ -382,21 +391,24 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
 function followKeyStore(
   store: ClientKeyStore | undefined,
   logger: Logger | undefined,
-): { keys(): Promise<ClientKeys> } {
+): { loaded(): ClientKeys | undefined; keys(): Promise<ClientKeys> } {
   const none = new ClientKeys();
-  if (!store) return { keys: async () => none };
+  if (!store) return { loaded: () => none, keys: async () => none };
   let current = none;
   let loading: Promise<ClientKeys> | undefined;
+  let settled = false;
   const load = () => {
+    settled = false;
     const attempt = Promise.resolve(store.list()).then(
       (records) => {
         current = new ClientKeys([], [], records);
+        if (loading === attempt) settled = true;
         return current;
       },
       (err: unknown) => {
         // The keys loaded before stay in force; keys added since are not accepted until a load succeeds.
         logger?.error({ error: err instanceof Error ? err.message : String(err) }, 'client key store failed to load');
-        loading = undefined;
+        if (loading === attempt) loading = undefined;
         return current;
       },
     );
@@ -404,7 +416,11 @@ function followKeyStore(
     return attempt;
   };
   store.watch?.(() => void load());
-  return { keys: () => loading ?? load() };
+  return {
+    // Without a load in flight the keys are at hand: no await on the request path.
+    loaded: () => (settled ? current : undefined),
+    keys: () => loading ?? load(),
+  };
 }
 
 const UPDATABLE = ['apiKeys', 'keys', 'authenticate', 'allowUnauthenticated', 'maxBodyBytes', 'maxJsonDepth'] as const;
