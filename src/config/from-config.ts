@@ -30,6 +30,7 @@ import { FileTokenStore } from '../manager/stores/file/file-token-store.js';
 import { MemoryTokenStore } from '../manager/stores/memory/memory-token-store.js';
 import type { TokenStore } from '../manager/stores/types.js';
 import { attachUsageSink } from '../observe/usage/attach-usage-sink.js';
+import { SpendCounter } from '../observe/usage/spend.js';
 import type { UsageSink } from '../observe/usage/types.js';
 import { applyOAuthModelRules, type CompatibleProvider, credentialsFromConfig } from './credentials-from-config.js';
 import { parseConfig } from './load-config.js';
@@ -275,9 +276,16 @@ export async function fromConfig(
   const clientKeys: ClientKeyStore = path
     ? new FileClientKeyStore(join(dirname(path), CLIENT_KEY_FILE))
     : new MemoryClientKeyStore();
+  // Spend per client key for cost budgets: the same records (and cost numbers) the ledger keeps.
+  const spend = new SpendCounter();
+  await spend
+    .seed(usage)
+    .catch((err: Error) => logger.warn({ error: err.message }, 'spend not seeded from the ledger'));
+  manager.addHooks({ onUsage: (record) => spend.add(record) });
   const handler = createHandler(manager, {
     ...(handlerSettings(config, allowAll) as Partial<HandlerOptions>),
     keyStore: clientKeys,
+    spend,
     logger,
     ...options.handler,
   });

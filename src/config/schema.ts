@@ -115,6 +115,18 @@ const clientKeySchema = z
     'expires-at': dateSchema.optional(),
     'allowed-ips': z.array(z.string().min(1)).optional(),
     groups: z.array(z.string().min(1)).optional(),
+    /** Spending limits per UTC day and month, from the ledger's cost numbers. */
+    'cost-budget': z
+      .object({
+        day: z.number().positive().optional(),
+        month: z.number().positive().optional(),
+        currency: z
+          .string()
+          .regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as USD' })
+          .optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -9,6 +9,7 @@ import { RoundRobinSelector } from '../manager/selectors/round-robin.js';
 import { StickySelector } from '../manager/selectors/sticky.js';
 import type { Selector } from '../manager/selectors/types.js';
 import { WeightedSelector } from '../manager/selectors/weighted.js';
+import type { CostBudget } from '../observe/usage/spend.js';
 import { DURATION_HINT, parseDuration } from './parse-duration.js';
 import type { SwitchyardConfig } from './schema.js';
 
@@ -167,5 +168,13 @@ function clientKeyFromConfig(entry: ConfigClientKey, index: number): ClientKey {
     key.allowedIps = entry['allowed-ips'];
   }
   if (entry.groups) key.groups = entry.groups;
+  const cost = entry['cost-budget'];
+  if (cost) {
+    const currency = cost.currency ?? 'USD';
+    const budgets: CostBudget[] = [];
+    if (cost.day !== undefined) budgets.push({ period: 'day', amount: cost.day, currency });
+    if (cost.month !== undefined) budgets.push({ period: 'month', amount: cost.month, currency });
+    if (budgets.length > 0) key.costBudgets = budgets;
+  }
   return key;
 }

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { compileWildcard } from '../core/wildcard.js';
+import type { CostBudget } from '../observe/usage/spend.js';
 import { compileAddressFilter } from './address-filter.js';
 import type { ClientKeyRecord } from './client-keys/types.js';
 import { HttpError } from './error-response.js';
@@ -20,6 +21,7 @@ export interface Caller {
   allowsAddress?: (address: string | undefined) => boolean;
   maxConcurrent?: number;
   groups?: readonly string[];
+  costBudgets?: readonly CostBudget[];
 }
 
 interface CompiledKey {
@@ -89,6 +91,7 @@ export function applyPolicy(caller: Caller, policy: ClientPolicy): Caller {
   if (policy.allowedIps !== undefined) caller.allowsAddress = compileAddressFilter(policy.allowedIps);
   if (policy.maxConcurrent !== undefined) caller.maxConcurrent = policy.maxConcurrent;
   if (policy.groups !== undefined) caller.groups = policy.groups;
+  if (policy.costBudgets !== undefined && policy.costBudgets.length > 0) caller.costBudgets = policy.costBudgets;
   return caller;
 }
 

@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger.js';
 import { newRequestId } from '../core/request-id.js';
 import type { Manager } from '../manager/manager.js';
 import type { ExecuteInput } from '../manager/types.js';
+import { exceededBudget } from '../observe/usage/spend.js';
 import type { Dialect, Usage } from '../translate/dialect.js';
 import { isRecord } from '../translate/json.js';
 import { type AccessEntry, addUsage, observeStream } from './access-log.js';
@@ -203,6 +204,7 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
       const size = parsed.size ?? (caller.tpm !== undefined ? JSON.stringify(body).length : 0);
       await admit(manager, caller, estimateTokens(size), now());
     }
+    if (caller?.costBudgets) checkSpend(caller);
     const input: ExecuteInput = {
       dialect: route.dialect,
       body,
@@ -240,6 +242,22 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
         .catch((err) => report(err, requestId, request.path));
     }
     return { status: result.status, headers, body: result.body };
+  }
+
+  /** Refuses a caller that used up a cost budget (429 until the period ends). */
+  function checkSpend(caller: Caller): void {
+    const spend = options.spend;
+    if (!spend) {
+      // A key with cost budgets on a handler that cannot see spend: refused, never unlimited.
+      throw new HttpError(503, 'config', 'This API key has cost budgets but the gateway keeps no spend to check them');
+    }
+    const over = exceededBudget(spend, caller.principal, caller.costBudgets!, now());
+    if (over) {
+      const { amount, currency = 'USD', period } = over.budget;
+      throw new HttpError(429, 'quota_exhausted', `Cost budget used up: ${amount} ${currency} per ${period}`, {
+        retryAfterMs: over.retryAfterMs,
+      });
+    }
   }
 
   /** Takes one of the caller's `maxConcurrent` slots, or refuses with 429; returns its release. */
@@ -451,6 +469,12 @@ function accessFrom(options: HandlerOptions): Access {
     maxBodyBytes: positive(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes'),
     maxJsonDepth: positive(options.maxJsonDepth, DEFAULT_MAX_JSON_DEPTH, 'maxJsonDepth'),
   };
+  const budgeted = options.keys?.find((k) => k.costBudgets && k.costBudgets.length > 0);
+  if (budgeted && !options.spend) {
+    throw new ConfigError(
+      `The client key '${budgeted.principal ?? 'with costBudgets'}' has cost budgets but the handler has no spend to check them: pass spend (a SpendCounter fed by the Manager's usage records)`,
+    );
+  }
   if (!authenticates(access) && access.allowUnauthenticated === undefined) {
     throw new ConfigError(
       'createHandler has no client API keys and no authenticate function, so anyone who reaches it could use ' +

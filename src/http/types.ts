@@ -1,5 +1,6 @@
 import type { Awaitable } from '../core/awaitable.js';
 import type { Logger } from '../core/logger.js';
+import type { CostBudget, SpendCounter } from '../observe/usage/spend.js';
 import type { ClientKeyStore } from './client-keys/types.js';
 
 /**
@@ -112,6 +113,11 @@ export interface ClientPolicy {
   maxConcurrent?: number;
   /** Credential groups that may serve it (`Credential.group`). Absent: every credential. */
   groups?: readonly string[];
+  /**
+   * Spending limits per UTC day or month, checked against {@link HandlerOptions.spend} (the same cost
+   * numbers the usage ledger records). Used up → 429 until the period ends.
+   */
+  costBudgets?: readonly CostBudget[];
 }
 
 /** One client API key with its policy. */
@@ -138,6 +144,11 @@ export interface HandlerOptions {
    * while the store is empty (`allowUnauthenticated` still decides who is served while no key exists).
    */
   keyStore?: ClientKeyStore;
+  /**
+   * What each principal spent, for keys with `costBudgets`: a `SpendCounter` fed by the Manager's usage
+   * records (`switchyard serve` seeds it from its ledger). Required when a key has cost budgets.
+   */
+  spend?: Pick<SpendCounter, 'spent'>;
   /**
    * The host's own authentication, tried when no configured key matches. Return `null` to refuse (401).
    * Its `principal` goes to `ExecuteInput.principal`.

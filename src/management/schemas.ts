@@ -130,6 +130,21 @@ const policyFields = {
   expiresAt: z.number().int().optional().describe('Epoch ms after which the key is refused'),
   allowedIps: z.array(z.string().min(1)).optional().describe('CIDR ranges or addresses it may be used from'),
   groups: z.array(z.string().min(1)).optional().describe('Credential groups that may serve it'),
+  costBudgets: z
+    .array(
+      z
+        .object({
+          period: z.enum(['day', 'month']),
+          amount: z.number().positive(),
+          currency: z
+            .string()
+            .regex(/^[A-Z]{3}$/)
+            .optional(),
+        })
+        .strict(),
+    )
+    .optional()
+    .describe("Spending limits per UTC day or month, from the ledger's cost numbers"),
 };
 
 /** A client key as listed: its id, first characters and limits; never the key or its digest. */

@@ -217,6 +217,7 @@ describe('client keys with limits', () => {
         '    expires-at: 2027-01-31',
         '    allowed-ips: [10.0.0.0/8]',
         '    groups: [team-a]',
+        '    cost-budget: { day: 5, month: 100 }',
       ].join('\n'),
     );
     const settings = handlerSettings(config);
@@ -232,6 +233,10 @@ describe('client keys with limits', () => {
         expiresAt: Date.parse('2027-01-31'),
         allowedIps: ['10.0.0.0/8'],
         groups: ['team-a'],
+        costBudgets: [
+          { period: 'day', amount: 5, currency: 'USD' },
+          { period: 'month', amount: 100, currency: 'USD' },
+        ],
       },
     ]);
     expect(settings.allowUnauthenticated).toBe(false);
