@@ -8,6 +8,7 @@ import type { ClientKeyRecord, ClientKeyStore } from '../http/client-keys/types.
 import { HttpError } from '../http/error-response.js';
 import type { ClientPolicy, CoreRequest, CoreResponse } from '../http/types.js';
 import type { Manager } from '../manager/manager.js';
+import { periodEnd, periodStart } from '../observe/usage/spend.js';
 import type { UsageDimension, UsageSink } from '../observe/usage/types.js';
 import { empty, json } from './respond.js';
 import {
@@ -21,6 +22,7 @@ import {
   credentialListSchema,
   credentialPatchSchema,
   credentialViewSchema,
+  groupsSchema,
   modelsSchema,
   okSchema,
   statusSchema,
@@ -295,9 +297,18 @@ export const ROUTES: readonly Route[] = [
       'The client keys created through this API (keys from the config file are not listed); never the key itself',
     response: { status: 200, schema: clientKeyListSchema },
     write: false,
-    async handle({ clientKeys }) {
+    async handle({ clientKeys, usage, now }) {
       const store = keyStoreOr404(clientKeys);
-      return json(200, { keys: (await store.list()).map(clientKeyView) });
+      const records = await store.list();
+      const used = usage ? await usageByPrincipal(usage, now()) : undefined;
+      return json(200, {
+        keys: records.map((r) => {
+          const view = clientKeyView(r);
+          const mine = used?.get(r.name ?? `key:${r.id}`);
+          if (used) view.usage = mine ?? { day: NO_USE, month: NO_USE };
+          return view;
+        }),
+      });
     },
   },
   {
@@ -392,7 +403,57 @@ export const ROUTES: readonly Route[] = [
       return json(200, await usageOr404(usage).records(query));
     },
   },
+  {
+    method: 'GET',
+    path: '/groups',
+    summary: 'The credential groups: which credentials are in each, and which client keys are limited to it',
+    response: { status: 200, schema: groupsSchema },
+    write: false,
+    async handle({ manager, clientKeys }) {
+      const groups = new Map<string, { credentials: string[]; apiKeys: string[] }>();
+      const entry = (name: string) => {
+        let g = groups.get(name);
+        if (!g) groups.set(name, (g = { credentials: [], apiKeys: [] }));
+        return g;
+      };
+      const ungrouped: string[] = [];
+      for (const c of manager.credentials()) {
+        if (c.group) entry(c.group).credentials.push(c.id);
+        else ungrouped.push(c.id);
+      }
+      for (const k of clientKeys ? await clientKeys.list() : [])
+        for (const g of k.groups ?? []) entry(g).apiKeys.push(k.id);
+      return json(200, {
+        groups: [...groups].map(([name, g]) => ({ name, ...g })).sort((a, b) => a.name.localeCompare(b.name)),
+        ungrouped,
+      });
+    },
+  },
 ];
+
+const NO_USE = { requests: 0, tokens: 0, cost: {} };
+
+/** Requests, tokens and cost per principal in the current UTC day and month, from the ledger. */
+async function usageByPrincipal(
+  sink: UsageSink,
+  now: number,
+): Promise<Map<string, { day: typeof NO_USE; month: typeof NO_USE }>> {
+  const out = new Map<string, { day: typeof NO_USE; month: typeof NO_USE }>();
+  for (const period of ['day', 'month'] as const) {
+    const rows = await sink.aggregate({
+      groupBy: ['principal'],
+      from: periodStart(now, period),
+      to: periodEnd(now, period),
+    });
+    for (const row of rows) {
+      if (!row.principal) continue;
+      const entry = out.get(row.principal) ?? { day: NO_USE, month: NO_USE };
+      entry[period] = { requests: row.requests, tokens: row.promptTokens + row.completionTokens, cost: row.cost };
+      out.set(row.principal, entry);
+    }
+  }
+  return out;
+}
 
 function usageOr404(usage: UsageSink | undefined): UsageSink {
   if (!usage) throw new HttpError(404, 'not_found', 'This gateway keeps no usage ledger');

@@ -147,6 +147,14 @@ const policyFields = {
     .describe("Spending limits per UTC day or month, from the ledger's cost numbers"),
 };
 
+const keyUsageSchema = z
+  .object({
+    requests: z.number(),
+    tokens: z.number().describe('Input plus output tokens'),
+    cost: z.record(z.string(), z.number()),
+  })
+  .describe('From the usage ledger');
+
 /** A client key as listed: its id, first characters and limits; never the key or its digest. */
 export const clientKeyViewSchema = z
   .object({
@@ -155,6 +163,10 @@ export const clientKeyViewSchema = z
     createdAt: z.number(),
     disabled: z.boolean().optional(),
     ...policyFields,
+    usage: z
+      .object({ day: keyUsageSchema, month: keyUsageSchema })
+      .optional()
+      .describe('What the key used in the current UTC day and month (when the gateway keeps a ledger)'),
   })
   .register(managementSchemas, { id: 'ClientKey' });
 
@@ -250,3 +262,16 @@ export const usageRecordPageSchema = z
     nextCursor: z.string().optional(),
   })
   .register(managementSchemas, { id: 'UsageRecordPage' });
+
+export const groupsSchema = z
+  .object({
+    groups: z.array(
+      z.object({
+        name: z.string(),
+        credentials: z.array(z.string()).describe('Ids of the credentials in the group'),
+        apiKeys: z.array(z.string()).describe('Ids of the client keys limited to it (created through this API)'),
+      }),
+    ),
+    ungrouped: z.array(z.string()).describe('Credentials without a group (served only to keys without groups)'),
+  })
+  .register(managementSchemas, { id: 'Groups' });

@@ -6,13 +6,13 @@ import { FileClientKeyStore } from '../../src/http/client-keys/file-client-key-s
 import { MemoryClientKeyStore } from '../../src/http/client-keys/memory-client-key-store.js';
 import type { ClientKeyStore } from '../../src/http/client-keys/types.js';
 import { createHandler } from '../../src/http/index.js';
-import { Manager, mockExecutor } from '../../src/index.js';
+import { attachUsageSink, Manager, MemoryUsageSink, mockExecutor } from '../../src/index.js';
 import { createManagementHandler } from '../../src/management/index.js';
 
 const SECRET = 'mgmt-secret-0123456789';
 const CONFIG_KEY = 'sk-config-key-0123456789';
 
-function gateway(store: ClientKeyStore) {
+function gateway(store: ClientKeyStore, usage?: MemoryUsageSink) {
   const manager = new Manager({
     executors: [mockExecutor()],
     credentials: [
@@ -20,8 +20,13 @@ function gateway(store: ClientKeyStore) {
       { id: 'b', provider: 'mock', group: 'team-b' },
     ],
   });
+  if (usage) attachUsageSink(manager, usage);
   const handler = createHandler(manager, { apiKeys: [CONFIG_KEY], keyStore: store });
-  const management = createManagementHandler(manager, { secret: SECRET, clientKeys: store });
+  const management = createManagementHandler(manager, {
+    secret: SECRET,
+    clientKeys: store,
+    ...(usage ? { usage } : {}),
+  });
   const base = { query: {}, signal: new AbortController().signal, remoteAddress: '127.0.0.1' };
   const manage = async (method: string, path: string, body?: unknown) => {
     const res = await management({
@@ -83,6 +88,35 @@ describe('management API: client keys', () => {
     expect(await chat(key)).toBe(401);
     expect((await manage('DELETE', `/api-keys/${id}`)).status).toBe(404);
     expect(await chat(CONFIG_KEY)).toBe(200);
+  });
+
+  it('lists each key with what it used today and this month, from the ledger', async () => {
+    const { manage, chat } = gateway(new MemoryClientKeyStore(), new MemoryUsageSink());
+    const { key, id } = (await manage('POST', '/api-keys', { name: 'reporting' })).json;
+    const idle = (await manage('POST', '/api-keys', {})).json;
+    for (let i = 0; i < 3; i++) expect(await chat(key)).toBe(200);
+    await new Promise((r) => setTimeout(r, 0));
+    const listed = (await manage('GET', '/api-keys')).json.keys as Array<{
+      id: string;
+      usage: { day: { requests: number; tokens: number } };
+    }>;
+    const used = listed.find((k) => k.id === id)!;
+    expect(used.usage.day.requests).toBe(3);
+    expect(used.usage.day.tokens).toBeGreaterThan(0);
+    expect(listed.find((k) => k.id === idle.id)!.usage.day).toEqual({ requests: 0, tokens: 0, cost: {} });
+  });
+
+  it('groups lists the credentials of each group and the keys limited to it', async () => {
+    const { manage } = gateway(new MemoryClientKeyStore());
+    const { id } = (await manage('POST', '/api-keys', { groups: ['team-b'] })).json;
+    const { json } = await manage('GET', '/groups');
+    expect(json).toEqual({
+      groups: [
+        { name: 'team-a', credentials: ['a'], apiKeys: [] },
+        { name: 'team-b', credentials: ['b'], apiKeys: [id] },
+      ],
+      ungrouped: [],
+    });
   });
 
   it('refuses bad limits before storing them, naming the field', async () => {
