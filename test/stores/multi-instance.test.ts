@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import type { Credential } from '../../src/core/credential.js';
 import { type MockBehaviour, type MockExecutor, mockExecutor } from '../../src/executors/mock.js';
+import { createManagementHandler } from '../../src/management/index.js';
 import { Manager } from '../../src/manager/manager.js';
 import { RedisStateStore } from '../../src/manager/state/redis/index.js';
 import { PostgresTokenStore } from '../../src/manager/stores/postgres/index.js';
@@ -79,6 +80,51 @@ describeWithServices('three instances sharing PostgreSQL and Redis', [postgres, 
   }
 
   const keys = ['c1', 'c2', 'c3'].map((id) => ({ id, provider: 'mock', models: [{ name: 'mock-model' }] }));
+
+  it('a management write on one instance is seen by the others: a credential added, disabled and its cooldowns cleared', async () => {
+    const instances = await cluster({ credentials: keys });
+    const secret = 'mgmt-secret-0123456789';
+    const managements = instances.map((i) => createManagementHandler(i.manager, { secret }));
+    const manage = async (at: number, method: string, path: string, body?: unknown) => {
+      const res = await managements[at]!({
+        method,
+        path: `/v0/management${path}`,
+        query: {},
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+        body: body === undefined ? null : JSON.stringify(body),
+        signal: new AbortController().signal,
+        remoteAddress: '127.0.0.1',
+      });
+      const text = res.body instanceof Uint8Array ? new TextDecoder().decode(res.body) : '';
+      return { status: res.status, json: text ? JSON.parse(text) : undefined };
+    };
+    const added = await manage(0, 'POST', '/credentials', {
+      id: 'c4',
+      provider: 'mock',
+      apiKey: 'sk-added-on-one-0123456789',
+      models: [{ name: 'mock-model' }],
+    });
+    expect(added.status).toBe(201);
+    await waitFor(() => instances[2]!.manager.credentials().some((c) => c.id === 'c4'));
+    const seen = await manage(2, 'GET', '/credentials/c4');
+    expect(seen.json.apiKey).toBe('sk-a…6789');
+
+    await manage(1, 'POST', '/credentials/c1/disable');
+    await waitFor(() => instances[0]!.manager.credentials().find((c) => c.id === 'c1')?.disabled === true);
+    for (let i = 0; i < 6; i++) expect((await instances[0]!.manager.execute(chat())).credentialId).not.toBe('c1');
+    await manage(1, 'POST', '/credentials/c1/enable');
+
+    await instances[0]!.manager.state.setCooldown({
+      credentialId: 'c2',
+      model: '*',
+      until: Date.now() + 60_000,
+      reason: 'unauthorized',
+      strikes: 1,
+    });
+    expect((await manage(2, 'GET', '/credentials/c2')).json.state.available).toBe(false);
+    await manage(1, 'POST', '/credentials/c2/clear-cooldowns');
+    expect((await manage(2, 'GET', '/credentials/c2')).json.state.available).toBe(true);
+  });
 
   it('spreads 300 requests over three credentials round-robin: 100 ± 3 each', async () => {
     const instances = await cluster({ credentials: keys });
