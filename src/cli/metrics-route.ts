@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../core/logger.js';
-import { isLoopback } from '../http/client-auth.js';
+import { isLoopbackPeer } from '../http/client-auth.js';
+import type { ManagementHandler } from '../management/index.js';
 import type { Manager } from '../manager/manager.js';
 
 /** Answers `GET /metrics` and returns true, or returns false for every other request. */
@@ -8,10 +9,15 @@ export type MetricsRoute = (req: IncomingMessage, res: ServerResponse) => boolea
 
 /**
  * `GET /metrics` for `switchyard serve`: the Manager's Prometheus metrics, when prom-client (an optional
- * peer dependency) is installed; undefined when it is not. Served to loopback peers only (a request with
- * forwarding headers is not one), as there is no management authentication for remote scrapers yet.
+ * peer dependency) is installed; undefined when it is not. Loopback peers that connect directly are
+ * served; others (and requests with forwarding headers) need the management secret, with remote
+ * management allowed.
  */
-export async function metricsRoute(manager: Manager, logger: Logger): Promise<MetricsRoute | undefined> {
+export async function metricsRoute(
+  manager: Manager,
+  management: ManagementHandler,
+  logger: Logger,
+): Promise<MetricsRoute | undefined> {
   let registerMetrics: typeof import('../observe/metrics/index.js').registerMetrics;
   try {
     ({ registerMetrics } = await import('../observe/metrics/index.js'));
@@ -26,13 +32,20 @@ export async function metricsRoute(manager: Manager, logger: Logger): Promise<Me
   return (req, res) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || (req.url ?? '').split('?', 1)[0] !== '/metrics')
       return false;
-    const forwarded =
-      req.headers.forwarded !== undefined ||
-      req.headers['x-forwarded-for'] !== undefined ||
-      req.headers['x-real-ip'] !== undefined;
-    if (forwarded || !isLoopback(req.socket.remoteAddress)) {
-      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('GET /metrics is served to loopback clients only\n');
+    const request = {
+      method: req.method ?? 'GET',
+      path: '/metrics',
+      query: {},
+      headers: req.headers as Record<string, string | undefined>,
+      body: null,
+      signal: AbortSignal.abort(),
+      remoteAddress: req.socket.remoteAddress,
+    };
+    // Loopback scrapers are served as they are; anyone else needs the management secret (and allow-remote).
+    const refused = isLoopbackPeer(request) ? undefined : management.authorize(request);
+    if (refused) {
+      res.writeHead(refused.status, refused.headers);
+      res.end(refused.body);
       return true;
     }
     registry.metrics().then(

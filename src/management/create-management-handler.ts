@@ -19,6 +19,12 @@ const MAX_JSON_DEPTH = 32;
 export interface ManagementHandler extends MountableHandler {
   /** True for paths under the base path while management is on (a secret is set). */
   handles(path: string): boolean;
+  /**
+   * Checks a request against the management auth (secret, loopback rule, back-off) for a route the
+   * host serves itself, such as `GET /metrics` for remote scrapers: undefined when it may go on, else
+   * the refusal to send (403 when management is off).
+   */
+  authorize(request: CoreRequest): CoreResponse | undefined;
 }
 
 /**
@@ -45,15 +51,22 @@ export function createManagementHandler(manager: Manager, options: ManagementOpt
 
   const under = (path: string) => path === basePath || path.startsWith(`${basePath}/`);
 
+  const authorize = (request: CoreRequest): CoreResponse | undefined => {
+    if (!auth) {
+      return failure(403, 'forbidden', 'Set the management secret (remote-management.secret-key) to allow this');
+    }
+    const refusal = auth.check(request);
+    if (!refusal) return undefined;
+    const headers: Record<string, string> = refusal.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
+    if (refusal.status === 429) headers['retry-after'] = String(refusal.retryAfterS);
+    const type = refusal.status === 401 ? 'unauthorized' : refusal.status === 403 ? 'forbidden' : 'rate_limited';
+    return failure(refusal.status, type, refusal.message, { headers });
+  };
+
   const handler = async (request: CoreRequest): Promise<CoreResponse> => {
     if (!auth || !under(request.path)) return failure(404, 'not_found', 'Not found');
-    const refusal = auth.check(request);
-    if (refusal) {
-      const headers: Record<string, string> = refusal.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
-      if (refusal.status === 429) headers['retry-after'] = String(refusal.retryAfterS);
-      const type = refusal.status === 401 ? 'unauthorized' : refusal.status === 403 ? 'forbidden' : 'rate_limited';
-      return failure(refusal.status, type, refusal.message, { headers });
-    }
+    const refused = authorize(request);
+    if (refused) return refused;
     const path = request.path.slice(basePath.length) || '/';
     if (path === '/openapi.json' && request.method === 'GET') {
       openApi ??= new TextEncoder().encode(JSON.stringify(openApiDocument(ROUTES, basePath, version)));
@@ -99,7 +112,7 @@ export function createManagementHandler(manager: Manager, options: ManagementOpt
       return response;
     }
   };
-  return Object.assign(handler, { handles: (path: string) => auth !== undefined && under(path) });
+  return Object.assign(handler, { handles: (path: string) => auth !== undefined && under(path), authorize });
 }
 
 async function readInput(

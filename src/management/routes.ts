@@ -413,7 +413,10 @@ export const ROUTES: readonly Route[] = [
       const groups = new Map<string, { credentials: string[]; apiKeys: string[] }>();
       const entry = (name: string) => {
         let g = groups.get(name);
-        if (!g) groups.set(name, (g = { credentials: [], apiKeys: [] }));
+        if (!g) {
+          g = { credentials: [], apiKeys: [] };
+          groups.set(name, g);
+        }
         return g;
       };
       const ungrouped: string[] = [];

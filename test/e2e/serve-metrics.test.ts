@@ -24,4 +24,21 @@ describe('switchyard serve: GET /metrics', () => {
     expect(forwarded.status).toBe(403);
     await forwarded.text();
   });
+
+  it('serves a forwarded (remote) scraper that presents the management secret when remote management is allowed', async () => {
+    const secret = 'mgmt-secret-metrics-0123456789';
+    const gateway = await startGateway({
+      mock: true,
+      'remote-management': { 'secret-key': secret, 'allow-remote': true },
+    });
+    const remote = { 'x-forwarded-for': '203.0.113.9' };
+    const without = await fetch(`${gateway.url}/metrics`, { headers: remote });
+    expect(without.status).toBe(401);
+    await without.text();
+    const withKey = await fetch(`${gateway.url}/metrics`, {
+      headers: { ...remote, authorization: `Bearer ${secret}` },
+    });
+    expect(withKey.status).toBe(200);
+    expect(await withKey.text()).toContain('switchyard_requests_total');
+  });
 });
