@@ -59,9 +59,8 @@ export interface ResponseContext {
 }
 
 /**
- * Everything switchyard knows about one dialect. Each dialect lives in its own folder under
- * `src/translate/<dialect>/` and exports one codec; `translate/index.ts` composes any pair through the
- * canonical form.
+ * Everything switchyard knows about one dialect: how to read and write its requests, answers, stream
+ * events and errors. Any two dialects compose through the canonical form (`codecFor(dialect)`).
  */
 export interface DialectCodec {
   readonly dialect: Dialect;
