@@ -133,7 +133,7 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
     return 2;
   }
   const handle = createNodeListener(combineHandlers(app.handler, app.management));
-  const metrics = await metricsRoute(app.manager, app.management, logger);
+  const metrics = await metricsRoute(app.manager, app.management, logger, app.usage);
   const listener: RequestListener = metrics ? (req, res) => metrics(req, res) || handle(req, res) : handle;
   const server: Server = config.tls?.enable
     ? createHttpsServer(

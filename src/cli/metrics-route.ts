@@ -17,6 +17,7 @@ export async function metricsRoute(
   manager: Manager,
   management: ManagementHandler,
   logger: Logger,
+  ledger?: object,
 ): Promise<MetricsRoute | undefined> {
   let registerMetrics: typeof import('../observe/metrics/index.js').registerMetrics;
   try {
@@ -28,7 +29,12 @@ export async function metricsRoute(
     );
     return undefined;
   }
-  const { registry } = registerMetrics(manager);
+  const metrics = registerMetrics(manager);
+  const { registry } = metrics;
+  // The file and PostgreSQL ledgers count the records they had to drop.
+  if (ledger && typeof (ledger as { dropped?: unknown }).dropped === 'number') {
+    metrics.observeLedger(ledger as { readonly dropped: number });
+  }
   return (req, res) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || (req.url ?? '').split('?', 1)[0] !== '/metrics')
       return false;

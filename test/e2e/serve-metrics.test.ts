@@ -20,6 +20,8 @@ describe('switchyard serve: GET /metrics', () => {
     const m = parseExposition(await res.text());
     expect(value(m, 'switchyard_requests_total', { dialect: 'openai-chat', status_class: '2xx' })).toBe(1);
     expect(value(m, 'switchyard_credentials', { provider: 'mock', state: 'up' })).toBeGreaterThan(0);
+    // serve's default ledger (files beside the config) reports its drops.
+    expect(value(m, 'switchyard_ledger_dropped_total', { sink: 'ledger' })).toBe(0);
     const forwarded = await fetch(`${gateway.url}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
     expect(forwarded.status).toBe(403);
     await forwarded.text();
