@@ -272,10 +272,13 @@ export async function fromConfig(
   attachUsageSink(manager, usage);
   await manager.start();
   const allowAll = options.allowUnauthenticated === true;
-  // Client keys made through the management API: beside the config file, so they survive a restart.
-  const clientKeys: ClientKeyStore = path
-    ? new FileClientKeyStore(join(dirname(path), CLIENT_KEY_FILE))
-    : new MemoryClientKeyStore();
+  // Client keys made through the management API: in PostgreSQL beside the credentials when there is one
+  // (every instance accepts them), else beside the config file, so they survive a restart.
+  const clientKeys: ClientKeyStore = pg
+    ? await postgresClientKeys(config, env, pg.dsn)
+    : path
+      ? new FileClientKeyStore(join(dirname(path), CLIENT_KEY_FILE))
+      : new MemoryClientKeyStore();
   // Spend per client key for cost budgets: the same records (and cost numbers) the ledger keeps.
   const spend = new SpendCounter();
   await spend
@@ -415,6 +418,16 @@ async function postgresStore(config: SwitchyardConfig, env: NodeJS.ProcessEnv, d
     ...(table ? { table } : {}),
     ...(secretKey ? { secretKey } : {}),
   });
+}
+
+async function postgresClientKeys(
+  config: SwitchyardConfig,
+  env: NodeJS.ProcessEnv,
+  dsn: string,
+): Promise<ClientKeyStore> {
+  const { PostgresClientKeyStore } = await import('../manager/stores/postgres/index.js');
+  const schema = config.pgstore?.schema ?? env.PGSTORE_SCHEMA;
+  return new PostgresClientKeyStore(dsn, schema ? { schema } : {});
 }
 
 /**

@@ -6,10 +6,11 @@ import pg from 'pg';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import type { Credential } from '../../src/core/credential.js';
 import { type MockBehaviour, type MockExecutor, mockExecutor } from '../../src/executors/mock.js';
+import { createHandler } from '../../src/http/index.js';
 import { createManagementHandler } from '../../src/management/index.js';
 import { Manager } from '../../src/manager/manager.js';
 import { RedisStateStore } from '../../src/manager/state/redis/index.js';
-import { PostgresTokenStore } from '../../src/manager/stores/postgres/index.js';
+import { PostgresClientKeyStore, PostgresTokenStore } from '../../src/manager/stores/postgres/index.js';
 import { waitFor } from '../../src/testing/index.js';
 import { deleteKeys, dropSchema } from './cleanup.js';
 import { describeWithServices, PG_DSN, probePostgres, probeRedis, REDIS_URL, runId } from './services.js';
@@ -105,12 +106,12 @@ describeWithServices('three instances sharing PostgreSQL and Redis', [postgres, 
       models: [{ name: 'mock-model' }],
     });
     expect(added.status).toBe(201);
-    await waitFor(() => instances[2]!.manager.credentials().some((c) => c.id === 'c4'));
+    await waitFor(() => instances[2]!.manager.credentials().some((c) => c.id === 'c4') || undefined);
     const seen = await manage(2, 'GET', '/credentials/c4');
     expect(seen.json.apiKey).toBe('sk-a…6789');
 
     await manage(1, 'POST', '/credentials/c1/disable');
-    await waitFor(() => instances[0]!.manager.credentials().find((c) => c.id === 'c1')?.disabled === true);
+    await waitFor(() => instances[0]!.manager.credentials().find((c) => c.id === 'c1')?.disabled || undefined);
     for (let i = 0; i < 6; i++) expect((await instances[0]!.manager.execute(chat())).credentialId).not.toBe('c1');
     await manage(1, 'POST', '/credentials/c1/enable');
 
@@ -124,6 +125,54 @@ describeWithServices('three instances sharing PostgreSQL and Redis', [postgres, 
     expect((await manage(2, 'GET', '/credentials/c2')).json.state.available).toBe(false);
     await manage(1, 'POST', '/credentials/c2/clear-cooldowns');
     expect((await manage(2, 'GET', '/credentials/c2')).json.state.available).toBe(true);
+  });
+
+  it('a client key created on one instance is accepted by the others through PostgreSQL', async () => {
+    const instances = await cluster({ credentials: keys });
+    const table = `client_keys_${n}`;
+    const stores = instances.map(() => new PostgresClientKeyStore(PG_DSN, { schema, table }));
+    const handlers = instances.map((i, k) =>
+      createHandler(i.manager, { keyStore: stores[k]!, allowUnauthenticated: 'loopback' }),
+    );
+    const management = createManagementHandler(instances[0]!.manager, {
+      secret: 'mgmt-0123456789',
+      clientKeys: stores[0]!,
+    });
+    const base = { query: {}, signal: new AbortController().signal, remoteAddress: '10.0.0.9' };
+    const chat = async (at: number, key: string) =>
+      (
+        await handlers[at]!({
+          ...base,
+          method: 'POST',
+          path: '/v1/chat/completions',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'mock-model', messages: [{ role: 'user', content: 'hi' }] }),
+        })
+      ).status;
+    try {
+      expect(await chat(2, 'sk-sy-unknown')).toBe(403);
+      await Promise.all(stores.map((st) => st.listening()));
+      const created = await management({
+        ...base,
+        remoteAddress: '127.0.0.1',
+        method: 'POST',
+        path: '/v0/management/api-keys',
+        headers: { authorization: 'Bearer mgmt-0123456789', 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'shared' }),
+      });
+      expect(created.status).toBe(201);
+      const { key, id } = JSON.parse(new TextDecoder().decode(created.body as Uint8Array)) as {
+        key: string;
+        id: string;
+      };
+      await waitFor(async () => ((await chat(2, key)) === 200 ? true : undefined));
+      expect(await chat(1, key)).toBe(200);
+      await stores[0]!.delete(id);
+      // The store holds no key any more: back to loopback-only, so this remote caller gets 403.
+      await waitFor(async () => ((await chat(1, key)) === 403 ? true : undefined));
+    } finally {
+      await Promise.all(stores.map((st) => st.close()));
+    }
   });
 
   it('spreads 300 requests over three credentials round-robin: 100 ± 3 each', async () => {
