@@ -79,7 +79,7 @@ const anthropicIn = {
   'anthropic-version': '2023-06-01',
 };
 
-type ServerId = 'upstream' | 'floor' | 'node' | 'express' | 'hono' | 'portkey';
+type ServerId = 'upstream' | 'floor' | 'node' | 'observed' | 'express' | 'hono' | 'portkey';
 
 interface Scenario {
   id: string;
@@ -176,6 +176,15 @@ const SCENARIOS: Scenario[] = [
     direct: '1s',
   },
   {
+    id: '8',
+    label: '8 switchyard/node + PostgreSQL ledger, metrics, traces, OpenAI → OpenAI',
+    server: 'observed',
+    call: () => chatCall('gpt-4o-mini'),
+    expect: 'chat.completion',
+    floor: '2',
+    direct: '1',
+  },
+  {
     id: '6/3',
     label: '6 peer @portkey-ai/gateway, OpenAI → OpenAI',
     server: 'portkey',
@@ -244,6 +253,9 @@ function serverOptions(server: Exclude<ServerId, 'upstream'>, upstream: string):
       preload: ['bench/servers/portkey-preload.ts'],
       env,
     };
+  }
+  if (server === 'observed') {
+    return { entry: 'bench/servers/switchyard.ts', env: { ...env, BENCH_ADAPTER: 'node', BENCH_OBSERVE: '1' } };
   }
   return { entry: 'bench/servers/switchyard.ts', env: { ...env, BENCH_ADAPTER: server } };
 }
@@ -578,6 +590,12 @@ function budgets(): Budget[] {
     budget: '3 ≤ 1.3× floor added latency at c=1',
     measured: `${ratio(added3)} (${fmt(lat('3', 1) - lat('1', 1), 3)} vs ${fmt(lat('2', 1) - lat('1', 1), 3)} ms)`,
     ok: check(added3, (v) => v <= 1.3),
+  });
+  const r8 = rps('8', top) / rps('3', top);
+  out.push({
+    budget: `8 (ledger, metrics, traces on) ≥ 0.9× scenario 3 req/s at c=${top}`,
+    measured: ratio(r8),
+    ok: check(r8, (v) => v >= 0.9),
   });
   const r4 = rps('4', top) / rps('2', top);
   out.push({ budget: `4 ≥ 0.6× floor req/s at c=${top}`, measured: ratio(r4), ok: check(r4, (v) => v >= 0.6) });

@@ -37,6 +37,34 @@ const manager = new Manager({
 });
 const handler = createHandler(manager, { apiKeys: [BENCH_CLIENT_KEY] });
 
+// BENCH_OBSERVE=1: everything an operator switches on — the PostgreSQL ledger, Prometheus metrics and
+// OpenTelemetry traces (the SDK with a batch processor into an exporter that drops the spans).
+if (process.env.BENCH_OBSERVE === '1') {
+  const { attachUsageSink } = (await import(dist('index.js'))) as typeof import('../../src/index.js');
+  const { PostgresUsageSink } = (await import(
+    dist('stores/postgres/index.js')
+  )) as typeof import('../../src/manager/stores/postgres/index.js');
+  const { registerMetrics } = (await import(
+    dist('metrics/index.js')
+  )) as typeof import('../../src/observe/metrics/index.js');
+  const { instrumentTracing } = (await import(
+    dist('tracing/index.js')
+  )) as typeof import('../../src/observe/tracing/index.js');
+  const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+  const dsn = process.env.PGSTORE_TEST_DSN ?? 'postgres://postgres@127.0.0.1:5432/test';
+  // One schema for every bench run; the rows it gathers are only ever written.
+  const sink = new PostgresUsageSink(dsn, { schema: 'switchyard_bench' });
+  await sink.start();
+  attachUsageSink(manager, sink);
+  registerMetrics(manager);
+  const exporter = {
+    export: (_spans: unknown, done: (result: { code: number }) => void) => done({ code: 0 }),
+    shutdown: async () => {},
+  };
+  const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
+  instrumentTracing(manager, { tracerProvider: provider });
+}
+
 function listen(server: Server): Promise<Server> {
   server.keepAliveTimeout = 30_000;
   return new Promise((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => resolve(server)));
