@@ -39,6 +39,8 @@ const handler = createHandler(manager, { apiKeys: [BENCH_CLIENT_KEY] });
 
 // BENCH_OBSERVE=1: everything an operator switches on — the PostgreSQL ledger, Prometheus metrics and
 // OpenTelemetry traces (the SDK with a batch processor into an exporter that drops the spans).
+// BENCH_OBSERVE_PARTS (e.g. `metrics,traces`) switches on only some of them, to see what each costs.
+const parts = new Set((process.env.BENCH_OBSERVE_PARTS ?? 'ledger,metrics,traces').split(','));
 if (process.env.BENCH_OBSERVE === '1') {
   const { attachUsageSink } = (await import(dist('index.js'))) as typeof import('../../src/index.js');
   const { PostgresUsageSink } = (await import(
@@ -54,15 +56,17 @@ if (process.env.BENCH_OBSERVE === '1') {
   const dsn = process.env.PGSTORE_TEST_DSN ?? 'postgres://postgres@127.0.0.1:5432/test';
   // One schema for every bench run; the rows it gathers are only ever written.
   const sink = new PostgresUsageSink(dsn, { schema: 'switchyard_bench' });
-  await sink.start();
-  attachUsageSink(manager, sink);
-  registerMetrics(manager);
+  if (parts.has('ledger')) {
+    await sink.start();
+    attachUsageSink(manager, sink);
+  }
+  if (parts.has('metrics')) registerMetrics(manager);
   const exporter = {
     export: (_spans: unknown, done: (result: { code: number }) => void) => done({ code: 0 }),
     shutdown: async () => {},
   };
   const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
-  instrumentTracing(manager, { tracerProvider: provider });
+  if (parts.has('traces')) instrumentTracing(manager, { tracerProvider: provider });
 }
 
 function listen(server: Server): Promise<Server> {
