@@ -3,20 +3,13 @@ import type { Logger } from '../core/logger.js';
 import { newRequestId } from '../core/request-id.js';
 import type { Manager } from '../manager/manager.js';
 import type { ExecuteInput } from '../manager/types.js';
-import { exceededBudget } from '../observe/usage/spend.js';
 import type { Dialect, Usage } from '../translate/dialect.js';
 import { isRecord } from '../translate/json.js';
+import { accessFrom, authenticates, authorize, UPDATABLE } from './access.js';
 import { type AccessEntry, addUsage, observeStream } from './access-log.js';
-import {
-  applyPolicy,
-  type Caller,
-  ClientKeys,
-  checkCaller,
-  isLoopbackPeer,
-  presentedKey,
-  sha256,
-} from './client-auth.js';
-import type { ClientKeyStore } from './client-keys/types.js';
+import { checkSpend, enterSlot } from './caller-limits.js';
+import type { Caller } from './client-auth.js';
+import { followKeyStore } from './client-keys/follow-key-store.js';
 import { errorResponse, HttpError } from './error-response.js';
 import { forwardedHeaders, responseHeaders } from './headers.js';
 import {
@@ -34,11 +27,7 @@ import { validateBody } from './request-schemas.js';
 import { guessDialect, isRoute, matchRoute, type Route } from './routes.js';
 import type { CoreHandler, CoreRequest, CoreResponse, HandlerOptions, HandlerSettings } from './types.js';
 
-/** Default {@link HandlerOptions.maxBodyBytes}: 10 MB. */
-export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
-
-/** Default {@link HandlerOptions.maxJsonDepth}: 128 levels of objects and arrays. */
-export const DEFAULT_MAX_JSON_DEPTH = 128;
+export { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_JSON_DEPTH } from './access.js';
 
 const encoder = new TextEncoder();
 
@@ -105,47 +94,6 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     }
   };
 
-  async function authorize(request: CoreRequest): Promise<Caller | undefined> {
-    const { keys, authenticate } = access;
-    const storeKeys = stored.loaded() ?? (await stored.keys());
-    if (keys.size === 0 && storeKeys.size === 0 && !authenticate) {
-      if (access.allowUnauthenticated === true || isLoopbackPeer(request)) return undefined;
-      throw new HttpError(
-        403,
-        'forbidden',
-        'This switchyard endpoint has no client API keys configured, so it only serves loopback clients ' +
-          'that connect directly (no Forwarded, X-Forwarded-For or X-Real-IP header). ' +
-          'Configure apiKeys (or an authenticate function), or set allowUnauthenticated: true.',
-      );
-    }
-    const presented = presentedKey(request);
-    if (presented !== undefined) {
-      // Both lists are always searched, so the time taken does not tell which one holds the key.
-      const digest = sha256(presented);
-      const configured = keys.findDigest(digest);
-      const caller = storeKeys.findDigest(digest) ?? configured;
-      if (caller) {
-        checkCaller(caller, request, now());
-        return caller;
-      }
-    }
-    if (authenticate) {
-      const result = await authenticate(request);
-      if (result) {
-        const caller = applyPolicy({ principal: result.principal, limitKey: `principal:${result.principal}` }, result);
-        checkCaller(caller, request, now());
-        return caller;
-      }
-    }
-    throw new HttpError(
-      401,
-      'unauthorized',
-      presented === undefined
-        ? 'Missing API key: send it as Authorization: Bearer, x-api-key, x-goog-api-key or ?key='
-        : 'Invalid API key',
-    );
-  }
-
   async function listModels(
     route: ModelRoute,
     dialect: Dialect,
@@ -204,7 +152,7 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
       const size = parsed.size ?? (caller.tpm !== undefined ? JSON.stringify(body).length : 0);
       await admit(manager, caller, estimateTokens(size), now());
     }
-    if (caller?.costBudgets) checkSpend(caller);
+    if (caller?.costBudgets) checkSpend(caller, options.spend, now());
     const input: ExecuteInput = {
       dialect: route.dialect,
       body,
@@ -217,7 +165,7 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     if (route.stream !== undefined) input.stream = route.stream;
     if (caller) input.principal = caller.principal;
     if (caller?.groups) input.groups = caller.groups;
-    const release = caller?.maxConcurrent !== undefined ? await enterSlot(caller) : undefined;
+    const release = caller?.maxConcurrent !== undefined ? await enterSlot(manager, caller) : undefined;
     let result: Awaited<ReturnType<Manager['execute']>>;
     try {
       result = await manager.execute(input);
@@ -244,42 +192,6 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     return { status: result.status, headers, body: result.body };
   }
 
-  /** Refuses a caller that used up a cost budget (429 until the period ends). */
-  function checkSpend(caller: Caller): void {
-    const spend = options.spend;
-    if (!spend) {
-      // A key with cost budgets on a handler that cannot see spend: refused, never unlimited.
-      throw new HttpError(503, 'config', 'This API key has cost budgets but the gateway keeps no spend to check them');
-    }
-    const over = exceededBudget(spend, caller.principal, caller.costBudgets!, now());
-    if (over) {
-      const { amount, currency = 'USD', period } = over.budget;
-      throw new HttpError(429, 'quota_exhausted', `Cost budget used up: ${amount} ${currency} per ${period}`, {
-        retryAfterMs: over.retryAfterMs,
-      });
-    }
-  }
-
-  /** Takes one of the caller's `maxConcurrent` slots, or refuses with 429; returns its release. */
-  async function enterSlot(caller: Caller): Promise<() => void> {
-    const limit = caller.maxConcurrent!;
-    const count = await manager.acquireSlot(caller.limitKey);
-    if (count > limit) {
-      manager.releaseSlot(caller.limitKey);
-      throw new HttpError(
-        429,
-        'rate_limited',
-        `Concurrency limit reached: ${limit} request${limit === 1 ? '' : 's'} in flight for this API key`,
-      );
-    }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      manager.releaseSlot(caller.limitKey);
-    };
-  }
-
   /** The answer, with the access entry filled as far as the request got. */
   async function answer(request: CoreRequest, requestId: string, entry: Pending): Promise<CoreResponse> {
     const path = relative(request.path);
@@ -298,7 +210,7 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
       if (route.type === 'execute') dialect = route.dialect;
       else if (route.format === 'gemini') dialect = 'gemini';
       else dialect = request.headers['anthropic-version'] !== undefined ? 'anthropic-messages' : 'openai-chat';
-      const caller = await authorize(request);
+      const caller = await authorize(access, stored, request, now());
       if (route.type !== 'execute') return headOnly(request, await listModels(route, dialect, caller, requestId));
       return await execute(route, request, caller, requestId, entry);
     } catch (err) {
@@ -403,97 +315,6 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
       current = merged;
     },
   });
-}
-
-/** The keys of a {@link ClientKeyStore}, loaded on first use and reloaded when the store reports a change. */
-function followKeyStore(
-  store: ClientKeyStore | undefined,
-  logger: Logger | undefined,
-): { loaded(): ClientKeys | undefined; keys(): Promise<ClientKeys> } {
-  const none = new ClientKeys();
-  if (!store) return { loaded: () => none, keys: async () => none };
-  let current = none;
-  let loading: Promise<ClientKeys> | undefined;
-  let settled = false;
-  const load = () => {
-    settled = false;
-    const attempt = Promise.resolve(store.list()).then(
-      (records) => {
-        current = new ClientKeys([], [], records);
-        if (loading === attempt) settled = true;
-        return current;
-      },
-      (err: unknown) => {
-        // The keys loaded before stay in force; keys added since are not accepted until a load succeeds.
-        logger?.error({ error: err instanceof Error ? err.message : String(err) }, 'client key store failed to load');
-        if (loading === attempt) loading = undefined;
-        return current;
-      },
-    );
-    loading = attempt;
-    return attempt;
-  };
-  store.watch?.(() => void load());
-  return {
-    // Without a load in flight the keys are at hand: no await on the request path.
-    loaded: () => (settled ? current : undefined),
-    keys: () => loading ?? load(),
-  };
-}
-
-const UPDATABLE = ['apiKeys', 'keys', 'authenticate', 'allowUnauthenticated', 'maxBodyBytes', 'maxJsonDepth'] as const;
-
-interface Access {
-  keys: ClientKeys;
-  /** A key store may hold keys: the handler is keyed even while it holds none. */
-  hasStore: boolean;
-  authenticate: HandlerOptions['authenticate'];
-  allowUnauthenticated: true | 'loopback' | undefined;
-  maxBodyBytes: number;
-  maxJsonDepth: number;
-}
-
-/** The access settings, checked: every mistake here would fail open or fail every request. */
-function accessFrom(options: HandlerOptions): Access {
-  const hasStore = options.keyStore !== undefined;
-  const keys = new ClientKeys(options.apiKeys, options.keys);
-  const allow = options.allowUnauthenticated;
-  if (allow !== undefined && allow !== true && allow !== false && allow !== 'loopback') {
-    throw new ConfigError(`allowUnauthenticated must be true or 'loopback', not ${JSON.stringify(allow)}`);
-  }
-  const access: Access = {
-    keys,
-    hasStore,
-    authenticate: options.authenticate,
-    allowUnauthenticated: allow === true || allow === 'loopback' ? allow : undefined,
-    maxBodyBytes: positive(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes'),
-    maxJsonDepth: positive(options.maxJsonDepth, DEFAULT_MAX_JSON_DEPTH, 'maxJsonDepth'),
-  };
-  const budgeted = options.keys?.find((k) => k.costBudgets && k.costBudgets.length > 0);
-  if (budgeted && !options.spend) {
-    throw new ConfigError(
-      `The client key '${budgeted.principal ?? 'with costBudgets'}' has cost budgets but the handler has no spend to check them: pass spend (a SpendCounter fed by the Manager's usage records)`,
-    );
-  }
-  if (!authenticates(access) && access.allowUnauthenticated === undefined) {
-    throw new ConfigError(
-      'createHandler has no client API keys and no authenticate function, so anyone who reaches it could use ' +
-        "your provider credentials. Pass apiKeys (or keys, or authenticate), or say explicitly who may call it: allowUnauthenticated: 'loopback' " +
-        '(only clients on this host that connect directly) or allowUnauthenticated: true (anyone).',
-    );
-  }
-  return access;
-}
-
-function authenticates(access: Access): boolean {
-  return access.keys.size > 0 || access.hasStore || access.authenticate !== undefined;
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value > 0))
-    throw new ConfigError(`${name} must be a positive number, not ${value}`);
-  return value;
 }
 
 /** An access entry while the request runs: the usage arrives with the answer. */
