@@ -7,7 +7,7 @@ import type { Manager } from '../manager/manager.js';
 import { ManagementAuth } from './auth.js';
 import { openApiDocument } from './openapi.js';
 import { failure, failureFromError } from './respond.js';
-import { ROUTES, type Route } from './routes.js';
+import { ROUTES, type Route } from './routes/index.js';
 import type { ManagementOptions } from './types.js';
 
 const DEFAULT_BASE_PATH = '/v0/management';

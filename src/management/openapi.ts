@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Route } from './routes.js';
+import type { Route } from './routes/index.js';
 import { errorSchema, managementSchemas } from './schemas.js';
 
 const ref = (schema: z.ZodType) => {
