@@ -81,4 +81,29 @@ describe('switchyard serve: the management API', () => {
     expect((await chat(gateway.url, key)).status).toBe(200);
     expect(readFileSync(join(dirname(gateway.configPath), 'client-keys.json'), 'utf8')).not.toContain(key);
   });
+
+  it('every GET route in the OpenAPI document answers over HTTP, and no body holds a secret', async () => {
+    const providerKey = 'sk-ant-e2e-secret-provider-key-0123';
+    const config = {
+      'api-keys': [CLIENT_KEY],
+      'remote-management': { 'secret-key': SECRET },
+      'claude-api-key': [{ 'api-key': providerKey, id: 'claude-1', 'base-url': 'http://127.0.0.1:9' }],
+    };
+    const gateway = await startGateway(config);
+    const auth = { authorization: `Bearer ${SECRET}` };
+    const doc = (await (await fetch(`${gateway.url}/v0/management/openapi.json`, { headers: auth })).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const gets = Object.entries(doc.paths)
+      .filter(([, ops]) => 'get' in ops)
+      .map(([path]) => path.replace('{id}', path.startsWith('/v0/management/credentials') ? 'claude-1' : 'none'));
+    expect(gets.length).toBeGreaterThanOrEqual(9);
+    for (const path of gets) {
+      const res = await fetch(`${gateway.url}${path}`, { headers: auth });
+      const text = await res.text();
+      expect([200, 404], `${path}: ${res.status} ${text.slice(0, 200)}`).toContain(res.status);
+      if (!path.endsWith('/none')) expect(res.status, path).toBe(200);
+      for (const secret of [providerKey, SECRET, CLIENT_KEY]) expect(text, path).not.toContain(secret);
+    }
+  });
 });
