@@ -189,6 +189,7 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
       firstByteMs: run.stream ? deps.timeouts.firstByteMs : 0,
       idleMs: run.stream ? deps.timeouts.idleMs : 0,
       totalMs: remaining,
+      totalLimitMs: deps.timeouts.totalMs,
     };
     if (limits.firstByteMs > 0 || limits.totalMs > 0) {
       lease.watchdog = startWatchdog(limits, (reason) => lease.controller.abort(reason), Date.now);

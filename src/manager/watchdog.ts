@@ -45,6 +45,8 @@ export interface WatchdogLimits {
   idleMs: number;
   /** What is left of the request's total duration. */
   totalMs: number;
+  /** The request's whole total duration, as configured: what the error names. Default `totalMs`. */
+  totalLimitMs?: number;
 }
 
 /**
@@ -109,7 +111,13 @@ export function startWatchdog(
   if (limits.totalMs > 0) {
     total = unref(
       setTimeout(
-        () => fire(new TimeoutError(`The request took longer than its total limit of ${limits.totalMs} ms`), true),
+        () =>
+          fire(
+            new TimeoutError(
+              `The request took longer than its total limit of ${limits.totalLimitMs ?? limits.totalMs} ms`,
+            ),
+            true,
+          ),
         limits.totalMs,
       ),
     );
