@@ -1,9 +1,10 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { ClientKeyStore } from '../http/client-keys/types.js';
 import { createManagementHandler, type ManagementHandler } from '../management/index.js';
 import type { Manager } from '../manager/manager.js';
+import { writeAtomic } from '../manager/stores/file/write-atomic.js';
 import type { UsageSink } from '../observe/usage/types.js';
 import { parseConfig } from './load-config.js';
 import { maskConfigText, refuseMaskedSecrets } from './mask-config.js';
@@ -51,9 +52,9 @@ export function managementFromConfig(config: SwitchyardConfig, setup: Management
               refuseMaskedSecrets(text);
               const { config: next } = parseConfig(text, path, { env: setup.env });
               setup.check(next);
-              const temporary = `${path}.${process.pid}.tmp`;
-              await writeFile(temporary, text, 'utf8');
-              await rename(temporary, path);
+              // The new file keeps the old one's permissions.
+              const { mode } = await stat(path);
+              await writeAtomic(path, text, mode & 0o777);
               await setup.reload();
             },
           },

@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { isLoopbackPeer } from '../http/client-auth.js';
+import { timingSafeEqual } from 'node:crypto';
+import { isLoopbackPeer, sha256 } from '../http/client-auth.js';
 import type { CoreRequest } from '../http/types.js';
 
 /** Consecutive failures from one address before it has to wait. */
@@ -85,8 +85,4 @@ function presentedKey(request: CoreRequest): string | undefined {
   const authorization = request.headers.authorization;
   const match = authorization ? /^Bearer\s+(.+)$/i.exec(authorization.trim()) : null;
   return match ? match[1] : undefined;
-}
-
-function sha256(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }

@@ -148,15 +148,8 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
       attempts: run.attempt,
       warnings: [] as readonly string[],
     };
-    if (operation === 'count_tokens' && native === 'openai-chat') {
-      // Chat Completions has no token counter: answer with the documented local estimate.
-      const result = localTokenCount(run.input.dialect, run.input.body, {
-        ...common,
-        warnings: ['count-tokens-estimated: the upstream cannot count tokens; this is a local estimate'],
-      });
-      lease.release();
-      deps.emit('onResult', { ...info, ok: true, latencyMs: deps.now() - attemptStart });
-      // Every finished request reports usage, this one too (no tokens: nothing was generated).
+    /** The usage record of a request this attempt answered (a stream that failed later included). */
+    const answered = (outcome: { error?: SwitchyardError; usage?: Usage; ttfbMs?: number }) =>
       deps.usage({
         input: run.input,
         requestId: run.requestId,
@@ -166,7 +159,20 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
         credential,
         attempts: run.attempt,
         upstreamMs: run.upstreamMs,
+        // The caller got the answer's 200, even when a stream failed after its first byte.
+        status: 200,
+        ...outcome,
       });
+    if (operation === 'count_tokens' && native === 'openai-chat') {
+      // Chat Completions has no token counter: answer with the documented local estimate.
+      const result = localTokenCount(run.input.dialect, run.input.body, {
+        ...common,
+        warnings: ['count-tokens-estimated: the upstream cannot count tokens; this is a local estimate'],
+      });
+      lease.release();
+      deps.emit('onResult', { ...info, ok: true, latencyMs: deps.now() - attemptStart });
+      // Every finished request reports usage, this one too (no tokens: nothing was generated).
+      answered({});
       return result;
     }
     // Follow-ups of answers given from another upstream name them by id: the memory knows them.
@@ -231,19 +237,7 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
         ...(error ? { error } : {}),
         latencyMs: deps.now() - attemptStart,
       });
-      deps.usage({
-        input: run.input,
-        requestId: run.requestId,
-        started: run.started,
-        modelRequested: run.requested,
-        modelUsed: upstreamModel,
-        credential,
-        attempts: run.attempt,
-        upstreamMs: run.upstreamMs,
-        // The caller got the answer's 200, even when a stream failed after its first byte.
-        status: 200,
-        ...outcome,
-      });
+      answered(outcome);
       if (run.stream) deps.settle(run);
     };
     if (run.stream) {

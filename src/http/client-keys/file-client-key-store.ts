@@ -1,7 +1,8 @@
 import { type FSWatcher, watch } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { ConfigError } from '../../core/errors.js';
+import { writeAtomic } from '../../manager/stores/file/write-atomic.js';
 import type { ClientKeyRecord, ClientKeyStore } from './types.js';
 
 /**
@@ -86,9 +87,7 @@ export class FileClientKeyStore implements ClientKeyStore {
       const records = await this.list();
       const result = change(records);
       await mkdir(dirname(this.#path), { recursive: true });
-      const temporary = `${this.#path}.${process.pid}.tmp`;
-      await writeFile(temporary, `${JSON.stringify({ keys: records }, null, 2)}\n`, { mode: 0o600 });
-      await rename(temporary, this.#path);
+      await writeAtomic(this.#path, `${JSON.stringify({ keys: records }, null, 2)}\n`);
       this.#notify();
       return result;
     });

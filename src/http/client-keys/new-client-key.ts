@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '../client-auth.js';
 import type { ClientPolicy } from '../types.js';
 import type { ClientKeyRecord } from './types.js';
 
@@ -27,5 +28,5 @@ export function newClientKey(
 
 /** SHA-256 of a key, lower-case hex, as {@link ClientKeyRecord.digest} holds it. */
 export function digestOf(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return sha256(key).toString('hex');
 }

@@ -13,6 +13,7 @@ import {
   clientKeyPatchSchema,
   clientKeyViewSchema,
 } from '../schemas.js';
+import { mergePatch } from './merge-patch.js';
 import type { Route } from './types.js';
 
 function keyStoreOr404(store: ClientKeyStore | undefined): ClientKeyStore {
@@ -126,11 +127,7 @@ export const API_KEY_ROUTES: readonly Route[] = [
     async handle({ clientKeys, params, body, audit }) {
       const store = keyStoreOr404(clientKeys);
       const current = await recordOr404(store, params.id!);
-      const next: Record<string, unknown> = { ...current };
-      for (const [field, value] of Object.entries(body as Record<string, unknown>)) {
-        if (value === null) delete next[field];
-        else next[field] = value;
-      }
+      const next = mergePatch(current, body as Record<string, unknown>);
       checkPolicy(next as ClientPolicy);
       const saved = await store.save(next as unknown as ClientKeyRecord);
       audit({ apiKey: saved.id, fields: Object.keys(body as object) });

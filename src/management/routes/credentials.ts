@@ -9,6 +9,7 @@ import {
   credentialPatchSchema,
   credentialViewSchema,
 } from '../schemas.js';
+import { mergePatch } from './merge-patch.js';
 import type { Route } from './types.js';
 
 function credentialOr404(manager: Manager, id: string): Credential {
@@ -25,11 +26,7 @@ async function credentialView(manager: Manager, credential: Credential) {
 
 /** A patch applied to a record: `null` removes a field, a masked secret sent back as shown keeps the stored one. */
 function applyPatch(current: Credential, patch: Record<string, unknown>): Credential {
-  const next: Record<string, unknown> = { ...current };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete next[key];
-    else next[key] = value;
-  }
+  const next = mergePatch(current, patch);
   if (typeof patch.apiKey === 'string' && current.apiKey && patch.apiKey === maskSecret(current.apiKey)) {
     next.apiKey = current.apiKey;
   }

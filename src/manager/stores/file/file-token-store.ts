@@ -1,10 +1,11 @@
 import { type FSWatcher, watch } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Credential } from '../../../core/credential.js';
 import { parseCredential } from '../../../core/credential-schema.js';
 import { ConflictError } from '../../../core/errors.js';
 import type { SaveOptions, TokenStore, TokenStoreEvent } from '../types.js';
+import { writeAtomic } from './write-atomic.js';
 
 /** Options of {@link FileTokenStore}. */
 export interface FileTokenStoreOptions {
@@ -252,23 +253,5 @@ function isCredentialFile(name: string): boolean {
 function checkName(value: string, field: string): void {
   if (!SAFE_NAME.test(value) || value === '.' || value === '..') {
     throw new Error(`Credential ${field} '${value}' cannot be used as a file name`);
-  }
-}
-
-/** Writes `text` to `path` so that readers see the old file or the new one, never a part. */
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  const handle = await open(tmp, 'w', 0o600);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
   }
 }
