@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { parseArgs } from 'node:util';
 import { createNodeListener } from '../adapters/node/index.js';
@@ -132,9 +132,9 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
     await app.close({ graceMs: 0 });
     return 2;
   }
-  const handle = createNodeListener(combineHandlers(app.handler, app.management));
   const metrics = await metricsRoute(app.manager, app.management, logger, app.usage);
-  const listener: RequestListener = metrics ? (req, res) => metrics(req, res) || handle(req, res) : handle;
+  const mounted = metrics ? [app.management, metrics] : [app.management];
+  const listener = createNodeListener(combineHandlers(app.handler, ...mounted));
   const server: Server = config.tls?.enable
     ? createHttpsServer(
         { cert: readFileSync(config.tls.cert ?? ''), key: readFileSync(config.tls.key ?? '') },

@@ -1,24 +1,23 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../core/logger.js';
 import { isLoopbackPeer } from '../http/client-auth.js';
+import type { CoreRequest, CoreResponse, MountableHandler } from '../http/types.js';
 import type { ManagementHandler } from '../management/index.js';
 import type { Manager } from '../manager/manager.js';
 
-/** Answers `GET /metrics` and returns true, or returns false for every other request. */
-export type MetricsRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
+const encoder = new TextEncoder();
 
 /**
- * `GET /metrics` for `switchyard serve`: the Manager's Prometheus metrics, when prom-client (an optional
- * peer dependency) is installed; undefined when it is not. Loopback peers that connect directly are
- * served; others (and requests with forwarding headers) need the management secret, with remote
- * management allowed.
+ * `GET /metrics` for `switchyard serve`, on the core request shape beside the other handlers: the
+ * Manager's Prometheus metrics (and the ledger's drops), when prom-client (an optional peer
+ * dependency) is installed; undefined when it is not. Loopback peers that connect directly are served;
+ * others (and requests with forwarding headers) need the management secret, with remote management allowed.
  */
 export async function metricsRoute(
   manager: Manager,
   management: ManagementHandler,
   logger: Logger,
   ledger?: object,
-): Promise<MetricsRoute | undefined> {
+): Promise<MountableHandler | undefined> {
   let registerMetrics: typeof import('../observe/metrics/index.js').registerMetrics;
   try {
     ({ registerMetrics } = await import('../observe/metrics/index.js'));
@@ -35,36 +34,27 @@ export async function metricsRoute(
   if (ledger && typeof (ledger as { dropped?: unknown }).dropped === 'number') {
     metrics.observeLedger(ledger as { readonly dropped: number });
   }
-  return (req, res) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || (req.url ?? '').split('?', 1)[0] !== '/metrics')
-      return false;
-    const request = {
-      method: req.method ?? 'GET',
-      path: '/metrics',
-      query: {},
-      headers: req.headers as Record<string, string | undefined>,
-      body: null,
-      signal: AbortSignal.abort(),
-      remoteAddress: req.socket.remoteAddress,
-    };
-    // Loopback scrapers are served as they are; anyone else needs the management secret (and allow-remote).
-    const refused = isLoopbackPeer(request) ? undefined : management.authorize(request);
-    if (refused) {
-      res.writeHead(refused.status, refused.headers);
-      res.end(refused.body);
-      return true;
+  const handler = async (request: CoreRequest): Promise<CoreResponse> => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return { status: 405, headers: { allow: 'GET, HEAD' }, body: null };
     }
-    registry.metrics().then(
-      (text) => {
-        res.writeHead(200, { 'content-type': registry.contentType });
-        res.end(req.method === 'HEAD' ? undefined : text);
-      },
-      (err: unknown) => {
-        logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'GET /metrics failed');
-        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end('metrics unavailable\n');
-      },
-    );
-    return true;
+    const refused = isLoopbackPeer(request) ? undefined : management.authorize(request);
+    if (refused) return refused;
+    try {
+      const text = await registry.metrics();
+      return {
+        status: 200,
+        headers: { 'content-type': registry.contentType },
+        body: request.method === 'HEAD' ? null : encoder.encode(text),
+      };
+    } catch (err) {
+      logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'GET /metrics failed');
+      return {
+        status: 500,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body: encoder.encode('metrics unavailable\n'),
+      };
+    }
   };
+  return Object.assign(handler, { handles: (path: string) => path === '/metrics' });
 }
