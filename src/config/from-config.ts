@@ -292,7 +292,12 @@ export async function fromConfig(
   const spend = new SpendCounter();
   await spend
     .seed(usage)
-    .catch((err: Error) => logger.warn({ error: err.message }, 'spend not seeded from the ledger'));
+    .catch((err: Error) =>
+      logger.warn(
+        { error: err.message },
+        'spend could not be read from the usage ledger: cost budgets count only what is spent from now on',
+      ),
+    );
   manager.addHooks({ onUsage: (record) => spend.add(record) });
   const handler = createHandler(manager, {
     ...(handlerSettings(config, allowAll) as Partial<HandlerOptions>),

@@ -8,7 +8,11 @@ import type { HandlerOptions } from './types.js';
 export function checkSpend(caller: Caller, spend: HandlerOptions['spend'], now: number): void {
   if (!spend) {
     // A key with cost budgets on a handler that cannot see spend: refused, never unlimited.
-    throw new HttpError(503, 'config', 'This API key has cost budgets but the gateway keeps no spend to check them');
+    throw new HttpError(
+      503,
+      'config',
+      'This API key has cost budgets but the gateway keeps no spend to check them: give createHandler a spend (a SpendCounter fed by the usage records), or remove the budgets',
+    );
   }
   const over = exceededBudget(spend, caller.principal, caller.costBudgets!, now);
   if (over) {
