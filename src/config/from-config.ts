@@ -309,9 +309,11 @@ export async function fromConfig(
 
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
+  /** Refuses a config the running gateway must not take; returns its credentials. */
   const check = (next: SwitchyardConfig) => {
-    credentialsFromConfig(next, env);
+    const nextDeclared = credentialsFromConfig(next, env);
     refuseDroppedKeys(config, next, options.handler);
+    return nextDeclared;
   };
   const reload = async () => {
     if (!path) return;
@@ -319,8 +321,7 @@ export async function fromConfig(
     let nextDeclared: ReturnType<typeof credentialsFromConfig>;
     try {
       next = await readConfig(path, logger, env, true);
-      nextDeclared = credentialsFromConfig(next, env);
-      check(next);
+      nextDeclared = check(next);
     } catch (err) {
       logger.error({ path, error: (err as Error).message }, 'config edit refused; the running config stays');
       return;
