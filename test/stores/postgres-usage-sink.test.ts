@@ -26,6 +26,9 @@ describeWithServices('PostgresUsageSink against PostgreSQL', [postgres], () => {
   const nextTable = () => {
     n += 1;
   };
+  /** The batch INSERT, sent as a named statement (a config object) since it is prepared once per connection. */
+  const isInsert = (arg: unknown) =>
+    typeof arg === 'object' && arg !== null && String((arg as { text?: unknown }).text).includes('INSERT INTO');
   const rowCount = async () =>
     Number((await admin.query(`SELECT count(*)::int AS c FROM "${schema}"."u${n}"`)).rows[0].c);
 
@@ -39,7 +42,7 @@ describeWithServices('PostgresUsageSink against PostgreSQL', [postgres], () => {
     nextTable();
     await Promise.all(Array.from({ length: 4 }, () => open().start()));
     const { rows } = await admin.query(`SELECT version FROM "${schema}"."u${n}_migrations"`);
-    expect(rows.map((r) => r.version)).toEqual([1]);
+    expect(rows.map((r) => r.version).sort()).toEqual([1, 2]);
   });
 
   it('inserts in batches: one INSERT per batch', async () => {
@@ -50,7 +53,7 @@ describeWithServices('PostgresUsageSink against PostgreSQL', [postgres], () => {
     const query = vi.spyOn(pool, 'query');
     for (let i = 0; i < 1200; i++) sink.write(rec({ requestId: `r${i}` }));
     await sink.flush();
-    const inserts = query.mock.calls.filter(([sql]) => String(sql).startsWith('INSERT'));
+    const inserts = query.mock.calls.filter(([sql]) => isInsert(sql));
     expect(inserts).toHaveLength(3);
     expect(await rowCount()).toBe(1200);
     expect(sink.written).toBe(1200);
@@ -67,7 +70,7 @@ describeWithServices('PostgresUsageSink against PostgreSQL', [postgres], () => {
     let lost = false;
     vi.spyOn(pool, 'query').mockImplementation((async (...args: unknown[]) => {
       const result = await original(...args);
-      if (!lost && String(args[0]).startsWith('INSERT')) {
+      if (!lost && isInsert(args[0])) {
         lost = true;
         throw new Error('Connection terminated unexpectedly');
       }
@@ -82,6 +85,32 @@ describeWithServices('PostgresUsageSink against PostgreSQL', [postgres], () => {
     expect(await rowCount()).toBe(5);
     await sink.close();
     await pool.end();
+  });
+
+  it('a table made by the first release is migrated in place: its rows stay, new batches are stored', async () => {
+    nextTable();
+    const table = `"${schema}"."u${n}"`;
+    await admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    // The first release's table, with the unique uid index every record used to pay for.
+    await admin.query(`CREATE TABLE ${table} (id bigserial PRIMARY KEY, uid uuid NOT NULL UNIQUE,
+      ts timestamptz NOT NULL, request_id text NOT NULL, principal text, credential_id text, provider text,
+      model_requested text NOT NULL, model_used text, dialect text NOT NULL, stream boolean NOT NULL,
+      prompt_tokens bigint NOT NULL, completion_tokens bigint NOT NULL, cached_tokens bigint NOT NULL,
+      cache_write_tokens bigint NOT NULL, reasoning_tokens bigint NOT NULL, latency_ms integer NOT NULL,
+      ttfb_ms integer, attempts integer NOT NULL, success boolean NOT NULL, error_code text,
+      cost_amount double precision, cost_currency text)`);
+    await admin.query(`CREATE TABLE "${schema}"."u${n}_migrations" (version integer PRIMARY KEY,
+      applied_at timestamptz NOT NULL DEFAULT now())`);
+    await admin.query(`INSERT INTO "${schema}"."u${n}_migrations" (version) VALUES (1)`);
+    await admin.query(`INSERT INTO ${table} (uid, ts, request_id, model_requested, dialect, stream, prompt_tokens,
+      completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, latency_ms, attempts, success)
+      VALUES (gen_random_uuid(), now(), 'old', 'm', 'openai-chat', false, 1, 1, 0, 0, 0, 1, 1, true)`);
+    const sink = open({ flushIntervalMs: 60_000 });
+    for (let i = 0; i < 3; i++) sink.write(rec({ requestId: `new${i}` }));
+    await sink.flush();
+    expect(sink.pending).toBe(0);
+    const { rows } = await admin.query(`SELECT request_id FROM ${table} ORDER BY id`);
+    expect(rows.map((r) => r.request_id)).toEqual(['old', 'new0', 'new1', 'new2']);
   });
 
   it('aggregates by each dimension and bucket exactly as the pure aggregate does', async () => {

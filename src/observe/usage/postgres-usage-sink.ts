@@ -78,44 +78,90 @@ const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`${table}_principal_ts_idx`)} ON ${qualified} (principal, ts)`,
     ],
   },
+  {
+    // A retried batch is recognised by one row per batch instead of a unique index over every record's
+    // uid: that index cost the database more than the rest of the insert.
+    version: 2,
+    statements: ({ qualified, table }) => [
+      `CREATE TABLE IF NOT EXISTS ${batchesTable(qualified, table)} (
+        uid uuid PRIMARY KEY,
+        ts timestamptz NOT NULL DEFAULT now()
+      )`,
+      `ALTER TABLE ${qualified} DROP CONSTRAINT IF EXISTS ${quoteIdentifier(`${table}_uid_key`)}`,
+      `ALTER TABLE ${qualified} ALTER COLUMN uid DROP NOT NULL`,
+    ],
+  },
 ];
 
+/** The stored columns with the PostgreSQL array type each is sent as (one array per column per batch). */
 const INSERT_COLUMNS = [
-  'uid',
-  'ts',
-  'request_id',
-  'principal',
-  'credential_id',
-  'provider',
-  'model_requested',
-  'model_used',
-  'dialect',
-  'stream',
-  'prompt_tokens',
-  'completion_tokens',
-  'cached_tokens',
-  'cache_write_tokens',
-  'reasoning_tokens',
-  'latency_ms',
-  'ttfb_ms',
-  'attempts',
-  'success',
-  'error_code',
-  'cost_amount',
-  'cost_currency',
+  ['ts', 'timestamptz'],
+  ['request_id', 'text'],
+  ['principal', 'text'],
+  ['credential_id', 'text'],
+  ['provider', 'text'],
+  ['model_requested', 'text'],
+  ['model_used', 'text'],
+  ['dialect', 'text'],
+  ['stream', 'bool'],
+  ['prompt_tokens', 'int8'],
+  ['completion_tokens', 'int8'],
+  ['cached_tokens', 'int8'],
+  ['cache_write_tokens', 'int8'],
+  ['reasoning_tokens', 'int8'],
+  ['latency_ms', 'int4'],
+  ['ttfb_ms', 'int4'],
+  ['attempts', 'int4'],
+  ['success', 'bool'],
+  ['error_code', 'text'],
+  ['cost_amount', 'float8'],
+  ['cost_currency', 'text'],
 ] as const;
 
-const SELECT_COLUMNS = `id::text AS id, (extract(epoch FROM ts) * 1000)::float8 AS ts_ms, ${INSERT_COLUMNS.slice(2).join(', ')}`;
+/** Values of one column for a batch, in {@link INSERT_COLUMNS} order. */
+function columnValues(r: UsageRecord): unknown[] {
+  return [
+    new Date(r.timestamp),
+    r.requestId,
+    r.principal ?? null,
+    r.credentialId ?? null,
+    r.provider ?? null,
+    r.modelRequested,
+    r.modelUsed ?? null,
+    r.dialect,
+    r.stream,
+    r.promptTokens,
+    r.completionTokens,
+    r.cachedTokens,
+    r.cacheWriteTokens,
+    r.reasoningTokens,
+    Math.round(r.latencyMs),
+    r.ttfbMs === undefined ? null : Math.round(r.ttfbMs),
+    r.attempts,
+    r.success,
+    r.errorCode ?? null,
+    r.cost?.amount ?? null,
+    r.cost?.currency ?? null,
+  ];
+}
+
+function batchesTable(qualified: string, table: string): string {
+  return `${qualified.slice(0, qualified.lastIndexOf('.'))}.${quoteIdentifier(`${table}_batches`)}`;
+}
+
+const SELECT_COLUMNS = `id::text AS id, (extract(epoch FROM ts) * 1000)::float8 AS ts_ms, ${INSERT_COLUMNS.slice(1)
+  .map(([name]) => name)
+  .join(', ')}`;
 
 const MODEL = 'coalesce(model_used, model_requested)';
 const RETRY_BASE_MS = 500;
 const RETRY_MAX_MS = 30_000;
 const HOUR = 3_600_000;
 
-/** A queued record with the id that makes a retried INSERT of it a no-op. */
-interface Queued {
+/** A batch that failed, kept with the id that makes inserting it again a no-op if it did commit. */
+interface RetryBatch {
   uid: string;
-  record: UsageRecord;
+  records: UsageRecord[];
 }
 
 interface UsageRow {
@@ -169,7 +215,10 @@ export class PostgresUsageSink implements UsageSink {
   readonly #retentionMs: number | undefined;
   readonly #closeTimeoutMs: number;
   readonly #logger: Logger;
-  #queue: Queued[] = [];
+  #queue: UsageRecord[] = [];
+  #retry: RetryBatch | undefined;
+  readonly #insertSql: string;
+  readonly #insertName: string;
   #flushing: Promise<void> | undefined;
   #started: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -199,6 +248,19 @@ export class PostgresUsageSink implements UsageSink {
       this.#ownsPool = false;
     }
     this.names = tableNames(options.schema ?? 'public', options.table ?? 'switchyard_usage');
+    const columns = INSERT_COLUMNS.map(([name]) => name).join(', ');
+    const arrays = INSERT_COLUMNS.map(([, type], i) => `$${i + 2}::${type}[]`).join(', ');
+    // One statement per batch, prepared once per connection: the batch's id goes into the batches
+    // table, and the records are inserted only when that id was new (a retry of a batch that did
+    // commit stores nothing twice). unnest() takes one array per column, so the statement has 22
+    // parameters whatever the batch size.
+    this.#insertSql = `WITH batch AS (
+        INSERT INTO ${batchesTable(this.names.qualified, this.names.table)} (uid) VALUES ($1)
+        ON CONFLICT DO NOTHING RETURNING 1
+      )
+      INSERT INTO ${this.names.qualified} (${columns})
+      SELECT * FROM unnest(${arrays}) WHERE EXISTS (SELECT 1 FROM batch)`;
+    this.#insertName = `${this.names.channel}_usage_insert`;
     this.#batchSize = Math.max(1, options.batchSize ?? 500);
     this.#maxQueue = Math.max(1, options.maxQueue ?? 10_000);
     this.#retentionMs = options.retentionMs;
@@ -221,7 +283,7 @@ export class PostgresUsageSink implements UsageSink {
 
   /** Records not yet stored: queued, or in an INSERT under way. */
   get pending(): number {
-    return this.#queue.length + this.#inFlight;
+    return this.#queue.length + (this.#retry?.records.length ?? 0) + this.#inFlight;
   }
 
   /** Records stored so far by this sink. */
@@ -245,11 +307,11 @@ export class PostgresUsageSink implements UsageSink {
 
   write(record: UsageRecord): void {
     if (this.#closed) return;
-    if (this.#queue.length >= this.#maxQueue) {
+    if (this.#queue.length + (this.#retry?.records.length ?? 0) >= this.#maxQueue) {
       this.#drop(1);
       return;
     }
-    this.#queue.push({ uid: randomUUID(), record });
+    this.#queue.push(record);
     if (this.#queue.length >= this.#batchSize && !this.#eager && !this.#flushing && Date.now() >= this.#retryAt) {
       // Off the caller's stack: the request that filled the batch returns first.
       this.#eager = true;
@@ -282,8 +344,9 @@ export class PostgresUsageSink implements UsageSink {
     await Promise.race([this.flush(), deadline]);
     clearTimeout(timer);
     this.#closed = true;
-    if (this.#queue.length > 0) {
-      this.#logger.warn({ table: this.names.table, lost: this.#queue.length }, 'usage records not stored at close');
+    const lost = this.#queue.length + (this.#retry?.records.length ?? 0);
+    if (lost > 0) {
+      this.#logger.warn({ table: this.names.table, lost }, 'usage records not stored at close');
     }
     if (this.#ownsPool) await this.pool.end().catch(() => {});
   }
@@ -291,8 +354,11 @@ export class PostgresUsageSink implements UsageSink {
   /** Deletes rows past `retentionMs`. */
   async prune(): Promise<void> {
     if (this.#retentionMs === undefined) return;
-    await this.pool.query(`DELETE FROM ${this.names.qualified} WHERE ts < $1`, [
-      new Date(Date.now() - this.#retentionMs),
+    const before = new Date(Date.now() - this.#retentionMs);
+    await this.pool.query(`DELETE FROM ${this.names.qualified} WHERE ts < $1`, [before]);
+    // A batch id is only needed while its batch may still be retried (seconds); a day is plenty.
+    await this.pool.query(`DELETE FROM ${batchesTable(this.names.qualified, this.names.table)} WHERE ts < $1`, [
+      new Date(Math.min(before.getTime(), Date.now() - 24 * HOUR)),
     ]);
   }
 
@@ -372,25 +438,26 @@ export class PostgresUsageSink implements UsageSink {
   }
 
   async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.#batchSize);
-      this.#inFlight = batch.length;
+    while (this.#retry || this.#queue.length > 0) {
+      const batch = this.#retry ?? { uid: randomUUID(), records: this.#queue.splice(0, this.#batchSize) };
+      this.#retry = undefined;
+      this.#inFlight = batch.records.length;
       try {
         await this.start();
         await this.#insert(batch);
         this.#inFlight = 0;
-        this.#written += batch.length;
+        this.#written += batch.records.length;
         this.#failures = 0;
         this.#retryAt = 0;
       } catch (err) {
         this.#inFlight = 0;
-        this.#requeue(batch);
+        this.#keepForRetry(batch);
         this.#failures += 1;
         const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (this.#failures - 1));
         this.#retryAt = Date.now() + delay;
         if (this.#failures === 1 || this.#failures % 10 === 0) {
           this.#logger.warn(
-            { table: this.names.table, error: (err as Error).message, queued: this.#queue.length, retryInMs: delay },
+            { table: this.names.table, error: (err as Error).message, queued: this.pending, retryInMs: delay },
             'usage records could not be stored; retrying',
           );
         }
@@ -399,52 +466,24 @@ export class PostgresUsageSink implements UsageSink {
     }
   }
 
-  async #insert(batch: readonly Queued[]): Promise<void> {
-    const params: unknown[] = [];
-    const rows: string[] = [];
-    for (const { uid, record: r } of batch) {
-      const base = params.length;
-      params.push(
-        uid,
-        new Date(r.timestamp),
-        r.requestId,
-        r.principal ?? null,
-        r.credentialId ?? null,
-        r.provider ?? null,
-        r.modelRequested,
-        r.modelUsed ?? null,
-        r.dialect,
-        r.stream,
-        r.promptTokens,
-        r.completionTokens,
-        r.cachedTokens,
-        r.cacheWriteTokens,
-        r.reasoningTokens,
-        Math.round(r.latencyMs),
-        r.ttfbMs === undefined ? null : Math.round(r.ttfbMs),
-        r.attempts,
-        r.success,
-        r.errorCode ?? null,
-        r.cost?.amount ?? null,
-        r.cost?.currency ?? null,
-      );
-      rows.push(`(${INSERT_COLUMNS.map((_, i) => `$${base + i + 1}`).join(', ')})`);
-    }
-    await this.pool.query(
-      // A batch whose answer was lost with its connection may have committed: retrying it must not
-      // store its records twice.
-      `INSERT INTO ${this.names.qualified} (${INSERT_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}
-       ON CONFLICT (uid) DO NOTHING`,
-      params,
-    );
+  async #insert(batch: RetryBatch): Promise<void> {
+    const columns: unknown[][] = INSERT_COLUMNS.map(() => new Array(batch.records.length));
+    batch.records.forEach((record, row) => {
+      const values = columnValues(record);
+      for (let c = 0; c < values.length; c++) columns[c]![row] = values[c];
+    });
+    await this.pool.query({ name: this.#insertName, text: this.#insertSql, values: [batch.uid, ...columns] });
   }
 
-  /** Puts a failed batch back at the head of the queue, as far as room allows; the rest is dropped. */
-  #requeue(batch: Queued[]): void {
+  /**
+   * Keeps a failed batch, under its id, for the next try, as far as the queue's room allows (the
+   * oldest records are dropped first). A part of a batch that did commit is still recognised by its id.
+   */
+  #keepForRetry(batch: RetryBatch): void {
     const room = Math.max(0, this.#maxQueue - this.#queue.length);
-    const kept = batch.length <= room ? batch : batch.slice(batch.length - room);
-    if (kept.length < batch.length) this.#drop(batch.length - kept.length);
-    this.#queue = kept.concat(this.#queue);
+    const kept = batch.records.length <= room ? batch.records : batch.records.slice(batch.records.length - room);
+    if (kept.length < batch.records.length) this.#drop(batch.records.length - kept.length);
+    if (kept.length > 0) this.#retry = { uid: batch.uid, records: kept };
   }
 
   #drop(count: number): void {
