@@ -110,10 +110,16 @@ export function summarise(file: string, top = 25): void {
 
 const messages = [{ role: 'user', content: 'Say hello.' }];
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` };
-const CALLS: Record<string, { adapter: string; call: Call }> = {
+const CALLS: Record<string, { adapter: string; call: Call; env?: Record<string, string> }> = {
   '3': {
     adapter: 'node',
     call: { path: '/v1/chat/completions', headers, body: JSON.stringify({ model: 'gpt-4o-mini', messages }) },
+  },
+  // Scenario 3 with the PostgreSQL ledger, metrics and traces on (BENCH_OBSERVE_PARTS picks some).
+  '8': {
+    adapter: 'node',
+    call: { path: '/v1/chat/completions', headers, body: JSON.stringify({ model: 'gpt-4o-mini', messages }) },
+    env: { BENCH_OBSERVE: '1' },
   },
   '4': {
     adapter: 'node',
@@ -157,7 +163,7 @@ async function profileScenario(): Promise<void> {
   const upstream = await startChild('upstream', { entry: 'bench/servers/upstream.ts' });
   const server = await startChild('switchyard', {
     entry: 'bench/servers/switchyard.ts',
-    env: { BENCH_UPSTREAM: upstream.url, BENCH_ADAPTER: scenario.adapter },
+    env: { BENCH_UPSTREAM: upstream.url, BENCH_ADAPTER: scenario.adapter, ...scenario.env },
     nodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir],
   });
   try {

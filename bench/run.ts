@@ -12,6 +12,7 @@
 //   BENCH_STREAMS=1000        concurrent slow streams (BENCH_SLOW_EVENTS=50 events, 100 ms apart)
 //   BENCH_PEER=0              skip @portkey-ai/gateway
 //   BENCH_ONLY=load,ttfb,streams,selectors,translate   run only these parts
+//   BENCH_SCENARIOS=1,3,8     run only these load scenarios
 //   BENCH_DOCS=1|0            rewrite docs/benchmarks.md (default: only on a full-length run)
 // Quick run: BENCH_SECONDS=2 BENCH_RUNS=1 BENCH_WARMUP_SECONDS=1 BENCH_TTFB_REQUESTS=200 npm run bench
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -107,7 +108,7 @@ const portkeyCall =
     body: chat(model),
   });
 
-const SCENARIOS: Scenario[] = [
+const ALL_SCENARIOS: Scenario[] = [
   {
     id: '1',
     label: '1 direct to the fake upstream (OpenAI JSON)',
@@ -221,6 +222,11 @@ const SCENARIOS: Scenario[] = [
     direct: '1',
   },
 ];
+// BENCH_SCENARIOS=1,3,8 measures only those load scenarios (for a quick look at one change).
+const SCENARIO_FILTER = process.env.BENCH_SCENARIOS?.split(',').map((id) => id.trim());
+const SCENARIOS = SCENARIO_FILTER
+  ? ALL_SCENARIOS.filter((s) => SCENARIO_FILTER.includes(s.id))
+  : ALL_SCENARIOS;
 
 // ---------------------------------------------------------------------------------------------
 // Child processes
@@ -458,7 +464,7 @@ async function runFirstByte(upstream: Child): Promise<void> {
     {
       target: '5 switchyard/node, Anthropic → Gemini SSE',
       origin: node.url,
-      call: SCENARIOS.find((s) => s.id === '5')!.call(upstream.url),
+      call: ALL_SCENARIOS.find((s) => s.id === '5')!.call(upstream.url),
       direct: 'direct, Gemini SSE',
     },
   ];
