@@ -13,8 +13,14 @@ export type { QuotaSnapshot } from './core/quota.js';
 export { parseRetryAfter } from './core/retry-after.js';
 export {
   type AnthropicExecutorOptions,
+  type AzureApiShape,
+  type AzureOpenAICredentialOptions,
+  type AzureOpenAIExecutorOptions,
   anthropicExecutor,
+  azureOpenAICredential,
+  azureOpenAIExecutor,
   createHttpExecutor,
+  type EntraClientCredentials,
   type ErrorClassification,
   type GeminiExecutorOptions,
   geminiExecutor,

@@ -91,8 +91,9 @@ export interface Executor {
    */
   refresh?(credential: Credential, signal: AbortSignal): Promise<Credential>;
   /**
-   * Whether `refresh` can do anything for this credential (e.g. it names a token endpoint). Absent means
-   * yes. A credential that cannot be refreshed is used until it fails, then disabled until its secret changes.
+   * Whether `refresh` can do anything for this credential (e.g. it names a token endpoint, or has the
+   * client secret of a client-credentials grant). Absent means: when the credential has a refresh token.
+   * A credential that cannot be refreshed is used until it fails, then disabled until its secret changes.
    */
   canRefresh?(credential: Credential): boolean;
   /** How long before `oauth.expiresAt` to refresh proactively, ms. Default 5 minutes. */

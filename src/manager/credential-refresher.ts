@@ -1,3 +1,4 @@
+import type { Awaitable } from '../core/awaitable.js';
 import type { Credential } from '../core/credential.js';
 import { RefreshFailedError, SwitchyardError, UnauthorizedError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -48,14 +49,13 @@ export class CredentialRefresher {
     return expiresAt - (executor.refreshLeadMs ?? DEFAULT_REFRESH_LEAD_MS) <= this.#deps.now();
   }
 
-  /** True when the credential can be refreshed at all. */
+  /**
+   * True when the credential can be refreshed at all. The executor's `canRefresh` decides when it has
+   * one (a client-credentials grant needs no refresh token); else a refresh token is needed.
+   */
   canRefresh(credential: Credential, executor: Executor): boolean {
-    return (
-      credential.kind === 'oauth' &&
-      executor.refresh !== undefined &&
-      credential.oauth?.refreshToken !== undefined &&
-      (executor.canRefresh?.(credential) ?? true)
-    );
+    if (credential.kind !== 'oauth' || executor.refresh === undefined) return false;
+    return executor.canRefresh ? executor.canRefresh(credential) : credential.oauth?.refreshToken !== undefined;
   }
 
   /** Refreshes (or joins the refresh in flight) and resolves to the saved credential. */
@@ -68,9 +68,18 @@ export class CredentialRefresher {
   }
 
   async #run(credential: Credential, executor: Executor): Promise<Credential> {
-    const { store, state, logger } = this.#deps;
-    const release = await state.lock(`refresh:${credential.id}`, LOCK_TTL_MS);
-    if (!release) return this.#waitForOther(credential);
+    const release = await this.#deps.state.lock(`refresh:${credential.id}`, LOCK_TTL_MS);
+    if (!release) return this.#waitForOther(credential, executor);
+    return this.#refreshHolding(credential, executor, release);
+  }
+
+  /** The refresh itself, with the cross-instance lock held; releases it. */
+  async #refreshHolding(
+    credential: Credential,
+    executor: Executor,
+    release: () => Awaitable<void>,
+  ): Promise<Credential> {
+    const { store, logger } = this.#deps;
     try {
       // Another instance may have refreshed while we waited for the lock.
       const current = (await store.get(credential.id)) ?? credential;
@@ -126,12 +135,16 @@ export class CredentialRefresher {
     });
   }
 
-  async #waitForOther(credential: Credential): Promise<Credential> {
+  async #waitForOther(credential: Credential, executor: Executor): Promise<Credential> {
     const deadline = this.#deps.now() + WAIT_MAX_MS;
     while (this.#deps.now() < deadline) {
       await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
       const current = await this.#deps.store.get(credential.id);
       if (current && tokenChanged(credential, current)) return this.#adopt(current);
+      // The other instance is done but its tokens never reached this store: a store of this process
+      // alone (credentials from the config file). Refresh here, once, under the lock.
+      const release = await this.#deps.state.lock(`refresh:${credential.id}`, LOCK_TTL_MS);
+      if (release) return this.#refreshHolding(credential, executor, release);
     }
     throw await this.#failed(credential, new UnauthorizedError('Timed out waiting for another instance to refresh'));
   }

@@ -85,7 +85,8 @@ function usageOf(body: Record<string, unknown>, reply: FakeReply) {
   return { input, output };
 }
 
-function chat(body: Record<string, unknown>, model: string, reply: FakeReply): FakeResponse {
+/** A Chat Completions answer, stream or not as the body asks. */
+export function chat(body: Record<string, unknown>, model: string, reply: FakeReply): FakeResponse {
   const { input, output } = usageOf(body, reply);
   const usage = {
     prompt_tokens: input,
@@ -160,7 +161,8 @@ function chat(body: Record<string, unknown>, model: string, reply: FakeReply): F
   return { headers: { ...COMMON_HEADERS, 'content-type': 'text/event-stream; charset=utf-8' }, chunks };
 }
 
-function responses(body: Record<string, unknown>, model: string, reply: FakeReply): FakeResponse {
+/** A Responses API answer, stream or not as the body asks. */
+export function responses(body: Record<string, unknown>, model: string, reply: FakeReply): FakeResponse {
   const { input, output } = usageOf(body, reply);
   const items: Array<Record<string, unknown>> = [];
   if (reply.thinking) {

@@ -89,7 +89,10 @@ export function createHttpExecutor(declaration: ProviderDeclaration, options: Ht
       path: query === -1 ? target.path : target.path.slice(0, query),
     };
     const dispatcher = transport.dispatcherFor(credential);
-    const requestOptions: Dispatcher.RequestOptions = {
+    // No redirect is ever followed, whatever interceptors an injected dispatcher has: the secret header
+    // (`authorization`, `x-api-key`, Azure's `api-key`) would go to wherever the redirect points.
+    const requestOptions: Dispatcher.RequestOptions & { maxRedirections: 0 } = {
+      maxRedirections: 0,
       origin: target.origin,
       path: target.path,
       method: init.method,
@@ -230,19 +233,23 @@ export function createHttpExecutor(declaration: ProviderDeclaration, options: Ht
     },
 
     /**
-     * The standard refresh-token grant against the credential's own `oauth.tokenUrl` (RFC 6749 §6).
-     * Credentials without a `tokenUrl` cannot be refreshed here and fail with an UnauthorizedError.
+     * The declaration's own token grant when it has one; else the standard refresh-token grant against
+     * the credential's own `oauth.tokenUrl` (RFC 6749 §6), which needs a `tokenUrl` and a refresh token.
      */
-    canRefresh: (credential: Credential) => credential.oauth?.tokenUrl !== undefined,
+    canRefresh: (credential: Credential) =>
+      declaration.canRefresh
+        ? declaration.canRefresh(credential)
+        : credential.oauth?.tokenUrl !== undefined && credential.oauth.refreshToken !== undefined,
 
     refresh(credential: Credential, signal: AbortSignal): Promise<Credential> {
-      return refreshWithTokenUrl(credential, {
+      const context = {
         provider,
         dispatcher: transport.dispatcherFor(credential),
         signal,
         timeoutMs: Math.min(headersTimeout, TOKEN_TIMEOUT_MS),
         now,
-      });
+      };
+      return declaration.refresh ? declaration.refresh(credential, context) : refreshWithTokenUrl(credential, context);
     },
 
     close: () => transport.close(),

@@ -56,14 +56,39 @@ export async function refreshWithTokenUrl(credential: Credential, context: Token
   if (!oauth.refreshToken) {
     throw new UnauthorizedError(`Credential ${credential.id} has no refresh token`, options);
   }
-  let url: URL;
-  try {
-    url = new URL(oauth.tokenUrl);
-  } catch (cause) {
-    throw new UnauthorizedError(`Credential ${credential.id} has an invalid oauth.tokenUrl`, { ...options, cause });
-  }
   const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: oauth.refreshToken });
   if (oauth.clientId) form.set('client_id', oauth.clientId);
+  return exchangeToken(credential, oauth.tokenUrl, form, context);
+}
+
+/**
+ * Posts one token request (any grant, form-encoded, RFC 6749 §4-6) to `tokenUrl` and returns the
+ * credential with the answer's tokens: `access_token` replaces the old one, `refresh_token` replaces the
+ * old one when the server rotates it, `expires_in` sets `expiresAt` (left unset when the server does not
+ * say). Errors are classified as in {@link refreshWithTokenUrl}, without secrets in their messages.
+ *
+ * @example
+ * ```ts
+ * const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'c', client_secret: s, scope });
+ * const fresh = await exchangeToken(credential, tokenUrl, form, { provider: 'azure-openai', dispatcher, timeoutMs: 30_000, now: Date.now });
+ * ```
+ */
+export async function exchangeToken(
+  credential: Credential,
+  tokenUrl: string,
+  form: URLSearchParams,
+  context: TokenRefreshContext,
+): Promise<Credential> {
+  const { provider } = context;
+  let url: URL;
+  try {
+    url = new URL(tokenUrl);
+  } catch (cause) {
+    throw new UnauthorizedError(`Credential ${credential.id} has an invalid oauth.tokenUrl`, {
+      credentialId: credential.id,
+      cause,
+    });
+  }
 
   const errorContext = { provider, dialect: 'openai-chat' as const, credentialId: credential.id };
   let response: Dispatcher.ResponseData;
@@ -92,7 +117,7 @@ export async function refreshWithTokenUrl(credential: Credential, context: Token
 
   const next: Credential = {
     ...credential,
-    oauth: { ...oauth, accessToken: json.access_token },
+    oauth: { ...credential.oauth, accessToken: json.access_token },
   };
   const fresh = next.oauth!;
   if (typeof json.refresh_token === 'string' && json.refresh_token !== '') fresh.refreshToken = json.refresh_token;

@@ -4,11 +4,15 @@ import type { QuotaSnapshot } from '../../core/quota.js';
 import type { ErrorClassification, UpstreamFailure } from '../../core/upstream-failure.js';
 import type { Dialect } from '../../translate/dialect.js';
 import type { Executor, ExecutorRequest, ModelInfo, Operation } from '../types.js';
+import type { TokenRefreshContext } from './oauth-refresh.js';
 
 export type { ErrorClassification, UpstreamFailure } from '../../core/upstream-failure.js';
+export type { TokenRefreshContext } from './oauth-refresh.js';
 
 /** What a provider declaration needs to pick the upstream path. */
 export interface PathInput {
+  /** The credential the call goes out on (a path may carry its deployment, project or region). */
+  credential: Credential;
   operation: Operation;
   model: string;
   stream: boolean;
@@ -45,6 +49,13 @@ export interface ProviderDeclaration {
   parseError(failure: UpstreamFailure): ErrorClassification;
   /** Reads rate-limit headers, on success and failure alike. */
   quota?(headers: Readonly<Record<string, string>>, now: number): QuotaSnapshot | undefined;
+  /**
+   * Gets new tokens for an OAuth credential, when the provider has its own grant (a client-credentials
+   * or JWT-bearer grant). Absent: the refresh-token grant against `oauth.tokenUrl`.
+   */
+  refresh?(credential: Credential, context: TokenRefreshContext): Promise<Credential>;
+  /** Whether `refresh` can do anything for a credential. Required with `refresh`'s own grant. */
+  canRefresh?(credential: Credential): boolean;
   /** How to list models; absent when the provider has no model list. */
   listModels?: {
     /** The path of one page; `cursor` is the previous page's `next`. */

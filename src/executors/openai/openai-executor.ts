@@ -75,8 +75,9 @@ export function openaiDeclaration(options: OpenAIDeclarationOptions = {}): Provi
 /**
  * The body as sent: `stream` set to match the request, and on chat streams
  * `stream_options.include_usage` so the last chunk carries usage for accounting. Copies, never mutates.
+ * Shared by every OpenAI-wire declaration (Azure OpenAI included).
  */
-function openaiBody(request: ExecutorRequest): Record<string, unknown> {
+export function openaiBody(request: ExecutorRequest): Record<string, unknown> {
   const { body, stream, operation, dialect } = request;
   if (operation === 'count_tokens') {
     if (body.stream === undefined) return body;

@@ -1,6 +1,8 @@
 /// <reference types="vite/client" />
 import { createParser } from 'eventsource-parser';
 import { describe, expect, it } from 'vitest';
+import azureFilteredSse from '../../../test/fixtures/azure-openai/filtered-completion.stream.txt?raw';
+import azureTextSse from '../../../test/fixtures/azure-openai/text.stream.txt?raw';
 import errorSse from '../../../test/fixtures/openai-chat/error.stream.txt?raw';
 import reasoningSse from '../../../test/fixtures/openai-chat/reasoning.stream.txt?raw';
 import textSse from '../../../test/fixtures/openai-chat/text.stream.txt?raw';
@@ -18,6 +20,34 @@ function decode(sse: string, split = sse.length): { parts: StreamPart[]; done: b
 }
 
 describe('openai-chat stream decoder', () => {
+  it("skips Azure's content filter annotation frames: no start from the empty-id prompt frame, no junk parts", () => {
+    for (const split of [azureTextSse.length, 5]) {
+      const { parts, done } = decode(azureTextSse, split);
+      expect(done).toBe(true);
+      expect(parts).toEqual([
+        {
+          type: 'start',
+          id: 'chatcmpl-AD4p0yTtPgGi6hJ2QfPmPsRGfT8Ai',
+          model: 'gpt-4o-2024-08-06',
+          created: 1727804212,
+        },
+        { type: 'text-delta', text: 'Hello' },
+        { type: 'text-delta', text: ' there' },
+        { type: 'finish', finishReason: 'stop' },
+        { type: 'usage', usage: { inputTokens: 9, outputTokens: 2, cacheReadTokens: 0, reasoningTokens: 0 } },
+      ]);
+    }
+  });
+
+  it('finishes an Azure completion cut by the content filter with finish reason content_filter', () => {
+    const { parts } = decode(azureFilteredSse);
+    expect(parts).toEqual([
+      { type: 'start', id: 'chatcmpl-AD4p0yTtPgGi6hJ2QfPmPsRGfT8Ai', model: 'gpt-4o-2024-08-06', created: 1727804212 },
+      { type: 'text-delta', text: 'Sure,' },
+      { type: 'finish', finishReason: 'content_filter' },
+    ]);
+  });
+
   it("decodes OpenAI's documented text stream with its usage chunk", () => {
     const { parts, done } = decode(textSse);
     expect(done).toBe(true);

@@ -101,6 +101,10 @@ export function createStreamDecoder(): StreamDecoder {
       if (chunk.error !== undefined && chunk.error !== null) {
         return [{ type: 'error', error: errorToCanonical(num(obj(chunk.error)?.status) ?? 200, chunk) }];
       }
+      const choices = arr(chunk.choices);
+      // A frame with no choices and no usage says nothing to the caller: Azure's content filter
+      // annotations (`prompt_filter_results` first, with an empty id and model). It must not start the stream.
+      if (choices.length === 0 && (chunk.usage === undefined || chunk.usage === null)) return [];
       const parts: StreamPart[] = [];
       if (!started) {
         started = true;
@@ -110,7 +114,7 @@ export function createStreamDecoder(): StreamDecoder {
         parts.push(start);
       }
       let finish: FinishReason | undefined;
-      for (const item of arr(chunk.choices)) {
+      for (const item of choices) {
         const choice = obj(item);
         if (!choice || (choice.index !== undefined && choice.index !== 0)) continue;
         const value = obj(choice.delta);
