@@ -224,9 +224,7 @@ const ALL_SCENARIOS: Scenario[] = [
 ];
 // BENCH_SCENARIOS=1,3,8 measures only those load scenarios (for a quick look at one change).
 const SCENARIO_FILTER = process.env.BENCH_SCENARIOS?.split(',').map((id) => id.trim());
-const SCENARIOS = SCENARIO_FILTER
-  ? ALL_SCENARIOS.filter((s) => SCENARIO_FILTER.includes(s.id))
-  : ALL_SCENARIOS;
+const SCENARIOS = SCENARIO_FILTER ? ALL_SCENARIOS.filter((s) => SCENARIO_FILTER.includes(s.id)) : ALL_SCENARIOS;
 
 // ---------------------------------------------------------------------------------------------
 // Child processes

@@ -22,6 +22,7 @@ export {
   createHttpExecutor,
   type EntraClientCredentials,
   type ErrorClassification,
+  entraTokenUrl,
   type GeminiExecutorOptions,
   geminiExecutor,
   type HttpExecutor,
@@ -33,6 +34,7 @@ export {
   openaiExecutor,
   type PathInput,
   type ProviderDeclaration,
+  type TokenRefreshContext,
   type UpstreamFailure,
 } from './executors/index.js';
 export type { MockBehaviour, MockCall, MockExecutor, MockExecutorOptions } from './executors/mock.js';

@@ -16,7 +16,7 @@ const TOKEN_BODY_LIMIT = 256 * 1024;
 /** OAuth error codes (RFC 6749 §5.2) that mean the grant or the client is no good: re-authorise. */
 const REVOKED = new Set(['invalid_grant', 'invalid_client', 'unauthorized_client']);
 
-/** What {@link refreshWithTokenUrl} needs from its executor. */
+/** What a token refresh (the standard refresh grant, or a provider's own `refresh`) needs from its executor. */
 export interface TokenRefreshContext {
   provider: string;
   dispatcher: Dispatcher;
