@@ -68,6 +68,7 @@ export type { SaveOptions, TokenStore, TokenStoreEvent } from './manager/stores/
 export type {
   AttemptInfo,
   AttemptResult,
+  ContentRecord,
   CooldownStatus,
   CredentialStatus,
   ExecuteInput,

@@ -12,7 +12,7 @@ import { prepareBody } from './prepare-body.js';
 import { localTokenCount, readResponse } from './read-response.js';
 import { asInternal, streamResponse } from './relay-stream.js';
 import { inputItems, type Resolvers, type ResponseMemory } from './response-memory.js';
-import { causeText, type RunState, secretsOf } from './run-state.js';
+import { capture, causeText, type RunState, secretsOf } from './run-state.js';
 import type { StateStore } from './state/types.js';
 import type { AttemptResult, ExecuteInput, ExecuteResult, ManagerHooks } from './types.js';
 import type { UsageArgs } from './usage-record.js';
@@ -159,6 +159,7 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
         credential,
         attempts: run.attempt,
         upstreamMs: run.upstreamMs,
+        content: run.content,
         // The caller got the answer's 200, even when a stream failed after its first byte.
         status: 200,
         ...outcome,
@@ -271,6 +272,8 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
     } catch (err) {
       throw watchdog?.fired ?? err;
     }
+    const body = result.result.body;
+    if (run.content && body instanceof Uint8Array) capture(run.content, body);
     finish({ usage: result.usage });
     remember?.(result.translated);
     return result.result;

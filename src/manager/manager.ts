@@ -28,7 +28,7 @@ import { ModelRouter, type Route } from './model-router.js';
 import { pickCredential } from './pick-credential.js';
 import { ResponseMemory, type ResponseMemoryOptions } from './response-memory.js';
 import { DEFAULT_RETRY, type RetryOptions, withRetries } from './retry-loop.js';
-import { type RunState, secretsOf } from './run-state.js';
+import { type ContentCapture, capture, type RunState, secretsOf } from './run-state.js';
 import { PrioritySelector } from './selectors/priority.js';
 import { RoundRobinSelector } from './selectors/round-robin.js';
 import type { Selector } from './selectors/types.js';
@@ -37,7 +37,7 @@ import type { Cooldown, StateStore } from './state/types.js';
 import { MemoryTokenStore } from './stores/memory/memory-token-store.js';
 import type { TokenStore, TokenStoreEvent } from './stores/types.js';
 import type { ExecuteInput, ExecuteResult, ManagerHooks, ManagerStatus } from './types.js';
-import { buildUsageRecord, type UsageArgs } from './usage-record.js';
+import { buildContentRecord, buildUsageRecord, type UsageArgs } from './usage-record.js';
 import { resolveTimeouts, type TimeoutOptions } from './watchdog.js';
 
 export type { RetryOptions } from './retry-loop.js';
@@ -79,6 +79,11 @@ export interface ManagerOptions {
    * dialect (or fails over, before the first byte) instead of buffering. Default 16 MiB.
    */
   maxEventBytes?: number;
+  /**
+   * Most bytes of an answer kept for `hooks.onContent` (only when some hook set has it). Default 1 MiB;
+   * a longer answer is cut there and marked `truncated`.
+   */
+  maxContentBytes?: number;
   /** Credentials with a prefix only serve requests naming it. Default false. */
   forceModelPrefix?: boolean;
   /** TTL of session affinity bindings, ms (used by the default sticky selector). Default 1 h. */
@@ -141,6 +146,7 @@ export class Manager {
   #ready: Promise<void> | undefined;
   /** True once `start()` has finished: `execute` then skips awaiting it. */
   #loaded = false;
+  readonly #maxContentBytes: number;
   #unwatch: (() => void) | undefined;
   #closing: Promise<void> | undefined;
   /** Executions in flight (until a non-stream answer is returned or a stream ends), and who waits for none. */
@@ -163,6 +169,7 @@ export class Manager {
     this.#hooks = options.hooks ? [options.hooks] : [];
     this.#logger = options.logger ?? silentLogger;
     this.#now = options.now ?? Date.now;
+    this.#maxContentBytes = Math.max(0, options.maxContentBytes ?? 1024 * 1024);
     this.#price =
       options.prices === false ? undefined : createUsagePricer(options.prices ?? DEFAULT_PRICES, this.#logger);
     const logger = this.#logger;
@@ -459,10 +466,14 @@ export class Manager {
       upstreamMs: 0,
       deadline: this.#attempt.timeouts.totalMs > 0 ? Date.now() + this.#attempt.timeouts.totalMs : 0,
     };
+    if (this.#hooks.some((hooks) => hooks.onContent)) {
+      run.content = { chunks: [], bytes: 0, max: this.#maxContentBytes, truncated: false };
+    }
     this.#inFlight++;
     try {
       const result = await this.#run(run);
       if (!result.stream) this.#settle(run);
+      else if (run.content) return { ...result, body: captured(result.body as AsyncIterable<Uint8Array>, run.content) };
       return result;
     } catch (err) {
       this.#settle(run);
@@ -488,6 +499,7 @@ export class Manager {
         attempts: run.attempt,
         upstreamMs: run.upstreamMs,
         error,
+        content: run.content,
         ...(run.lastCredential ? { credential: run.lastCredential } : {}),
         modelUsed: run.lastCredential ? run.route.upstreamModel.get(run.lastCredential.id) : undefined,
       });
@@ -551,9 +563,34 @@ export class Manager {
   }
 
   #usage(args: UsageArgs): void {
+    if (args.content) this.#emit('onContent', buildContentRecord(args, args.content));
     if (this.#hooks.some((hooks) => hooks.onUsage))
       this.#emit('onUsage', buildUsageRecord(args, this.#now(), this.#price));
   }
+}
+
+/**
+ * A stream that keeps what passes through for `hooks.onContent`. Each chunk is kept before the caller
+ * gets it, so when the stream ends (and its usage is reported) every byte the caller got is there.
+ * `next` and `return` go straight to the stream's own iterator: one the caller drops unread still
+ * releases its upstream.
+ */
+function captured(body: AsyncIterable<Uint8Array>, content: ContentCapture): AsyncIterable<Uint8Array> {
+  const inner = body[Symbol.asyncIterator]();
+  const iterator: AsyncIterableIterator<Uint8Array> = {
+    async next() {
+      const next = await inner.next();
+      if (!next.done) capture(content, next.value);
+      return next;
+    },
+    return(value?: unknown) {
+      return inner.return ? inner.return(value) : Promise.resolve({ done: true, value: undefined });
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
 }
 
 /** The route cut to the credentials of `groups`; undefined when none of them serves it. */

@@ -40,6 +40,29 @@ export interface RunState {
   upstreamMs: number;
   /** Counted out of the Manager's in-flight executions already. */
   settled?: boolean;
+  /** The answer's bytes as the caller gets them, kept only while a hook wants content. */
+  content?: ContentCapture;
+}
+
+/** The answer's bytes, up to a limit, for `hooks.onContent`. */
+export interface ContentCapture {
+  chunks: Uint8Array[];
+  bytes: number;
+  max: number;
+  truncated: boolean;
+}
+
+/** Keeps `chunk` (or as much of it as fits). */
+export function capture(content: ContentCapture, chunk: Uint8Array): void {
+  const room = content.max - content.bytes;
+  if (room <= 0) {
+    if (chunk.byteLength > 0) content.truncated = true;
+    return;
+  }
+  const kept = chunk.byteLength <= room ? chunk : chunk.subarray(0, room);
+  if (kept !== chunk) content.truncated = true;
+  content.chunks.push(kept);
+  content.bytes += kept.byteLength;
 }
 
 /** Every secret of the credentials a request used, computed only when something is about to be reported. */
