@@ -634,6 +634,17 @@ function budgets(): Budget[] {
       ok: check(added, (v) => v <= 0.3),
     });
   }
+  const geminiRow = Array.isArray(translateResult)
+    ? (translateResult as Array<{ name?: string; perEventNs?: number }>).find(
+        (r) => r.name === 'stream gemini → anthropic-messages',
+      )
+    : undefined;
+  const perEventUs = (geminiRow?.perEventNs ?? Number.NaN) / 1000;
+  out.push({
+    budget: '5 in-process: ≤ 1.5 µs per translated stream event (gemini → anthropic-messages)',
+    measured: `${fmt(perEventUs, 2)} µs`,
+    ok: check(perEventUs, (v) => v <= 1.5),
+  });
   const streams = streamRows.find((s) => s.target.startsWith('3 '));
   const kb = (streams?.bytesPerStream ?? Number.NaN) / 1024;
   out.push({
