@@ -2,6 +2,7 @@ import type { Credential } from '../core/credential.js';
 import { credentialSecrets } from '../core/credential.js';
 import type { SwitchyardError } from '../core/errors.js';
 import { scrubSecrets } from '../core/scrub-secrets.js';
+import type { EmbeddingRequest } from '../translate/embeddings/types.js';
 import type { FailureDecision } from './failure-policy.js';
 import type { Route } from './model-router.js';
 import type { ExecuteInput } from './types.js';
@@ -40,6 +41,8 @@ export interface RunState {
   upstreamMs: number;
   /** Counted out of the Manager's in-flight executions already. */
   settled?: boolean;
+  /** An `embed` request, decoded once before any credential is picked. */
+  embedding?: EmbeddingRequest;
 }
 
 /** Every secret of the credentials a request used, computed only when something is about to be reported. */
