@@ -16,7 +16,7 @@ const openaiEmbeddings = z.object({ model: z.string().min(1) }).loose();
 const geminiEmbedContent = z
   .object({
     content: z.object({ parts: z.array(z.unknown()) }).loose(),
-    requests: z.undefined({ error: 'belongs to batchEmbedContents; embedContent takes one content' }),
+    requests: z.undefined({ error: 'belongs to batchEmbedContents; embedContent takes one content' }).optional(),
   })
   .loose();
 const geminiBatchEmbed = z.object({ requests: z.array(z.unknown()) }).loose();

@@ -50,15 +50,14 @@ const FIXED: ReadonlyMap<string, { route: Route; allow: string }> = new Map([
   ['/healthz', { route: HEALTH, allow: GET }],
 ]);
 
-const GEMINI_ACTIONS: Readonly<
-  Record<string, { operation: Operation; stream: boolean; embed?: 'single' | 'batch' }>
-> = {
-  generateContent: { operation: 'generate', stream: false },
-  streamGenerateContent: { operation: 'generate', stream: true },
-  countTokens: { operation: 'count_tokens', stream: false },
-  embedContent: { operation: 'embed', stream: false, embed: 'single' },
-  batchEmbedContents: { operation: 'embed', stream: false, embed: 'batch' },
-};
+const GEMINI_ACTIONS: Readonly<Record<string, { operation: Operation; stream: boolean; embed?: 'single' | 'batch' }>> =
+  {
+    generateContent: { operation: 'generate', stream: false },
+    streamGenerateContent: { operation: 'generate', stream: true },
+    countTokens: { operation: 'count_tokens', stream: false },
+    embedContent: { operation: 'embed', stream: false, embed: 'single' },
+    batchEmbedContents: { operation: 'embed', stream: false, embed: 'batch' },
+  };
 
 /**
  * Finds the route for a method and a path (relative to the handler's base path). The route decides the

@@ -528,7 +528,9 @@ export class Manager {
 
   /** The route cut to the credentials whose executor can embed; undefined when none can. */
   #embeddingRoute(route: Route): Route | undefined {
-    const candidates = route.candidates.filter((c) => this.#executors.get(c.provider)?.embeddingWire?.(c) !== undefined);
+    const candidates = route.candidates.filter(
+      (c) => this.#executors.get(c.provider)?.embeddingWire?.(c) !== undefined,
+    );
     if (candidates.length === 0) return undefined;
     return candidates.length === route.candidates.length ? route : { ...route, candidates };
   }

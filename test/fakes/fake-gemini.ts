@@ -1,9 +1,9 @@
 import {
   countTokens,
   type FakeReply,
-  fakeVector,
   type FakeResponse,
   type FakeServer,
+  fakeVector,
   type RecordedRequest,
   sse,
   startFakeServer,

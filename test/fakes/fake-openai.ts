@@ -1,9 +1,9 @@
 import {
   countTokens,
   type FakeReply,
-  fakeVector,
   type FakeResponse,
   type FakeServer,
+  fakeVector,
   type RecordedRequest,
   sse,
   startFakeServer,
@@ -290,7 +290,11 @@ const MAX_EMBEDDING_INPUTS = 2048;
  * @see https://platform.openai.com/docs/api-reference/embeddings/create
  * @see https://platform.openai.com/docs/api-reference/embeddings/object
  */
-export function embeddings(body: Record<string, unknown>, model: string, headers: Record<string, string>): FakeResponse {
+export function embeddings(
+  body: Record<string, unknown>,
+  model: string,
+  headers: Record<string, string>,
+): FakeResponse {
   const bad = (message: string, param: string | null = null): FakeResponse => ({
     status: 400,
     headers,
@@ -302,7 +306,8 @@ export function embeddings(body: Record<string, unknown>, model: string, headers
   let inputs: unknown[];
   if (typeof input === 'string' || isTokens(input)) inputs = [input];
   else if (Array.isArray(input) && input.length > 0) inputs = input;
-  else return bad("'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.");
+  else
+    return bad("'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.");
   if (inputs.length > MAX_EMBEDDING_INPUTS) {
     return bad(`'$.input' is invalid: at most ${MAX_EMBEDDING_INPUTS} inputs are allowed per request.`, 'input');
   }
