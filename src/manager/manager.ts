@@ -421,6 +421,10 @@ export class Manager {
    * Serves one request: picks a credential, calls its upstream, fails over on retryable errors while
    * nothing has reached the caller, and answers in the caller's dialect. Rejects with a
    * {@link SwitchyardError} (never with a secret in its message).
+   *
+   * With `operation: 'embed'` the body is read once (a malformed one is refused with `invalid_request`
+   * before any credential is picked), only credentials whose executor has an embeddings API are
+   * candidates, and each attempt sends the batches that credential's upstream takes.
    */
   async execute(input: ExecuteInput): Promise<ExecuteResult> {
     if (this.#closing) throw new ClosedError('The gateway is shutting down and takes no new requests');
