@@ -140,6 +140,8 @@ export class Manager {
   readonly #attempt: AttemptDeps;
   readonly #price: UsagePricer | undefined;
   #ready: Promise<void> | undefined;
+  /** True once `start()` has finished: `execute` then skips awaiting it. */
+  #loaded = false;
   #unwatch: (() => void) | undefined;
   #closing: Promise<void> | undefined;
   /** Executions in flight (until a non-stream answer is returned or a stream ends), and who waits for none. */
@@ -252,6 +254,7 @@ export class Manager {
     for (const credential of credentials) this.#credentials.set(credential.id, credential);
     this.#rebuild();
     this.#logger.info({ credentials: credentials.length }, 'credentials loaded');
+    this.#loaded = true;
   }
 
   /** The credentials the Manager routes over now (secrets included: do not log them; see `redactCredential`). */
@@ -428,7 +431,7 @@ export class Manager {
    */
   async execute(input: ExecuteInput): Promise<ExecuteResult> {
     if (this.#closing) throw new ClosedError('The gateway is shutting down and takes no new requests');
-    await this.start();
+    if (!this.#loaded) await this.start();
     const started = this.#now();
     const requestId = input.requestId ?? newRequestId();
     const requested = input.model ?? (typeof input.body.model === 'string' ? input.body.model : undefined);
