@@ -18,7 +18,10 @@ const vectorOf = (t: string) => [t.length, t.charCodeAt(t.length - 1)];
  * An in-memory executor answering `embed` calls in the Gemini batch shape; `fail(credentialId, call)`
  * says which calls fail. Records every call, and the most calls in flight at once.
  */
-function geminiLike(fail: (credentialId: string, call: number) => boolean = () => false) {
+function geminiLike(
+  fail: (credentialId: string, call: number) => boolean = () => false,
+  short: (credentialId: string) => boolean = () => false,
+) {
   const calls: Array<{ credentialId: string; count: number; texts: string[] }> = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -46,7 +49,8 @@ function geminiLike(fail: (credentialId: string, call: number) => boolean = () =
           retryAfterMs: 5_000,
         });
       }
-      const body = encoder.encode(JSON.stringify({ embeddings: texts.map((t) => ({ values: vectorOf(t) })) }));
+      const answered = short(request.credential.id) ? texts.slice(1) : texts;
+      const body = encoder.encode(JSON.stringify({ embeddings: answered.map((t) => ({ values: vectorOf(t) })) }));
       return {
         status: 200,
         headers: { 'content-type': 'application/json' },
@@ -110,6 +114,23 @@ describe('Manager: embed operation', () => {
     expect(cooldowns.map((c) => [c.credentialId, c.model])).toEqual([['g1', 'emb']]);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ credentialId: 'g2', attempts: 2, success: true, stream: false });
+  });
+
+  it("treats an answer with too few vectors as the upstream's failure: retried on another credential", async () => {
+    const executor = geminiLike(undefined, (id) => id === 'g1');
+    const manager = new Manager({ executors: [executor], credentials: [gem('g1'), gem('g2')] });
+    const result = await manager.execute({
+      dialect: 'gemini',
+      operation: 'embed',
+      model: 'emb',
+      body: { requests: [{ content: { parts: [{ text: 'a' }] } }, { content: { parts: [{ text: 'bb' }] } }] },
+    });
+    expect(result.credentialId).toBe('g2');
+    expect(JSON.parse(await text(result.body))).toEqual({
+      embeddings: [{ values: vectorOf('a') }, { values: vectorOf('bb') }],
+    });
+    const status = await manager.status();
+    expect(status.credentials.find((c) => c.id === 'g1')?.lastErrorKind).toBe('upstream_error');
   });
 
   it('routes only to credentials whose executor can embed', async () => {
