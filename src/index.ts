@@ -40,7 +40,6 @@ export {
 export type { MockBehaviour, MockCall, MockExecutor, MockExecutorOptions } from './executors/mock.js';
 export { mockExecutor } from './executors/mock.js';
 export type { Executor, ExecutorRequest, ExecutorResponse, ModelInfo, Operation } from './executors/types.js';
-export type { EmbeddingWire } from './translate/embeddings/types.js';
 export type { Cost, CostTokens, ModelPrice, PriceTable } from './manager/cost/price-table.js';
 export { costOf, DEFAULT_PRICES, findPrice, mergePrices } from './manager/cost/price-table.js';
 export type {
@@ -79,3 +78,4 @@ export type {
 } from './manager/types.js';
 export * from './observe/usage/index.js';
 export type { Dialect, Usage } from './translate/dialect.js';
+export type { EmbeddingWire } from './translate/embeddings/types.js';
