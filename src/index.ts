@@ -79,3 +79,4 @@ export type {
 } from './manager/types.js';
 export * from './observe/usage/index.js';
 export type { Dialect, Usage } from './translate/dialect.js';
+export type { EmbeddingWire } from './translate/embeddings/types.js';

@@ -14,6 +14,7 @@ import { newRequestId } from '../core/request-id.js';
 import { scrubSecrets } from '../core/scrub-secrets.js';
 import type { Executor } from '../executors/types.js';
 import type { Dialect } from '../translate/dialect.js';
+import { decodeEmbeddingRequest } from '../translate/embeddings/plan.js';
 import { DEFAULT_MAX_EVENT_BYTES } from '../translate/stream-converter.js';
 import { type AttemptDeps, normalizeError, runAttempt } from './attempt.js';
 import { CooldownKeeper } from './cooldown-keeper.js';
@@ -430,6 +431,10 @@ export class Manager {
    * Serves one request: picks a credential, calls its upstream, fails over on retryable errors while
    * nothing has reached the caller, and answers in the caller's dialect. Rejects with a
    * {@link SwitchyardError} (never with a secret in its message).
+   *
+   * With `operation: 'embed'` the body is read once (a malformed one is refused with `invalid_request`
+   * before any credential is picked), only credentials whose executor has an embeddings API are
+   * candidates, and each attempt sends the batches that credential's upstream takes.
    */
   async execute(input: ExecuteInput): Promise<ExecuteResult> {
     if (this.#closing) throw new ClosedError('The gateway is shutting down and takes no new requests');
@@ -440,8 +445,20 @@ export class Manager {
     if (!requested) {
       throw createError('invalid_request', 'The request names no model', { status: 400 });
     }
+    // An embedding body is read before anything is routed: bad input is the caller's 400, whatever serves it.
+    const embedding = input.operation === 'embed' ? decodeEmbeddingRequest(input.dialect, input.body) : undefined;
     const resolved = this.#router.resolve(requested);
-    const route = resolved && input.groups ? withinGroups(resolved, input.groups) : resolved;
+    let route = resolved && input.groups ? withinGroups(resolved, input.groups) : resolved;
+    if (route && embedding) {
+      route = this.#embeddingRoute(route);
+      if (!route) {
+        const error = new ModelNotFoundError(
+          `The model '${requested}' is not served by any credential whose provider has an embeddings API`,
+        );
+        this.#usage({ input, requestId, started, modelRequested: requested, attempts: 0, error });
+        throw error;
+      }
+    }
     if (!route) {
       const error = new ModelNotFoundError(
         resolved && input.groups
@@ -469,6 +486,7 @@ export class Manager {
     if (this.#hooks.some((hooks) => hooks.onContent)) {
       run.content = { chunks: [], bytes: 0, max: this.#maxContentBytes, truncated: false };
     }
+    if (embedding) run.embedding = embedding;
     this.#inFlight++;
     try {
       const result = await this.#run(run);
@@ -525,6 +543,15 @@ export class Manager {
       }
     }
     return error;
+  }
+
+  /** The route cut to the credentials whose executor can embed; undefined when none can. */
+  #embeddingRoute(route: Route): Route | undefined {
+    const candidates = route.candidates.filter(
+      (c) => this.#executors.get(c.provider)?.embeddingWire?.(c) !== undefined,
+    );
+    if (candidates.length === 0) return undefined;
+    return candidates.length === route.candidates.length ? route : { ...route, candidates };
   }
 
   #onStoreEvent(event: TokenStoreEvent): void {

@@ -2,6 +2,7 @@ import type { Credential } from '../core/credential.js';
 import { credentialSecrets } from '../core/credential.js';
 import type { SwitchyardError } from '../core/errors.js';
 import { scrubSecrets } from '../core/scrub-secrets.js';
+import type { EmbeddingRequest } from '../translate/embeddings/types.js';
 import type { FailureDecision } from './failure-policy.js';
 import type { Route } from './model-router.js';
 import type { ExecuteInput } from './types.js';
@@ -42,6 +43,8 @@ export interface RunState {
   settled?: boolean;
   /** The answer's bytes as the caller gets them, kept only while a hook wants content. */
   content?: ContentCapture;
+  /** An `embed` request, decoded once before any credential is picked. */
+  embedding?: EmbeddingRequest;
 }
 
 /** The answer's bytes, up to a limit, for `hooks.onContent`. */

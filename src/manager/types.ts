@@ -14,7 +14,11 @@ export interface ExecuteInput {
   model?: string;
   /** Streaming? Defaults to `body.stream === true` (Gemini: from the route). */
   stream?: boolean;
-  /** Default `generate`. */
+  /**
+   * Default `generate`. `embed`: `body` is an OpenAI embeddings body (dialect `openai-chat`) or a Gemini
+   * `embedContent` / `batchEmbedContents` body (dialect `gemini`, the model in `model`); the answer is
+   * in the same shape, whichever upstream embedded it.
+   */
   operation?: Operation;
   /** Caller request headers, lower-case names. Used for session affinity and provider pass-through headers. */
   headers?: Readonly<Record<string, string | undefined>>;
