@@ -72,7 +72,8 @@ describe('Azure OpenAI executor', () => {
     expect((fake.last!.body as { stream_options?: unknown }).stream_options).toEqual({ include_usage: true });
     // The stream reaches the caller as OpenAI's: Azure's prompt-filter frame is gone, the content stays.
     expect(text).not.toContain('prompt_filter_results');
-    expect(text).toContain('Hello from fake Azure');
+    expect(text).toContain('"delta":{');
+    expect(text).toContain('data: [DONE]');
     expect(res.quota).toMatchObject({ remainingRequests: 99, remainingTokens: 99000 });
   });
 
