@@ -69,11 +69,23 @@ const RATE_LIMITED: FakeResponse = {
   ...azureError(
     429,
     '429',
-    'Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-10-21 have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after 86400 seconds.',
+    'Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-10-21 have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after 86400 seconds. Please go here: https://aka.ms/oai/quotaincrease if you would like to further increase the default rate limit.',
   ),
   headers: { 'retry-after-ms': '86400000', 'retry-after': '86400' },
 };
-const SERVER_ERROR = azureError(500, 'InternalServerError', 'The server had an error while processing your request.');
+/** Azure's 500 when the model is overloaded: OpenAI's error shape with `type: server_error`, no code. */
+const SERVER_ERROR: FakeResponse = {
+  status: 500,
+  body: {
+    error: {
+      message:
+        'That model is currently overloaded with other requests. You can retry your request, or contact us through an Azure support request at: https://go.microsoft.com/fwlink/?linkid=2213926 if the error persists.',
+      type: 'server_error',
+      param: null,
+      code: null,
+    },
+  },
+};
 
 describe('failover from Azure OpenAI to OpenAI for the same alias', () => {
   for (const [name, failure] of [
