@@ -229,6 +229,20 @@ describe('fromConfig with an azure-openai section', () => {
     }
   });
 
+  it('serves a deployment named after an OpenAI model when the entry lists no models', async () => {
+    fake.options.deployments = { ...fake.options.deployments, 'gpt-4o': 'gpt-4o-2024-08-06' };
+    const app = await fromConfig({
+      'auth-dir': join(dir, 'auths'),
+      'azure-openai': [{ endpoint: fake.endpoint, 'api-version': '2024-10-21', 'api-key': fake.options.apiKey }],
+    });
+    try {
+      expect((await app.manager.execute(chat())).status).toBe(200);
+      expect(fake.last!.path).toBe('/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('gets an Entra token once and keeps it across a reload that leaves the entry unchanged', async () => {
     const path = join(dir, 'entra.yaml');
     const { tenant, clientId, clientSecret } = fake.options.entra;
