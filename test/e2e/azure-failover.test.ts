@@ -2,7 +2,13 @@ import Anthropic from '@anthropic-ai/sdk';
 import { ApiError } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { azureError, type FakeAzure, PROMPT_FILTER_TRIGGER, startFakeAzure } from '../fakes/fake-azure.js';
+import {
+  azureError,
+  COMPLETION_FILTER_TRIGGER,
+  type FakeAzure,
+  PROMPT_FILTER_TRIGGER,
+  startFakeAzure,
+} from '../fakes/fake-azure.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/fake-openai.js';
 import type { FakeReply, FakeResponse, FakeServer } from '../fakes/fake-server.js';
 import { CALLERS, Clients, EXPECTED_FINISH, WEATHER_TOOL } from './clients.js';
@@ -156,5 +162,30 @@ describe('a prompt Azure’s content filter blocks is the caller’s fault', () 
       expect(posts(openai), caller).toBe(openaiBefore);
     }
     expect(started.stderr() + started.stdout()).not.toContain(AZURE_KEY);
+  });
+});
+
+describe('an answer Azure’s content filter cuts (finish_reason: content_filter)', () => {
+  /** What each dialect says for a filtered answer. */
+  const FILTERED: Record<(typeof CALLERS)[number], string> = {
+    'openai-chat': 'content_filter',
+    'openai-responses': 'incomplete',
+    'anthropic-messages': 'refusal',
+    gemini: 'SAFETY',
+  };
+
+  it('reaches every caller as its own filtered finish, streaming and not, without failing over', async () => {
+    const { clients } = await gateway();
+    for (const caller of CALLERS) {
+      // The test client reads a Responses stream up to response.completed, which a cut answer never sends.
+      for (const stream of caller === 'openai-responses' ? [false] : [false, true]) {
+        const [azureBefore, openaiBefore] = [posts(azure), posts(openai)];
+        const prompt = `story ${COMPLETION_FILTER_TRIGGER}`;
+        const out = await clients.call(caller, { model: ALIAS, prompt, stream, withTools: false });
+        expect(out.finish, `${caller}${stream ? ' stream' : ''}`).toBe(FILTERED[caller]);
+        expect(posts(azure)).toBe(azureBefore + 1);
+        expect(posts(openai)).toBe(openaiBefore);
+      }
+    }
   });
 });
