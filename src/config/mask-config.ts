@@ -3,7 +3,7 @@ import { ConfigError } from '../core/errors.js';
 import { maskSecret } from '../core/mask-secret.js';
 
 /** Keys whose value (or every item of whose list) is a secret. */
-const SECRET_KEYS = new Set(['api-key', 'api-keys', 'secret-key', 'key']);
+const SECRET_KEYS = new Set(['api-key', 'api-keys', 'secret-key', 'key', 'client-secret']);
 /** Keys whose value is a URL that may carry a password. */
 const URL_KEYS = new Set(['dsn', 'url', 'proxy-url']);
 /** Every value of these maps is a secret (a header may carry a token under any name). */

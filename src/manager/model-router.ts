@@ -163,8 +163,11 @@ const FAMILIES: ReadonlyArray<readonly [string, RegExp]> = [
   ['gemini', /^(gemini|gemma|learnlm|imagen|veo)/i],
 ];
 
-/** Providers serving another provider's model family: Codex API keys are OpenAI keys (Responses only). */
-const FAMILY_OF_PROVIDER: Readonly<Record<string, string>> = { codex: 'openai' };
+/**
+ * Providers serving another provider's model family: Codex API keys are OpenAI keys (Responses only),
+ * Azure OpenAI deployments run OpenAI's models (and are often named after them).
+ */
+const FAMILY_OF_PROVIDER: Readonly<Record<string, string>> = { codex: 'openai', 'azure-openai': 'openai' };
 
 function familyOf(provider: string): string {
   return FAMILY_OF_PROVIDER[provider] ?? provider;

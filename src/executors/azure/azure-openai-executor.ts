@@ -6,6 +6,7 @@ import { type OpenAIWire, openaiBody, openaiNativeDialect } from '../openai/open
 import { readOpenAIQuota } from '../openai/read-openai-quota.js';
 import { AZURE_OPENAI_PROVIDER, type azureOpenAICredential } from './azure-credential.js';
 import { type AzureApiShape, type AzureOpenAISettings, readAzureSettings } from './azure-settings.js';
+import { dropAzureAnnotations } from './drop-azure-annotations.js';
 import { canGetEntraToken, fetchEntraToken } from './entra-token.js';
 import { parseAzureError } from './parse-azure-error.js';
 
@@ -46,7 +47,8 @@ function azurePath({ credential, dialect, operation, model }: PathInput): string
  * Azure OpenAI as a {@link ProviderDeclaration}: the OpenAI wire format (Chat Completions, Responses
  * where the credential's shape has it, and embeddings) on a resource endpoint, in one of three URL shapes
  * (see {@link AzureApiShape}), authenticated by the `api-key` header or by a Microsoft Entra ID bearer
- * token from the client-credentials grant. Errors read with {@link parseAzureError}; the
+ * token from the client-credentials grant. Chat streams lose Azure's filter-only events
+ * ({@link dropAzureAnnotations}). Errors read with {@link parseAzureError}; the
  * `x-ratelimit-remaining-*` headers are read when Azure sends them.
  *
  * @see https://learn.microsoft.com/azure/ai-foundry/openai/reference
@@ -73,6 +75,8 @@ export function azureOpenAIDeclaration(provider = AZURE_OPENAI_PROVIDER): Provid
     embeddingWire: () => 'openai',
     path: azurePath,
     body: openaiBody,
+    // Chat callers get the stream OpenAI would send: without Azure's filter-only events.
+    streamBody: (bytes, request) => (request.dialect === 'openai-chat' ? dropAzureAnnotations(bytes) : bytes),
     parseError: parseAzureError,
     quota: readOpenAIQuota,
     canRefresh: canGetEntraToken,

@@ -173,7 +173,8 @@ export function createHttpExecutor(declaration: ProviderDeclaration, options: Ht
       const result: ExecutorResponse = { status: sent.status, headers: sent.headers, body: emptyBody };
       if (sent.quota) result.quota = sent.quota;
       if (request.stream) {
-        result.body = streamBytes(sent.body, mapError);
+        const bytes = streamBytes(sent.body, mapError);
+        result.body = declaration.streamBody ? declaration.streamBody(bytes, request) : bytes;
         return result;
       }
       let bytes: Uint8Array;

@@ -51,6 +51,11 @@ export interface ProviderDeclaration {
   path(input: PathInput): string | undefined;
   /** The body actually sent. Must not mutate `request.body`; return a shallow copy when adding fields. */
   body?(request: ExecutorRequest): Record<string, unknown>;
+  /**
+   * Rewrites a successful stream's bytes before anything reads them, for a provider whose stream differs
+   * from its dialect's (Azure's content filter annotations). Absent: the bytes as they arrive.
+   */
+  streamBody?(body: AsyncIterable<Uint8Array>, request: ExecutorRequest): AsyncIterable<Uint8Array>;
   /** Reads an error answer. */
   parseError(failure: UpstreamFailure): ErrorClassification;
   /** Reads rate-limit headers, on success and failure alike. */
