@@ -1,19 +1,11 @@
 /**
- * Embeddings end to end: `switchyard serve` in front of the fake OpenAI, OpenAI-compatible and Gemini
- * upstreams (and a library gateway in front of the fake Azure resource, which the YAML does not
- * configure yet), with the official SDKs as clients: `openai` embeddings.create and `@google/genai`
+ * Embeddings end to end: `switchyard serve` in front of the fake OpenAI, OpenAI-compatible, Gemini and
+ * Azure OpenAI upstreams, with the official SDKs as clients: `openai` embeddings.create and `@google/genai`
  * models.embedContent, plus plain HTTP for Gemini's `:embedContent`, which the SDK never calls.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createNodeListener } from '../../src/adapters/node/create-node-listener.js';
-import { azureOpenAICredential } from '../../src/executors/azure/azure-credential.js';
-import { azureOpenAIExecutor } from '../../src/executors/azure/azure-openai-executor.js';
-import { createHandler } from '../../src/http/create-handler.js';
-import { Manager } from '../../src/manager/manager.js';
 import type { UsageRecord } from '../../src/manager/types.js';
 import { type FakeAzure, startFakeAzure } from '../fakes/fake-azure.js';
 import { type FakeGemini, startFakeGemini } from '../fakes/fake-gemini.js';
@@ -349,41 +341,35 @@ describe('Gemini callers (@google/genai models.embedContent, and :embedContent o
   });
 });
 
-describe('OpenAI callers → Azure OpenAI deployments (library gateway: the YAML has no Azure section yet)', () => {
+describe('OpenAI callers → Azure OpenAI deployments (the azure-openai section)', () => {
   let azure: FakeAzure;
-  let server: Server;
   let client: OpenAI;
 
   beforeAll(async () => {
     azure = await startFakeAzure();
-    const auth = { apiKey: azure.options.apiKey };
-    const manager = new Manager({
-      executors: [azureOpenAIExecutor()],
-      credentials: [
-        azureOpenAICredential({
+    const az = await startGateway({
+      'api-keys': [KEY],
+      'azure-openai': [
+        {
           id: 'az-dated',
           endpoint: azure.endpoint,
-          apiVersion: '2024-10-21',
-          models: [{ name: 'prod-embed', alias: 'azure-embed' }],
-          auth,
-        }),
-        azureOpenAICredential({
+          'api-version': '2024-10-21',
+          'api-key': azure.options.apiKey,
+          models: [{ deployment: 'prod-embed', alias: 'azure-embed' }],
+        },
+        {
           id: 'az-v1',
           endpoint: azure.endpoint,
-          apiShape: 'v1',
-          models: [{ name: 'prod-embed', alias: 'azure-embed-v1' }],
-          auth,
-        }),
+          'api-shape': 'v1',
+          'api-key': azure.options.apiKey,
+          models: [{ deployment: 'prod-embed', alias: 'azure-embed-v1' }],
+        },
       ],
     });
-    server = createServer(createNodeListener(createHandler(manager, { apiKeys: [KEY] })));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    client = new OpenAI({ apiKey: KEY, baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
+    client = new OpenAI({ apiKey: KEY, baseURL: `${az.url}/v1`, maxRetries: 0, timeout: 15_000 });
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
     await azure?.close();
   });
 
