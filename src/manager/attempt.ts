@@ -207,6 +207,7 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
       lease.release();
       void deps.cooldowns.succeeded(credential.id, run.route.request.model, staleCooldown);
       deps.emit('onResult', { ...info, ok: true, latencyMs: deps.now() - attemptStart });
+      if (run.content && embedded.result.body instanceof Uint8Array) capture(run.content, embedded.result.body);
       answered({ usage: embedded.usage });
       return embedded.result;
     }
