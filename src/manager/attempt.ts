@@ -119,6 +119,7 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
     credentialId: credential.id,
     provider: credential.provider,
     model: upstreamModel,
+    ...(run.input.operation && run.input.operation !== 'generate' ? { operation: run.input.operation } : {}),
   };
   const attemptStart = deps.now();
   // Time spent waiting on the upstream (its answer, or its stream to the end), added to the request's once.

@@ -70,6 +70,8 @@ export interface AttemptInfo {
   credentialId: string;
   provider: string;
   model: string;
+  /** What the request asks for: `generate` (the default), `count_tokens` or `embed`. */
+  operation?: Operation;
 }
 
 /** The outcome of one attempt, reported to `hooks.onResult`. */
@@ -96,6 +98,8 @@ export interface UsageRecord {
   /** The upstream model name used. */
   modelUsed?: string;
   dialect: Dialect;
+  /** Set when the request was not a `generate` (a chat-style call): `count_tokens` or `embed`. */
+  operation?: Operation;
   stream: boolean;
   promptTokens: number;
   completionTokens: number;

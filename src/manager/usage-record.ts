@@ -50,6 +50,7 @@ export function buildUsageRecord(args: UsageArgs, now: number, price?: UsagePric
     record.credentialId = args.credential.id;
     record.provider = args.credential.provider;
   }
+  if (args.input.operation && args.input.operation !== 'generate') record.operation = args.input.operation;
   if (args.modelUsed) record.modelUsed = args.modelUsed;
   if (args.ttfbMs !== undefined) record.ttfbMs = args.ttfbMs;
   if (args.error) record.errorCode = args.error.code;

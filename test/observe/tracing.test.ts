@@ -159,6 +159,25 @@ describe('instrumentTracing', () => {
     expect(request!.spanContext().traceId).toBe(server.spanContext().traceId);
   });
 
+  it('names an embeddings request and its attempts after the embeddings operation', async () => {
+    const { manager } = setup({ a: {} });
+    await text(
+      (
+        await manager.execute({
+          dialect: 'openai-chat',
+          operation: 'embed',
+          body: { model: 'mock-model', input: ['x', 'y'], encoding_format: 'float' },
+        })
+      ).body,
+    );
+    const [request] = roots();
+    expect(request!.name).toBe('embeddings mock-model');
+    expect(request!.attributes['gen_ai.operation.name']).toBe('embeddings');
+    const [attempt] = childrenOf(request!);
+    expect(attempt!.name).toBe('embeddings mock-model');
+    expect(attempt!.attributes['gen_ai.operation.name']).toBe('embeddings');
+  });
+
   it('records no prompt, answer or secret', async () => {
     const { manager } = setup({ a: {} });
     await text((await manager.execute({ dialect: 'openai-chat', body: chat(), principal: 'who' })).body);

@@ -30,8 +30,13 @@ export const ATTR = {
   contentTruncated: 'switchyard.content.truncated',
 } as const;
 
-/** Every request is a chat-style inference, whatever its dialect. */
+/** Every request is a chat-style inference, whatever its dialect, except embeddings. */
 export const OPERATION = 'chat';
+
+/** The `gen_ai.operation.name` of a request: `embeddings` for an embed, else `chat`. */
+export function operationName(operation: string | undefined): string {
+  return operation === 'embed' ? 'embeddings' : OPERATION;
+}
 
 /** Our provider ids that have a well-known `gen_ai.provider.name` of another spelling. */
 const PROVIDER_NAMES: Readonly<Record<string, string>> = {

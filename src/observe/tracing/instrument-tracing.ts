@@ -11,7 +11,7 @@ import {
 } from '@opentelemetry/api';
 import { ERROR_CODES, type ErrorKind } from '../../core/errors.js';
 import type { AttemptInfo, AttemptResult, ContentRecord, ManagerHooks, UsageRecord } from '../../manager/types.js';
-import { ATTR, OPERATION, providerName } from './gen-ai-attributes.js';
+import { ATTR, OPERATION, operationName, providerName } from './gen-ai-attributes.js';
 
 /** What {@link instrumentTracing} needs of a Manager: its hooks. */
 export interface TracingSource {
@@ -101,15 +101,17 @@ export function instrumentTracing(manager: TracingSource, options: TracingOption
 
   const startAttempt = (request: OpenRequest, info: AttemptInfo): Span => {
     const name = providerName(info.provider);
+    const operation = operationName(info.operation);
+    if (operation !== OPERATION) request.span.setAttribute(ATTR.operationName, operation);
     const attributes: Attributes = {
-      [ATTR.operationName]: OPERATION,
+      [ATTR.operationName]: operation,
       [ATTR.providerName]: name,
       [ATTR.requestModel]: info.model,
       [ATTR.credentialId]: info.credentialId,
       [ATTR.attempt]: info.attempt,
     };
     if (name !== info.provider) attributes[ATTR.provider] = info.provider;
-    return tracer.startSpan(`${OPERATION} ${info.model}`, { kind: SpanKind.CLIENT, attributes }, request.context);
+    return tracer.startSpan(`${operation} ${info.model}`, { kind: SpanKind.CLIENT, attributes }, request.context);
   };
 
   const maxChars = Math.max(0, options.maxContentChars ?? 16_384);
@@ -181,7 +183,9 @@ function endRequest(span: Span, record: UsageRecord): void {
     span.end();
     return;
   }
-  span.updateName(`${OPERATION} ${record.modelRequested}`);
+  const operation = operationName(record.operation);
+  span.updateName(`${operation} ${record.modelRequested}`);
+  span.setAttribute(ATTR.operationName, operation);
   span.setAttribute(ATTR.requestModel, record.modelRequested);
   span.setAttribute(ATTR.dialect, record.dialect);
   span.setAttribute(ATTR.stream, record.stream);
