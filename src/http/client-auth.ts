@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { ConfigError } from '../core/errors.js';
 import { compileWildcard } from '../core/wildcard.js';
 import type { CostBudget } from '../observe/usage/spend.js';
 import { compileAddressFilter } from './address-filter.js';
@@ -43,6 +44,14 @@ export class ClientKeys {
     records: readonly ClientKeyRecord[] = [],
   ) {
     const entries: ClientKey[] = [...apiKeys.map((key) => ({ key })), ...keys];
+    for (const [i, entry] of entries.entries()) {
+      if (typeof entry.key !== 'string' || entry.key.trim() === '') {
+        const where = i < apiKeys.length ? `apiKeys[${i}]` : `keys[${i - apiKeys.length}].key`;
+        throw new ConfigError(
+          `${where} is ${entry.key === '' ? 'empty' : typeof entry.key === 'string' ? 'blank' : String(entry.key)}: a client key must be a non-empty string (is it read from an environment variable that is not set?)`,
+        );
+      }
+    }
     this.#keys = entries.map((entry) => {
       const digest = sha256(entry.key);
       const fingerprint = digest.subarray(0, 4).toString('hex');

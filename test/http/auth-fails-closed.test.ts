@@ -103,3 +103,21 @@ describe('createHandler: authentication fails closed', () => {
     expect((await handler(request({ json: chatBody() }))).status).toBe(200);
   });
 });
+
+describe('client keys that are not keys', () => {
+  it('refuses an unset, empty or blank configured key at once, saying which and why', async () => {
+    const { createHandler } = await import('../../src/http/index.js');
+    const { Manager, mockExecutor, ConfigError } = await import('../../src/index.js');
+    const manager = new Manager({
+      executors: [mockExecutor()],
+      credentials: [{ id: 'a', provider: 'mock', apiKey: 'x' }],
+    });
+    const unset = process.env.SWITCHYARD_TEST_SURELY_UNSET as string;
+    expect(() => createHandler(manager, { apiKeys: ['good-key', unset] })).toThrow(ConfigError);
+    expect(() => createHandler(manager, { apiKeys: ['good-key', unset] })).toThrow(
+      /apiKeys\[1\] is undefined.*environment variable/,
+    );
+    expect(() => createHandler(manager, { apiKeys: [''] })).toThrow(/apiKeys\[0\] is empty/);
+    expect(() => createHandler(manager, { keys: [{ key: '  ', principal: 'p' }] })).toThrow(/keys\[0\]\.key is blank/);
+  });
+});
