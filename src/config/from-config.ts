@@ -292,14 +292,13 @@ export async function fromConfig(
       : new MemoryClientKeyStore();
   // Spend per client key for cost budgets: the same records (and cost numbers) the ledger keeps.
   const spend = new SpendCounter();
-  await spend
-    .seed(usage)
-    .catch((err: Error) =>
+  const stopSeeding = await spend.seedUntilKnown(usage, {
+    onError: (err) =>
       logger.warn(
         { error: err.message },
-        'spend could not be read from the usage ledger: cost budgets count only what is spent from now on',
+        'spend could not be read from the usage ledger: keys with cost budgets are refused until it can be (retrying every 30 s)',
       ),
-    );
+  });
   manager.addHooks({ onUsage: (record) => spend.add(record) });
   const handler = createHandler(manager, {
     ...(handlerSettings(config, allowAll) as Partial<HandlerOptions>),
@@ -373,6 +372,7 @@ export async function fromConfig(
     reload,
     async close(closeOptions = {}) {
       watcher?.close();
+      stopSeeding();
       if (timer) clearTimeout(timer);
       await manager.close(closeOptions.graceMs === undefined ? {} : { graceMs: closeOptions.graceMs });
       for (const e of executors) await (e as { close?: () => Promise<void> }).close?.();

@@ -14,6 +14,15 @@ export function checkSpend(caller: Caller, spend: HandlerOptions['spend'], now: 
       'This API key has cost budgets but the gateway keeps no spend to check them: give createHandler a spend (a SpendCounter fed by the usage records), or remove the budgets',
     );
   }
+  if (spend.unknown !== undefined) {
+    // The spend so far could not be read: a budget that cannot be checked refuses, never lets through.
+    throw new HttpError(
+      503,
+      'overloaded',
+      'This API key has cost budgets and the gateway cannot read what was spent so far from its usage ledger (retrying); try again shortly',
+      { retryAfterMs: 30_000 },
+    );
+  }
   const over = exceededBudget(spend, caller.principal, caller.costBudgets!, now);
   if (over) {
     const { amount, currency = 'USD', period } = over.budget;

@@ -148,7 +148,7 @@ export interface HandlerOptions {
    * What each principal spent, for keys with `costBudgets`: a `SpendCounter` fed by the Manager's usage
    * records (`switchyard serve` seeds it from its ledger). Required when a key has cost budgets.
    */
-  spend?: Pick<SpendCounter, 'spent'>;
+  spend?: Pick<SpendCounter, 'spent'> & { readonly unknown?: string | undefined };
   /**
    * The host's own authentication, tried when no configured key matches. Return `null` to refuse (401).
    * Its `principal` goes to `ExecuteInput.principal`.

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createHandler } from '../../src/http/index.js';
 import { attachUsageSink, ConfigError, Manager, MemoryUsageSink, mockExecutor, SpendCounter } from '../../src/index.js';
 import { chatBody, json, request, text } from './helpers.js';
@@ -59,5 +59,52 @@ describe('client key cost budgets', () => {
     expect(() =>
       createHandler(manager, { keys: [{ key: KEY, costBudgets: [{ period: 'month', amount: 10 }] }] }),
     ).toThrow(ConfigError);
+  });
+});
+
+describe('cost budgets when the spend so far cannot be read', () => {
+  it('refuses keys with budgets (503, retrying) until a seed succeeds, and serves keys without', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const manager = new Manager({ executors: [mockExecutor()], credentials: [{ id: 'a', provider: 'mock' }] });
+      const stored = new MemoryUsageSink();
+      let down = true;
+      const ledger = {
+        aggregate: (query: Parameters<MemoryUsageSink['aggregate']>[0]) =>
+          down ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')) : stored.aggregate(query),
+      };
+      const spend = new SpendCounter();
+      const errors: string[] = [];
+      const stop = await spend.seedUntilKnown(ledger, { retryMs: 1_000, onError: (err) => errors.push(err.message) });
+      expect(spend.unknown).toContain('ECONNREFUSED');
+      const handler = createHandler(manager, {
+        keys: [
+          { key: KEY, principal: 'team-a', costBudgets: [{ period: 'day', amount: 5 }] },
+          { key: 'sk-no-budget-0123456789', principal: 'team-b' },
+        ],
+        spend,
+      });
+      const budgeted = await handler(request({ headers: auth, json: chatBody() }));
+      expect(budgeted.status).toBe(503);
+      expect(budgeted.headers['retry-after']).toBe('30');
+      expect(((await json(budgeted)).error as { message: string }).message).toMatch(/cannot read what was spent/);
+      const free = await handler(
+        request({ headers: { ...auth, authorization: 'Bearer sk-no-budget-0123456789' }, json: chatBody() }),
+      );
+      expect(free.status).toBe(200);
+
+      // Still down at the first retry; back at the second.
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(errors).toHaveLength(2);
+      down = false;
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(spend.unknown).toBeUndefined();
+      expect((await handler(request({ headers: auth, json: chatBody() }))).status).toBe(200);
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(errors).toHaveLength(2);
+      stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

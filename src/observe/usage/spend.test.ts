@@ -42,6 +42,20 @@ describe('spend per client key', () => {
     expect(counter.spent('alice', 'month')).toEqual({ USD: 3.25 });
   });
 
+  it('a failed seed leaves the counter unknown, and a later one adds the ledger to what was counted since', async () => {
+    const sink = new MemoryUsageSink();
+    sink.write(rec({ principal: 'alice', timestamp: now - 1000, cost: { amount: 1, currency: 'USD' } }));
+    const counter = new SpendCounter({ now: () => now });
+    await expect(counter.seed({ aggregate: () => Promise.reject(new Error('ledger down')) })).rejects.toThrow(
+      'ledger down',
+    );
+    expect(counter.unknown).toBe('ledger down');
+    counter.add(rec({ principal: 'alice', timestamp: now, cost: { amount: 0.5, currency: 'USD' } }));
+    await counter.seed(sink);
+    expect(counter.unknown).toBeUndefined();
+    expect(counter.spent('alice', 'day')).toEqual({ USD: 1.5 });
+  });
+
   it('exceededBudget names the used-up budget and when the key may spend again', () => {
     const counter = new SpendCounter({ now: () => now });
     counter.add(rec({ principal: 'alice', timestamp: now, cost: { amount: 4, currency: 'USD' } }));

@@ -73,12 +73,79 @@ export class SpendCounter {
     month: { start: Number.NaN, byPrincipal: new Map() },
   };
 
+  /** Why the spend so far is not known (a seed failed), while it is not. */
+  #unknown: string | undefined;
+
   constructor(options: SpendCounterOptions = {}) {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Adds the current day's and month's spend per client key as `sink` holds it. */
+  /**
+   * Set while the spend so far could not be read (the last {@link seed} failed): budgets cannot be
+   * enforced, so keys with budgets are refused until a seed succeeds. Undefined otherwise.
+   */
+  get unknown(): string | undefined {
+    return this.#unknown;
+  }
+
+  /**
+   * Adds the current day's and month's spend per client key as `sink` holds it. When reading fails the
+   * counter is {@link unknown} (and the error is rethrown) until a later seed succeeds.
+   */
   async seed(sink: Pick<UsageSink, 'aggregate'>): Promise<void> {
+    let fresh: SpendCounter;
+    try {
+      fresh = new SpendCounter({ now: this.#now });
+      await fresh.#read(sink);
+    } catch (err) {
+      this.#unknown = err instanceof Error ? err.message : String(err);
+      throw err;
+    }
+    // What the sink holds, plus what was added here since (records the sink may not have stored yet
+    // are counted twice at worst: a budget errs towards refusing).
+    for (const period of ['day', 'month'] as const) {
+      const totals = this.#current(period, this.#now());
+      for (const [principal, spent] of fresh.#current(period, this.#now()).byPrincipal) {
+        for (const [currency, amount] of Object.entries(spent)) add(totals, principal, currency, amount);
+      }
+    }
+    this.#unknown = undefined;
+  }
+
+  /**
+   * Seeds from `sink`, and while that fails tries again every `retryMs` (30 s) in the background, calling
+   * `onError` each time; budgeted keys are refused meanwhile. Resolves after the first try. Returns a
+   * function that stops retrying.
+   */
+  async seedUntilKnown(
+    sink: Pick<UsageSink, 'aggregate'>,
+    options: { retryMs?: number; onError?: (err: Error) => void } = {},
+  ): Promise<() => void> {
+    let timer: NodeJS.Timeout | undefined;
+    const attempt = () =>
+      this.seed(sink).then(
+        () => true,
+        (err: unknown) => {
+          options.onError?.(err instanceof Error ? err : new Error(String(err)));
+          return false;
+        },
+      );
+    if (!(await attempt())) {
+      let busy = false;
+      timer = setInterval(() => {
+        if (busy) return;
+        busy = true;
+        void attempt().then((ok) => {
+          busy = false;
+          if (ok) clearInterval(timer);
+        });
+      }, options.retryMs ?? 30_000);
+      timer.unref();
+    }
+    return () => clearInterval(timer);
+  }
+
+  async #read(sink: Pick<UsageSink, 'aggregate'>): Promise<void> {
     const now = this.#now();
     for (const period of ['day', 'month'] as const) {
       const totals = this.#current(period, now);
