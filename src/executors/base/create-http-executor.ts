@@ -255,6 +255,8 @@ export function createHttpExecutor(declaration: ProviderDeclaration, options: Ht
 
     close: () => transport.close(),
   };
+  const embeddingWire = declaration.embeddingWire;
+  if (embeddingWire) executor.embeddingWire = (credential) => embeddingWire(credential);
   return executor;
 }
 
