@@ -49,6 +49,13 @@ export type {
   QuotaExceededBehaviour,
 } from './manager/failure-policy.js';
 export { DEFAULT_COOLDOWN_POLICY, decideFailure } from './manager/failure-policy.js';
+export {
+  KeyPool,
+  type KeyPoolOptions,
+  type NoKeyAvailable,
+  type PoolKey,
+  type PoolKeyInput,
+} from './manager/key-pool.js';
 export type { ListedModel, ListModelsOptions } from './manager/list-models.js';
 export type { CloseOptions, ManagerOptions, RetryOptions, TimeoutOptions } from './manager/manager.js';
 export { DEFAULT_TIMEOUTS, Manager } from './manager/manager.js';

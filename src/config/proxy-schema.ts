@@ -30,7 +30,9 @@ const proxyKeySchema = z
     /** The key's id in logs, state, usage records and metrics. Default: the service name and its position. */
     id: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: 'must be letters, digits, ".", "_" or "-" (at most 128)' })
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
+        message: 'must be letters, digits, ".", "_" or "-" (at most 128)',
+      })
       .optional(),
     label: z.string().min(1).optional(),
     weight: z.number().min(0).optional(),

@@ -90,6 +90,8 @@ describe('proxy-services config', () => {
   });
 
   it('refuses an unknown key in an entry', () => {
-    expect(refusal(GOOD.replace('max-replay-bytes: 4096', 'max-replay: 4096'))).toMatch(/proxy-services\.0.*max-replay/);
+    expect(refusal(GOOD.replace('max-replay-bytes: 4096', 'max-replay: 4096'))).toMatch(
+      /proxy-services\.0.*max-replay/,
+    );
   });
 });

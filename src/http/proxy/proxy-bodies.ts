@@ -1,0 +1,120 @@
+import { concatBytes } from '../../core/concat-bytes.js';
+import type { CoreRequestBody } from '../types.js';
+
+const encoder = new TextEncoder();
+
+/** A request body as the proxy sends it: none, whole bytes (replayable on another key), or a one-shot stream. */
+export type OutgoingBody =
+  | { kind: 'none' }
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'stream'; stream: AsyncIterable<Uint8Array> };
+
+/**
+ * Keeps a body of up to `maxReplayBytes` in memory so a failed attempt can be sent again on another key;
+ * a longer one (by its `content-length`, or once reading passes the limit) becomes a stream of what was
+ * read and the rest, sent once, in constant memory.
+ */
+export async function prepareBody(
+  body: CoreRequestBody,
+  maxReplayBytes: number,
+  declaredLength: number | undefined,
+): Promise<OutgoingBody> {
+  if (body === null || body === undefined) return { kind: 'none' };
+  if (body instanceof Uint8Array) return { kind: 'bytes', bytes: body };
+  if (typeof body === 'string') return { kind: 'bytes', bytes: encoder.encode(body) };
+  if (!isAsyncIterable(body)) return { kind: 'bytes', bytes: encoder.encode(JSON.stringify(body)) };
+  if (declaredLength !== undefined && declaredLength > maxReplayBytes) return { kind: 'stream', stream: body };
+  const iterator = body[Symbol.asyncIterator]();
+  const head: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done && head.length === 0) return { kind: 'bytes', bytes: new Uint8Array(0) };
+    if (next.done) return { kind: 'bytes', bytes: concatBytes(head, size) };
+    head.push(next.value);
+    size += next.value.byteLength;
+    if (size > maxReplayBytes) return { kind: 'stream', stream: resume(head, iterator) };
+  }
+}
+
+async function* resume(head: Uint8Array[], iterator: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let done = false;
+  try {
+    for (const chunk of head) yield chunk;
+    head.length = 0;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) {
+        done = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    if (!done) await iterator.return?.();
+  }
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
+  return typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+}
+
+/** Counts the bytes a stream yields. */
+export async function* counted(
+  stream: AsyncIterable<Uint8Array>,
+  add: (bytes: number) => void,
+): AsyncGenerator<Uint8Array> {
+  for await (const chunk of stream) {
+    add(chunk.byteLength);
+    yield chunk;
+  }
+}
+
+/**
+ * Masks `secrets` (as bytes, each at least 8 long) in a streamed body with `*` of the same length, so
+ * the length (and a `content-length`) stays right. One chunk is held back so a secret split across two
+ * chunks is caught too; memory stays constant.
+ */
+export async function* maskSecrets(
+  stream: AsyncIterable<Uint8Array>,
+  secrets: readonly Uint8Array[],
+): AsyncGenerator<Uint8Array> {
+  let held: Uint8Array | undefined;
+  for await (const chunk of stream) {
+    const current = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    for (const secret of secrets) {
+      if (held) maskAcross(held, current, secret);
+      maskWithin(current, secret);
+    }
+    if (held) yield held;
+    held = current;
+  }
+  if (held) yield held;
+}
+
+const STAR = 0x2a;
+
+function maskWithin(chunk: Buffer, secret: Uint8Array): void {
+  let at = chunk.indexOf(secret);
+  while (at !== -1) {
+    chunk.fill(STAR, at, at + secret.byteLength);
+    at = chunk.indexOf(secret, at + secret.byteLength);
+  }
+}
+
+/** A secret that starts in the tail of `a` and ends in the head of `b`. */
+function maskAcross(a: Uint8Array, b: Buffer, secret: Uint8Array): void {
+  const n = secret.byteLength;
+  const tail = Math.min(a.byteLength, n - 1);
+  const head = Math.min(b.byteLength, n - 1);
+  if (tail === 0 || head === 0) return;
+  const seam = Buffer.concat([a.subarray(a.byteLength - tail), b.subarray(0, head)]);
+  let at = seam.indexOf(secret);
+  while (at !== -1) {
+    for (let i = at; i < at + n; i++) {
+      if (i < tail) a[a.byteLength - tail + i] = STAR;
+      else b[i - tail] = STAR;
+    }
+    at = seam.indexOf(secret, at + 1);
+  }
+}
