@@ -333,3 +333,17 @@ describe('usage and logs', () => {
     for (const secret of [KEY2, QKEY, CLIENT, OTHER_CLIENT]) expect(text).not.toContain(secret);
   });
 });
+
+describe('masking a key split across chunks', () => {
+  it('masks a key whose halves arrive in two chunks, and passes other chunks on at once', async () => {
+    fake.next(async (req, res) => {
+      await readAll(req);
+      const sent = String(req.headers.authorization).slice('Bearer '.length);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write(`a${sent.slice(0, 7)}`);
+      setTimeout(() => res.end(`${sent.slice(7)}z`), 20);
+    });
+    const res = await call(server.url, '/proxy/hdr/split', { headers: auth });
+    expect(res.text).toBe(`a${'*'.repeat(KEY1.length)}z`);
+  });
+});

@@ -72,24 +72,33 @@ export async function* counted(
 
 /**
  * Masks `secrets` (as bytes, each at least 8 long) in a streamed body with `*` of the same length, so
- * the length (and a `content-length`) stays right. One chunk is held back so a secret split across two
- * chunks is caught too; memory stays constant.
+ * the length (and a `content-length`) stays right. A chunk is passed on at once, except a tail that
+ * could be the start of a secret (rare: it must end in a secret's first bytes), which waits for the
+ * next chunk; so a secret split across chunks is caught, interactive streams are not held up, and
+ * memory stays constant.
  */
 export async function* maskSecrets(
   stream: AsyncIterable<Uint8Array>,
   secrets: readonly Uint8Array[],
 ): AsyncGenerator<Uint8Array> {
-  let held: Uint8Array | undefined;
+  let carry: Buffer | undefined;
   for await (const chunk of stream) {
-    const current = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buf = carry ? Buffer.concat([carry, view]) : view;
+    let hold = 0;
     for (const secret of secrets) {
-      if (held) maskAcross(held, current, secret);
-      maskWithin(current, secret);
+      maskWithin(buf, secret);
+      hold = Math.max(hold, partialTail(buf, secret));
     }
-    if (held) yield held;
-    held = current;
+    if (hold > 0) {
+      carry = Buffer.from(buf.subarray(buf.byteLength - hold));
+      if (buf.byteLength > hold) yield buf.subarray(0, buf.byteLength - hold);
+    } else {
+      carry = undefined;
+      yield buf;
+    }
   }
-  if (held) yield held;
+  if (carry) yield carry;
 }
 
 const STAR = 0x2a;
@@ -102,19 +111,21 @@ function maskWithin(chunk: Buffer, secret: Uint8Array): void {
   }
 }
 
-/** A secret that starts in the tail of `a` and ends in the head of `b`. */
-function maskAcross(a: Uint8Array, b: Buffer, secret: Uint8Array): void {
-  const n = secret.byteLength;
-  const tail = Math.min(a.byteLength, n - 1);
-  const head = Math.min(b.byteLength, n - 1);
-  if (tail === 0 || head === 0) return;
-  const seam = Buffer.concat([a.subarray(a.byteLength - tail), b.subarray(0, head)]);
-  let at = seam.indexOf(secret);
-  while (at !== -1) {
-    for (let i = at; i < at + n; i++) {
-      if (i < tail) a[a.byteLength - tail + i] = STAR;
-      else b[i - tail] = STAR;
+/** The length of the longest tail of `chunk` that is a proper start of `secret` (0 when none). */
+function partialTail(chunk: Buffer, secret: Uint8Array): number {
+  const max = Math.min(secret.byteLength - 1, chunk.byteLength);
+  const first = secret[0]!;
+  for (let k = max; k > 0; k--) {
+    const from = chunk.byteLength - k;
+    if (chunk[from] !== first) continue;
+    let same = true;
+    for (let i = 1; i < k; i++) {
+      if (chunk[from + i] !== secret[i]) {
+        same = false;
+        break;
+      }
     }
-    at = seam.indexOf(secret, at + 1);
+    if (same) return k;
   }
+  return 0;
 }
