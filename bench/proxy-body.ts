@@ -66,7 +66,13 @@ try {
   const env = { BENCH_UPSTREAM: upstream.url };
   const floor = await startChild('floor', { entry: 'bench/servers/floor.ts', env });
   children.push(floor);
-  const switchyard = await startChild('switchyard-proxy', { entry: 'bench/servers/switchyard-proxy.ts', env });
+  const switchyard = await startChild('switchyard-proxy', {
+    entry: 'bench/servers/switchyard-proxy.ts',
+    env,
+    ...(process.env.BENCH_PROXY_PROFILE
+      ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROXY_PROFILE}`] }
+      : {}),
+  });
   children.push(switchyard);
   const targets: Target[] = [
     { label: 'direct', upload: `${upstream.url}/upload`, download: `${upstream.url}/download` },

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { ConfigError, createError, type ErrorKind, SwitchyardError } from '../../core/errors.js';
 import { quotaExhaustedUntil } from '../../core/quota.js';
@@ -16,7 +16,7 @@ import { type Caller, ClientKeys, presentedKey, sha256 } from '../client-auth.js
 import { followKeyStore } from '../client-keys/follow-key-store.js';
 import { HttpError } from '../error-response.js';
 import type { CoreRequest, CoreResponse, HandlerOptions, HandlerSettings, MountableHandler } from '../types.js';
-import { counted, maskSecrets, type OutgoingBody, prepareBody } from './proxy-bodies.js';
+import { type OutgoingBody, prepareBody, secretMasker, toReadable } from './proxy-bodies.js';
 import { callerResponseHeaders, upstreamRequestHeaders } from './proxy-headers.js';
 import { joinProxyPath } from './proxy-path.js';
 import { type ProxyCall, proxyUsageRecord } from './proxy-usage.js';
@@ -231,12 +231,9 @@ export function createProxyHandler(source: Manager | KeyPool, options: ProxyHand
       sent = body.bytes;
       call.bytesIn = body.bytes.byteLength;
     } else if (body.kind === 'stream') {
-      sent = Readable.from(
-        counted(body.stream, (n) => {
-          call.bytesIn += n;
-        }),
-        { objectMode: false },
-      );
+      sent = toReadable(body.stream, (n) => {
+        call.bytesIn += n;
+      });
     }
     const dispatcher = transport.dispatcherFor({ id: key.id, provider: 'proxy', proxyUrl: key.proxyUrl });
     return dispatcher.request({
@@ -350,26 +347,36 @@ export function createProxyHandler(source: Manager | KeyPool, options: ProxyHand
       return { status: res.statusCode, headers, body: null };
     }
     const secrets = res.statusCode >= 400 ? masks.error : masks.ok;
-    const source: AsyncIterable<Uint8Array> = secrets.length > 0 ? maskSecrets(res.body, secrets) : res.body;
     return {
       status: res.statusCode,
       headers,
-      body: tracked(source, call, () => {
+      body: relayBody(res.body, secrets, call, () => {
         if (counting) pool.release(key.id);
         finish(call);
       }),
     };
   }
 
-  async function* tracked(
+  /** The service's body as the caller gets it: keys masked, bytes counted, `done` called once however it ends. */
+  async function* relayBody(
     source: AsyncIterable<Uint8Array>,
+    secrets: readonly Uint8Array[],
     call: ProxyCall,
     done: () => void,
   ): AsyncGenerator<Uint8Array> {
+    const masker = secretMasker(secrets);
     try {
       for await (const chunk of source) {
-        call.bytesOut += chunk.byteLength;
-        yield chunk;
+        const out = masker.push(chunk);
+        if (out) {
+          call.bytesOut += out.byteLength;
+          yield out;
+        }
+      }
+      const rest = masker.flush();
+      if (rest) {
+        call.bytesOut += rest.byteLength;
+        yield rest;
       }
     } finally {
       done();

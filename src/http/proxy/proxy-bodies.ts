@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { concatBytes } from '../../core/concat-bytes.js';
 import type { CoreRequestBody } from '../types.js';
 
@@ -59,15 +60,54 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
   return typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
 }
 
-/** Counts the bytes a stream yields. */
-export async function* counted(
+/**
+ * A byte stream as a Node `Readable` for undici, pulling from `stream` (with `add` told each chunk's
+ * size) as fast as the socket takes it: one hop per chunk and a buffer of up to `highWaterMark` bytes,
+ * so the upload keeps pace with the client without holding more than that.
+ */
+export function toReadable(
   stream: AsyncIterable<Uint8Array>,
   add: (bytes: number) => void,
-): AsyncGenerator<Uint8Array> {
-  for await (const chunk of stream) {
-    add(chunk.byteLength);
-    yield chunk;
-  }
+  highWaterMark = 256 * 1024,
+): Readable {
+  const iterator = stream[Symbol.asyncIterator]();
+  let pulling = false;
+  let ended = false;
+  return new Readable({
+    highWaterMark,
+    read() {
+      if (pulling) return;
+      pulling = true;
+      const pull = (): void => {
+        iterator.next().then(
+          (next) => {
+            if (next.done) {
+              ended = true;
+              pulling = false;
+              this.push(null);
+              return;
+            }
+            add(next.value.byteLength);
+            if (this.push(next.value)) pull();
+            else pulling = false;
+          },
+          (err: unknown) => {
+            ended = true;
+            this.destroy(err instanceof Error ? err : new Error(String(err)));
+          },
+        );
+      };
+      pull();
+    },
+    destroy(err, callback) {
+      if (ended) return callback(err);
+      ended = true;
+      Promise.resolve(iterator.return?.()).then(
+        () => callback(err),
+        () => callback(err),
+      );
+    },
+  });
 }
 
 /**
@@ -81,24 +121,48 @@ export async function* maskSecrets(
   stream: AsyncIterable<Uint8Array>,
   secrets: readonly Uint8Array[],
 ): AsyncGenerator<Uint8Array> {
-  let carry: Buffer | undefined;
+  const masker = secretMasker(secrets);
   for await (const chunk of stream) {
-    const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const buf = carry ? Buffer.concat([carry, view]) : view;
-    let hold = 0;
-    for (const secret of secrets) {
-      maskWithin(buf, secret);
-      hold = Math.max(hold, partialTail(buf, secret));
-    }
-    if (hold > 0) {
-      carry = Buffer.from(buf.subarray(buf.byteLength - hold));
-      if (buf.byteLength > hold) yield buf.subarray(0, buf.byteLength - hold);
-    } else {
-      carry = undefined;
-      yield buf;
-    }
+    const out = masker.push(chunk);
+    if (out) yield out;
   }
-  if (carry) yield carry;
+  const rest = masker.flush();
+  if (rest) yield rest;
+}
+
+/** The step function of {@link maskSecrets}, for a relay loop that does more per chunk. */
+export interface SecretMasker {
+  /** The chunk, masked, less a tail that may start a secret (kept for the next push); undefined when all is kept. */
+  push(chunk: Uint8Array): Uint8Array | undefined;
+  /** What is kept, at the end of the stream. */
+  flush(): Uint8Array | undefined;
+}
+
+export function secretMasker(secrets: readonly Uint8Array[]): SecretMasker {
+  let carry: Buffer | undefined;
+  return {
+    push(chunk) {
+      if (secrets.length === 0) return chunk;
+      const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const buf = carry ? Buffer.concat([carry, view]) : view;
+      let hold = 0;
+      for (const secret of secrets) {
+        maskWithin(buf, secret);
+        hold = Math.max(hold, partialTail(buf, secret));
+      }
+      if (hold === 0) {
+        carry = undefined;
+        return buf;
+      }
+      carry = Buffer.from(buf.subarray(buf.byteLength - hold));
+      return buf.byteLength > hold ? buf.subarray(0, buf.byteLength - hold) : undefined;
+    },
+    flush() {
+      const rest = carry;
+      carry = undefined;
+      return rest;
+    },
+  };
 }
 
 const STAR = 0x2a;
