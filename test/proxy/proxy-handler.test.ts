@@ -43,6 +43,15 @@ beforeAll(async () => {
         maxReplayBytes: 64,
       },
       {
+        name: 'down',
+        baseUrl: 'http://127.0.0.1:1',
+        keys: [
+          { key: 'down-key-aaaaaaaa', id: 'd1' },
+          { key: 'down-key-bbbbbbbb', id: 'd2' },
+        ],
+        placement: { header: 'X-Api-Key' },
+      },
+      {
         name: 'qry',
         baseUrl: fake.url,
         keys: [{ key: QKEY, id: 'q1' }],
@@ -295,6 +304,45 @@ describe('failover and cooldown', () => {
     expect(fake.seen.length - from).toBe(1);
     expect(fake.seen.at(-1)!.body).toBe(big);
     expect((await proxy.pools.get('hdr')!.cooldowns()).map((c) => c.reason)).toEqual(['rate_limited']);
+  });
+});
+
+describe('network failures and aborts', () => {
+  it('fails over when the service cannot be reached and answers 502 without the cause', async () => {
+    const res = await call(server.url, '/proxy/down/x', { headers: auth });
+    expect(res.status).toBe(502);
+    expect(JSON.parse(res.text).error.message).toBe("The service 'down' could not be reached");
+    const cooling = await proxy.pools.get('down')!.cooldowns();
+    expect(cooling.map((c) => `${c.id}:${c.reason}`).sort()).toEqual(['d1:transient', 'd2:transient']);
+  });
+
+  it('does not cool a key when the client goes away', async () => {
+    let release: (() => void) | undefined;
+    const arrived = new Promise<void>((resolve) => {
+      fake.next(async (req, res) => {
+        resolve();
+        await new Promise<void>((r) => {
+          release = r;
+          req.socket.once('close', r);
+        });
+        res.destroy();
+      });
+    });
+    const before = usage.length;
+    const controller = new AbortController();
+    const pending = fetch(`${server.url}/proxy/hdr/slow`, { headers: auth, signal: controller.signal }).catch(
+      (err: Error) => err.name,
+    );
+    await arrived;
+    controller.abort();
+    expect(await pending).toBe('AbortError');
+    await new Promise<void>((resolve) => {
+      const check = () => (usage.length > before ? resolve() : setTimeout(check, 5));
+      check();
+    });
+    release?.();
+    expect(usage.at(-1)).toMatchObject({ service: 'hdr', status: 499 });
+    expect(await proxy.pools.get('hdr')!.cooldowns()).toEqual([]);
   });
 });
 
