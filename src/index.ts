@@ -40,6 +40,7 @@ export {
 export type { MockBehaviour, MockCall, MockExecutor, MockExecutorOptions } from './executors/mock.js';
 export { mockExecutor } from './executors/mock.js';
 export type { Executor, ExecutorRequest, ExecutorResponse, ModelInfo, Operation } from './executors/types.js';
+export type { FailureOutcome } from './manager/cooldown-keeper.js';
 export type { Cost, CostTokens, ModelPrice, PriceTable } from './manager/cost/price-table.js';
 export { costOf, DEFAULT_PRICES, findPrice, mergePrices } from './manager/cost/price-table.js';
 export type {
