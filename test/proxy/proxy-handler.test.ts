@@ -103,6 +103,7 @@ describe('header placement', () => {
     expect(seen.headers.cookie).toBeUndefined();
     expect(seen.headers['x-custom']).toBe('kept');
     expect(seen.headers.host).toBe(new URL(fake.url).host);
+    expect(seen.headers['content-length']).toBe('13');
     expect(JSON.stringify(seen.headers)).not.toContain(CLIENT);
   });
 
@@ -125,6 +126,8 @@ describe('query placement', () => {
     expect(url.searchParams.getAll('api_key')).toEqual([QKEY]);
     expect(url.searchParams.get('key')).toBeNull();
     expect(url.searchParams.get('z')).toBe('9');
+    expect(seen.headers['content-length']).toBeUndefined();
+    expect(seen.headers['transfer-encoding']).toBeUndefined();
     expect(seen.headers.authorization).toBeUndefined();
   });
 });

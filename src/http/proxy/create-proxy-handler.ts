@@ -228,7 +228,8 @@ export function createProxyHandler(source: Manager | KeyPool, options: ProxyHand
     const search = q.toString();
     let sent: Uint8Array | Readable | null = null;
     if (body.kind === 'bytes') {
-      sent = body.bytes;
+      // A GET without a body stays without one (no `content-length: 0` the caller did not send).
+      sent = body.bytes.byteLength > 0 || headers['content-length'] !== undefined ? body.bytes : null;
       call.bytesIn = body.bytes.byteLength;
     } else if (body.kind === 'stream') {
       sent = toReadable(body.stream, (n) => {
