@@ -121,7 +121,7 @@ export interface UsageRecord {
   cost?: Cost;
   /**
    * `proxy` for a call through the key-rotation proxy (`createProxyHandler`): then `service` names the
-   * service (also in `modelRequested`), `credentialId` the key's id, `provider` is `proxy`, tokens are 0
+   * service (also in `modelRequested` and `modelUsed`), `credentialId` the key's id, `provider` is `proxy`, tokens are 0
    * and `bytesIn` / `bytesOut` count the bodies. Absent for LLM requests.
    */
   kind?: 'proxy';

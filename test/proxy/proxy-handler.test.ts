@@ -364,6 +364,7 @@ describe('usage and logs', () => {
       service: 'hdr',
       provider: 'proxy',
       modelRequested: 'hdr',
+      modelUsed: 'hdr',
       status: 200,
       success: true,
       attempts: 1,

@@ -19,8 +19,8 @@ export interface ProxyCall {
 
 /**
  * The usage record of a proxied call, in the shape every sink, the metrics and the traces already read:
- * `kind: 'proxy'`, the service as `service` and as `modelRequested` (so usage grouped by model shows
- * each service), `provider: 'proxy'`, the key by id (never the key), no tokens.
+ * `kind: 'proxy'`, the service as `service` and as `modelRequested` / `modelUsed` (so usage grouped by
+ * model, and the metrics' `model` label, show each service), `provider: 'proxy'`, the key by id (never the key), no tokens.
  */
 export function proxyUsageRecord(call: ProxyCall, now: number): UsageRecord {
   const record: UsageRecord = {
@@ -30,6 +30,7 @@ export function proxyUsageRecord(call: ProxyCall, now: number): UsageRecord {
     service: call.service,
     provider: 'proxy',
     modelRequested: call.service,
+    modelUsed: call.service,
     dialect: 'proxy',
     stream: false,
     promptTokens: 0,
