@@ -64,3 +64,44 @@ describe('proxy-services through fromConfig', () => {
     expect(proxied.at(-1)).toMatchObject({ service: 'maps', credentialId: 'maps-1', principal: 'team-a', status: 200 });
   });
 });
+
+describe('proxy-services on a config reload', () => {
+  it('takes the new client keys at once and keeps the services', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const fake = await startFakeService();
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-proxy-'));
+    const path = join(dir, 'config.yaml');
+    const write = (key: string) =>
+      writeFileSync(
+        path,
+        [
+          `auth-dir: ${join(dir, 'auths')}`,
+          `api-keys: [${key}]`,
+          'usage: { sink: memory }',
+          'proxy-services:',
+          '  - name: svc',
+          `    base-url: ${fake.url}`,
+          '    keys: [reload-key-aaaaaaaa]',
+          '    placement: { header: X-Api-Key }',
+          '',
+        ].join('\n'),
+      );
+    write('sk-old-client-key');
+    const app = await fromConfig(path, { watch: false });
+    const server = await serveHandler(combineHandlers(app.handler, app.proxy!));
+    try {
+      const as = (key: string) => call(server.url, '/proxy/svc/x', { headers: { authorization: `Bearer ${key}` } });
+      expect((await as('sk-old-client-key')).status).toBe(200);
+      write('sk-new-client-key');
+      await app.reload();
+      expect((await as('sk-old-client-key')).status).toBe(401);
+      expect((await as('sk-new-client-key')).status).toBe(200);
+    } finally {
+      await server.close();
+      await app.close({ graceMs: 0 });
+      await fake.close();
+    }
+  });
+});
