@@ -8,7 +8,7 @@ import { secretVariants } from '../../core/scrub-secrets.js';
 import { createTransport, type Transport } from '../../executors/base/transport.js';
 import type { CooldownPolicy } from '../../manager/failure-policy.js';
 import { KeyPool, type PoolKey, type PoolKeyInput } from '../../manager/key-pool.js';
-import { Manager } from '../../manager/manager.js';
+import type { Manager } from '../../manager/manager.js';
 import type { Selector } from '../../manager/selectors/types.js';
 import type { UsageRecord } from '../../manager/types.js';
 import { type Access, accessFrom, authenticates, authorize, UPDATABLE } from '../access.js';
@@ -143,21 +143,23 @@ interface Service {
  * ```
  */
 export function createProxyHandler(source: Manager | KeyPool, options: ProxyHandlerOptions = {}): ProxyHandler {
-  const manager = source instanceof Manager ? source : undefined;
+  // Told apart by shape, not instanceof: the ESM and CJS builds are two copies of each class.
+  const manager = isManager(source) ? source : undefined;
   const services = new Map<string, Service>();
-  if (source instanceof KeyPool) {
+  if (!manager) {
+    const pool = source as KeyPool;
     if (!options.service)
       throw new ConfigError('createProxyHandler with a KeyPool needs options.service (baseUrl, placement)');
-    services.set(source.name, compileService(source.name, source, options.service));
+    services.set(pool.name, compileService(pool.name, pool, options.service));
   } else {
-    const policy: Partial<CooldownPolicy> = source.cooldownPolicy;
+    const policy: Partial<CooldownPolicy> = manager.cooldownPolicy;
     for (const service of options.services ?? []) {
       if (services.has(service.name)) throw new ConfigError(`Two proxy services are named '${service.name}'`);
       const pool = new KeyPool({
         name: service.name,
         keys: service.keys,
-        state: source.state,
-        selector: service.selector ?? source.selector,
+        state: manager.state,
+        selector: service.selector ?? manager.selector,
         cooldowns: policy,
         ...(options.logger ? { logger: options.logger } : {}),
         ...(options.now ? { now: options.now } : {}),
@@ -465,6 +467,10 @@ export function createProxyHandler(source: Manager | KeyPool, options: ProxyHand
     },
     close: () => transport.close(),
   });
+}
+
+function isManager(source: Manager | KeyPool): source is Manager {
+  return typeof (source as Partial<Manager>).execute === 'function';
 }
 
 function compileService(name: string, pool: KeyPool, settings: ProxyServiceSettings): Service {
