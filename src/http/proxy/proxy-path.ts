@@ -11,7 +11,8 @@ const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
  * kept) under `basePath` (the service's base URL path). The host is never the caller's to choose: the
  * origin comes from the config, and a path that could climb out of `basePath` or name another host is
  * refused with a 400 before any key is picked: `.` and `..` segments (also percent-encoded, `%2e%2e`,
- * double-encoded, or hidden behind an encoded `%2f`), backslashes, `//host`, absolute URLs
+ * double-encoded, or hidden behind an encoded `%2f`; a path encoded more than three times over is refused
+ * too), backslashes, `//host`, absolute URLs
  * (`http://...`), NUL and other control or non-ASCII bytes, and a `#`.
  *
  * @throws {HttpError} 400 naming what was refused.
@@ -30,13 +31,14 @@ export function joinProxyPath(basePath: string, rest: string): string {
   if (rest.startsWith('//')) refuse('starts with // (a host name)');
   if (SCHEME.test(rest.slice(1))) refuse('is an absolute URL; give a path under the service instead');
   let form = rest;
-  for (let round = 0; round <= DECODE_ROUNDS; round++) {
+  for (let round = 0; ; round++) {
     if (form.includes('\\')) refuse('holds a backslash');
     if (form.includes('\0')) refuse('holds a NUL byte');
     for (const segment of form.split('/')) {
       if (segment === '.' || segment === '..') refuse('holds a . or .. segment');
     }
     if (!form.includes('%')) break;
+    if (round === DECODE_ROUNDS) refuse(`is percent-encoded more than ${DECODE_ROUNDS} times over`);
     let decoded: string;
     try {
       decoded = decodeURIComponent(form);
