@@ -40,6 +40,7 @@ export {
 export type { MockBehaviour, MockCall, MockExecutor, MockExecutorOptions } from './executors/mock.js';
 export { mockExecutor } from './executors/mock.js';
 export type { Executor, ExecutorRequest, ExecutorResponse, ModelInfo, Operation } from './executors/types.js';
+export type { FailureOutcome } from './manager/cooldown-keeper.js';
 export type { Cost, CostTokens, ModelPrice, PriceTable } from './manager/cost/price-table.js';
 export { costOf, DEFAULT_PRICES, findPrice, mergePrices } from './manager/cost/price-table.js';
 export type {
@@ -49,6 +50,13 @@ export type {
   QuotaExceededBehaviour,
 } from './manager/failure-policy.js';
 export { DEFAULT_COOLDOWN_POLICY, decideFailure } from './manager/failure-policy.js';
+export {
+  KeyPool,
+  type KeyPoolOptions,
+  type NoKeyAvailable,
+  type PoolKey,
+  type PoolKeyInput,
+} from './manager/key-pool.js';
 export type { ListedModel, ListModelsOptions } from './manager/list-models.js';
 export type { CloseOptions, ManagerOptions, RetryOptions, TimeoutOptions } from './manager/manager.js';
 export { DEFAULT_TIMEOUTS, Manager } from './manager/manager.js';

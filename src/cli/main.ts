@@ -43,6 +43,9 @@ Options:
 Usage records (tokens and cost of every request) go to JSON-lines files in usage/ next to the
 config file (./usage without one), kept 30 days; the config's "usage:" section changes that.
 
+With "proxy-services:" in the config, ANY /proxy/{service}/{path} forwards to each REST service
+with one of its keys (see docs/proxy.md).
+
 Edits to the config file and the auth directory apply without a restart.
 With prom-client installed, GET /metrics serves Prometheus metrics to loopback clients.
 `;
@@ -133,7 +136,7 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
     return 2;
   }
   const metrics = await metricsRoute(app.manager, app.management, logger, app.usage);
-  const mounted = metrics ? [app.management, metrics] : [app.management];
+  const mounted = [app.management, ...(metrics ? [metrics] : []), ...(app.proxy ? [app.proxy] : [])];
   const listener = createNodeListener(combineHandlers(app.handler, ...mounted));
   const server: Server = config.tls?.enable
     ? createHttpsServer(
@@ -193,6 +196,7 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
       `  credentials: ${credentials.map((c) => `${c.id} (${c.provider}${c.label ? `, ${c.label}` : ''})`).join(', ') || '(none)'}`,
       `  models:      ${models.map((m) => m.id).join(', ') || 'any model of the providers above'}`,
       `  auth:        ${auth}`,
+      ...(app.proxy ? [`  proxy:       ${[...app.proxy.pools.keys()].map((n) => `/proxy/${n}/`).join(', ')}`] : []),
       `  management:  ${managementLine(app.management.handles('/v0/management'), config['remote-management']?.['allow-remote'] === true)}`,
       '',
     ].join('\n'),

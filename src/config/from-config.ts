@@ -22,6 +22,7 @@ import { FileClientKeyStore } from '../http/client-keys/file-client-key-store.js
 import { MemoryClientKeyStore } from '../http/client-keys/memory-client-key-store.js';
 import type { ClientKeyStore } from '../http/client-keys/types.js';
 import { createHandler, type Handler, type HandlerOptions, type HandlerSettings } from '../http/index.js';
+import { createProxyHandler, type ProxyHandler, type ProxyHandlerOptions } from '../http/proxy/create-proxy-handler.js';
 import type { ManagementHandler } from '../management/index.js';
 import { Manager, type ManagerOptions } from '../manager/manager.js';
 import type { Selector } from '../manager/selectors/types.js';
@@ -47,6 +48,7 @@ import {
 export { redactUrl } from './stores-from-config.js';
 
 import { managementFromConfig } from './management-from-config.js';
+import { proxyServicesFromConfig } from './proxy-from-config.js';
 import type { SwitchyardConfig } from './schema.js';
 import { executorTimeouts, handlerSettings, managerSettings, selectorFor } from './settings.js';
 import { type DefaultUsageSink, pricesFromConfig, usageSinkFromConfig } from './usage-from-config.js';
@@ -87,6 +89,11 @@ export interface Switchyard {
    * `switchyard serve` mounts it at `/v0/management`.
    */
   management: ManagementHandler;
+  /**
+   * The key-rotation proxy of the config's `proxy-services` (`ANY /proxy/{service}/...`, the same client
+   * keys as `handler`); undefined without services. `switchyard serve` mounts it beside the handler.
+   */
+  proxy: ProxyHandler | undefined;
   /** The config in force (the last one that validated). */
   readonly config: SwitchyardConfig;
   /**
@@ -126,6 +133,7 @@ const RESTART_KEYS = [
   'mock',
   'usage',
   'prices',
+  'proxy-services',
 ] as const;
 
 /**
@@ -186,13 +194,15 @@ export async function fromConfig(
   }
   const mockAsked = config.mock !== undefined && config.mock !== false;
   const usable = declared.credentials.length > 0 || stored.length > 0;
-  if (!usable && !mockAsked && source !== undefined) {
+  // A gateway for proxied REST services only needs no LLM credential (and gets no mock).
+  const proxyOnly = !usable && (config['proxy-services'] ?? []).length > 0;
+  if (!usable && !mockAsked && !proxyOnly && source !== undefined) {
     return fail(
       new ConfigError(
         `${path ?? 'The config'} declares no usable credentials, so switchyard would have nothing to serve. ` +
           'Add an entry under claude-api-key, gemini-api-key, codex-api-key, openai-compatibility or azure-openai, ' +
           `put credential files in the auth directory (${authDir}), set OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY, ` +
-          "or write 'mock: true' to serve the offline mock provider",
+          "write 'mock: true' to serve the offline mock provider, or list REST services under proxy-services",
       ),
     );
   }
@@ -231,7 +241,7 @@ export async function fromConfig(
 
   const stores: TokenStore[] = [configStore, authStore];
   const mockSettings = typeof config.mock === 'object' ? config.mock : {};
-  if (mockAsked || !usable) {
+  if (mockAsked || (!usable && !proxyOnly)) {
     const count = mockSettings.credentials ?? DEFAULT_MOCK_CREDENTIALS;
     stores.push(
       new MemoryTokenStore(
@@ -308,6 +318,25 @@ export async function fromConfig(
     ...options.handler,
   });
 
+  const proxyServices = proxyServicesFromConfig(config);
+  let proxy: ProxyHandler | undefined;
+  try {
+    proxy =
+      proxyServices.length === 0
+        ? undefined
+        : createProxyHandler(manager, {
+            ...(proxySettings(handlerSettings(config, allowAll)) as Partial<ProxyHandlerOptions>),
+            keyStore: clientKeys,
+            logger,
+            services: proxyServices,
+            ...proxyTransport(config),
+            ...pickProxyAccess(options.handler),
+          });
+  } catch (err) {
+    await manager.close({ graceMs: 0 });
+    return fail(err);
+  }
+
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
   /** Refuses a config the running gateway must not take; returns its credentials. */
@@ -341,6 +370,11 @@ export async function fromConfig(
     }
     declared.compatible = nextDeclared.compatible;
     try {
+      proxy?.update({ ...proxySettings(handlerSettings(next, allowAll)), ...pickProxyAccess(options.handler) });
+    } catch (err) {
+      logger.error({ path, error: (err as Error).message }, 'config edit refused by the proxy; access settings stay');
+    }
+    try {
       handler.update({ ...(handlerSettings(next, allowAll) as HandlerSettings), ...pickUpdatable(options.handler) });
     } catch (err) {
       // The handler refuses settings that would open it (every key dropped): the old ones keep serving.
@@ -366,6 +400,7 @@ export async function fromConfig(
     handler,
     usage,
     management,
+    proxy,
     get config() {
       return config;
     },
@@ -376,6 +411,7 @@ export async function fromConfig(
       if (timer) clearTimeout(timer);
       await manager.close(closeOptions.graceMs === undefined ? {} : { graceMs: closeOptions.graceMs });
       for (const e of executors) await (e as { close?: () => Promise<void> }).close?.();
+      await proxy?.close();
       await clientKeys.close?.();
       if (!options.usageSink) await usage.close();
     },
@@ -405,6 +441,37 @@ function pickUpdatable(options: Partial<HandlerOptions> | undefined): HandlerSet
   for (const name of ['apiKeys', 'keys', 'authenticate', 'allowUnauthenticated', 'maxBodyBytes'] as const) {
     if (options[name] !== undefined) Object.assign(out, { [name]: options[name] });
   }
+  return out;
+}
+
+/** The client-access settings of the handler that the proxy shares (keys, who may call without one). */
+function proxySettings(settings: ReturnType<typeof handlerSettings>): HandlerSettings {
+  const out: HandlerSettings = {};
+  if (settings.apiKeys) out.apiKeys = settings.apiKeys;
+  if (settings.keys) out.keys = settings.keys;
+  if (settings.allowUnauthenticated !== undefined) out.allowUnauthenticated = settings.allowUnauthenticated as never;
+  return out;
+}
+
+function pickProxyAccess(options: Partial<HandlerOptions> | undefined): HandlerSettings {
+  if (!options) return {};
+  const out: HandlerSettings = {};
+  for (const name of ['apiKeys', 'keys', 'authenticate', 'allowUnauthenticated'] as const) {
+    if (options[name] !== undefined) Object.assign(out, { [name]: options[name] });
+  }
+  return out;
+}
+
+/** The upstream timeouts and global proxy, as the executors get them. */
+function proxyTransport(config: SwitchyardConfig): Partial<ProxyHandlerOptions> {
+  const t = executorTimeouts(config);
+  const out: Partial<ProxyHandlerOptions> = {
+    connectTimeoutMs: t.connectTimeoutMs,
+    headersTimeoutMs: t.headersTimeoutMs,
+    idleTimeoutMs: t.bodyTimeoutMs,
+  };
+  const global = globalProxy(config);
+  if (global) out.proxyUrl = global;
   return out;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_PRICES } from '../manager/cost/price-table.js';
 import { DURATION_HINT, parseDuration } from './parse-duration.js';
+import { proxyServicesSchema } from './proxy-schema.js';
 
 /**
  * The YAML config, in the keys of CLIProxyAPI's `config.example.yaml` (so its users can bring their
@@ -384,6 +385,8 @@ export const configSchema = z
     'max-event-bytes': byteSizeSchema.optional(),
     /** Ours: the usage ledger (see docs/config.md). */
     usage: usageSchema.optional(),
+    /** Ours: REST services whose keys are rotated behind `/proxy/{name}/...` (see docs/proxy.md). */
+    'proxy-services': proxyServicesSchema.optional(),
     /** Ours: prices per model, per million tokens, over the shipped table. */
     prices: z
       .record(z.string().min(1), priceSchema)

@@ -10,6 +10,17 @@ export type { ClientKeyRecord, ClientKeyStore } from './client-keys/types.js';
 export { combineHandlers } from './combine-handlers.js';
 export { createHandler, DEFAULT_MAX_BODY_BYTES } from './create-handler.js';
 export { FORWARDED_REQUEST_HEADERS } from './headers.js';
+export {
+  createProxyHandler,
+  DEFAULT_MAX_REPLAY_BYTES,
+  type KeyPlacement,
+  type ProxyHandler,
+  type ProxyHandlerOptions,
+  type ProxyServiceOptions,
+  type ProxyServiceSettings,
+} from './proxy/create-proxy-handler.js';
+export { joinProxyPath } from './proxy/proxy-path.js';
+export { readRateLimits } from './proxy/read-rate-limits.js';
 export type {
   AuthResult,
   ClientKey,

@@ -37,7 +37,7 @@ import { MemoryStateStore } from './state/memory/memory-state-store.js';
 import type { Cooldown, StateStore } from './state/types.js';
 import { MemoryTokenStore } from './stores/memory/memory-token-store.js';
 import type { TokenStore, TokenStoreEvent } from './stores/types.js';
-import type { ExecuteInput, ExecuteResult, ManagerHooks, ManagerStatus } from './types.js';
+import type { ExecuteInput, ExecuteResult, ManagerHooks, ManagerStatus, UsageRecord } from './types.js';
 import { buildContentRecord, buildUsageRecord, type UsageArgs } from './usage-record.js';
 import { resolveTimeouts, type TimeoutOptions } from './watchdog.js';
 
@@ -241,6 +241,19 @@ export class Manager {
     return () => {
       this.#hooks = this.#hooks.filter((h) => h !== hooks);
     };
+  }
+
+  /** The cooldown table in force (the defaults with `ManagerOptions.cooldowns` over them). */
+  get cooldownPolicy(): Readonly<CooldownPolicy> {
+    return this.#policy;
+  }
+
+  /**
+   * Hands a usage record made by another front end on this Manager's state (the key-rotation proxy)
+   * to every `onUsage` hook, so it reaches the same ledger, metrics and traces as the Manager's own.
+   */
+  reportUsage(record: UsageRecord): void {
+    if (this.#hooks.some((hooks) => hooks.onUsage)) this.#emit('onUsage', record);
   }
 
   /** Registers (or replaces) the executor for its `provider` id. */

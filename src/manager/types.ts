@@ -97,7 +97,8 @@ export interface UsageRecord {
   modelRequested: string;
   /** The upstream model name used. */
   modelUsed?: string;
-  dialect: Dialect;
+  /** The caller's dialect; `proxy` for a call through the key-rotation proxy. */
+  dialect: Dialect | 'proxy';
   /** Set when the request was not a `generate` (a chat-style call): `count_tokens` or `embed`. */
   operation?: Operation;
   stream: boolean;
@@ -126,6 +127,18 @@ export interface UsageRecord {
    * requested). Absent when that model has no price: never a guess.
    */
   cost?: Cost;
+  /**
+   * `proxy` for a call through the key-rotation proxy (`createProxyHandler`): then `service` names the
+   * service (also in `modelRequested` and `modelUsed`), `credentialId` the key's id, `provider` is `proxy`, tokens are 0
+   * and `bytesIn` / `bytesOut` count the bodies. Absent for LLM requests.
+   */
+  kind?: 'proxy';
+  /** The proxied service's name (`kind: 'proxy'` only). */
+  service?: string;
+  /** Request body bytes sent to the service (`kind: 'proxy'` only). */
+  bytesIn?: number;
+  /** Response body bytes sent to the caller (`kind: 'proxy'` only). */
+  bytesOut?: number;
 }
 
 /** One cooldown of a credential, as {@link CredentialStatus} shows it. */

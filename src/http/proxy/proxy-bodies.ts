@@ -1,0 +1,195 @@
+import { Readable } from 'node:stream';
+import { concatBytes } from '../../core/concat-bytes.js';
+import type { CoreRequestBody } from '../types.js';
+
+const encoder = new TextEncoder();
+
+/** A request body as the proxy sends it: none, whole bytes (replayable on another key), or a one-shot stream. */
+export type OutgoingBody =
+  | { kind: 'none' }
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'stream'; stream: AsyncIterable<Uint8Array> };
+
+/**
+ * Keeps a body of up to `maxReplayBytes` in memory so a failed attempt can be sent again on another key;
+ * a longer one (by its `content-length`, or once reading passes the limit) becomes a stream of what was
+ * read and the rest, sent once, in constant memory.
+ */
+export async function prepareBody(
+  body: CoreRequestBody,
+  maxReplayBytes: number,
+  declaredLength: number | undefined,
+): Promise<OutgoingBody> {
+  if (body === null || body === undefined) return { kind: 'none' };
+  if (body instanceof Uint8Array) return { kind: 'bytes', bytes: body };
+  if (typeof body === 'string') return { kind: 'bytes', bytes: encoder.encode(body) };
+  if (!isAsyncIterable(body)) return { kind: 'bytes', bytes: encoder.encode(JSON.stringify(body)) };
+  if (declaredLength !== undefined && declaredLength > maxReplayBytes) return { kind: 'stream', stream: body };
+  const iterator = body[Symbol.asyncIterator]();
+  const head: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done && head.length === 0) return { kind: 'bytes', bytes: new Uint8Array(0) };
+    if (next.done) return { kind: 'bytes', bytes: concatBytes(head, size) };
+    head.push(next.value);
+    size += next.value.byteLength;
+    if (size > maxReplayBytes) return { kind: 'stream', stream: resume(head, iterator) };
+  }
+}
+
+async function* resume(head: Uint8Array[], iterator: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let done = false;
+  try {
+    for (const chunk of head) yield chunk;
+    head.length = 0;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) {
+        done = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    if (!done) await iterator.return?.();
+  }
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
+  return typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * A byte stream as a Node `Readable` for undici, pulling from `stream` (with `add` told each chunk's
+ * size) as fast as the socket takes it: one hop per chunk and a buffer of up to `highWaterMark` bytes,
+ * so the upload keeps pace with the client without holding more than that.
+ */
+export function toReadable(
+  stream: AsyncIterable<Uint8Array>,
+  add: (bytes: number) => void,
+  highWaterMark = 256 * 1024,
+): Readable {
+  const iterator = stream[Symbol.asyncIterator]();
+  let pulling = false;
+  let ended = false;
+  return new Readable({
+    highWaterMark,
+    read() {
+      if (pulling) return;
+      pulling = true;
+      const pull = (): void => {
+        iterator.next().then(
+          (next) => {
+            if (next.done) {
+              ended = true;
+              pulling = false;
+              this.push(null);
+              return;
+            }
+            add(next.value.byteLength);
+            if (this.push(next.value)) pull();
+            else pulling = false;
+          },
+          (err: unknown) => {
+            ended = true;
+            this.destroy(err instanceof Error ? err : new Error(String(err)));
+          },
+        );
+      };
+      pull();
+    },
+    destroy(err, callback) {
+      if (ended) return callback(err);
+      ended = true;
+      Promise.resolve(iterator.return?.()).then(
+        () => callback(err),
+        () => callback(err),
+      );
+    },
+  });
+}
+
+/**
+ * Masks `secrets` (as bytes, each at least 8 long) in a streamed body with `*` of the same length, so
+ * the length (and a `content-length`) stays right. A chunk is passed on at once, except a tail that
+ * could be the start of a secret (rare: it must end in a secret's first bytes), which waits for the
+ * next chunk; so a secret split across chunks is caught, interactive streams are not held up, and
+ * memory stays constant.
+ */
+export async function* maskSecrets(
+  stream: AsyncIterable<Uint8Array>,
+  secrets: readonly Uint8Array[],
+): AsyncGenerator<Uint8Array> {
+  const masker = secretMasker(secrets);
+  for await (const chunk of stream) {
+    const out = masker.push(chunk);
+    if (out) yield out;
+  }
+  const rest = masker.flush();
+  if (rest) yield rest;
+}
+
+/** The step function of {@link maskSecrets}, for a relay loop that does more per chunk. */
+export interface SecretMasker {
+  /** The chunk, masked, less a tail that may start a secret (kept for the next push); undefined when all is kept. */
+  push(chunk: Uint8Array): Uint8Array | undefined;
+  /** What is kept, at the end of the stream. */
+  flush(): Uint8Array | undefined;
+}
+
+export function secretMasker(secrets: readonly Uint8Array[]): SecretMasker {
+  let carry: Buffer | undefined;
+  return {
+    push(chunk) {
+      if (secrets.length === 0) return chunk;
+      const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const buf = carry ? Buffer.concat([carry, view]) : view;
+      let hold = 0;
+      for (const secret of secrets) {
+        maskWithin(buf, secret);
+        hold = Math.max(hold, partialTail(buf, secret));
+      }
+      if (hold === 0) {
+        carry = undefined;
+        return buf;
+      }
+      carry = Buffer.from(buf.subarray(buf.byteLength - hold));
+      return buf.byteLength > hold ? buf.subarray(0, buf.byteLength - hold) : undefined;
+    },
+    flush() {
+      const rest = carry;
+      carry = undefined;
+      return rest;
+    },
+  };
+}
+
+const STAR = 0x2a;
+
+function maskWithin(chunk: Buffer, secret: Uint8Array): void {
+  let at = chunk.indexOf(secret);
+  while (at !== -1) {
+    chunk.fill(STAR, at, at + secret.byteLength);
+    at = chunk.indexOf(secret, at + secret.byteLength);
+  }
+}
+
+/** The length of the longest tail of `chunk` that is a proper start of `secret` (0 when none). */
+function partialTail(chunk: Buffer, secret: Uint8Array): number {
+  const max = Math.min(secret.byteLength - 1, chunk.byteLength);
+  const first = secret[0]!;
+  for (let k = max; k > 0; k--) {
+    const from = chunk.byteLength - k;
+    if (chunk[from] !== first) continue;
+    let same = true;
+    for (let i = 1; i < k; i++) {
+      if (chunk[from + i] !== secret[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return k;
+  }
+  return 0;
+}
