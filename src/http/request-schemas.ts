@@ -11,6 +11,7 @@ const responses = z.object({ model: z.string().min(1) }).loose();
 const messages = z.object({ model: z.string().min(1), max_tokens: z.number(), messages: z.array(z.unknown()) }).loose();
 const countTokens = z.object({ model: z.string().min(1), messages: z.array(z.unknown()) }).loose();
 const gemini = z.object({ contents: z.array(z.unknown()) }).loose();
+const converse = z.object({ messages: z.array(z.unknown()) }).loose();
 
 function schemaFor(dialect: Dialect, operation: Operation): z.ZodType {
   switch (dialect) {
@@ -22,6 +23,8 @@ function schemaFor(dialect: Dialect, operation: Operation): z.ZodType {
       return operation === 'count_tokens' ? countTokens : messages;
     case 'gemini':
       return gemini;
+    case 'bedrock-converse':
+      return converse;
   }
 }
 

@@ -13,7 +13,7 @@ import type {
   ReasoningOrigin,
   StreamPart,
 } from '../../src/translate/canonical.js';
-import { DIALECTS, type Dialect, type Usage } from '../../src/translate/dialect.js';
+import { DIALECTS, type CallerDialect as Dialect, type Usage } from '../../src/translate/dialect.js';
 import { codecFor, createStreamConverter } from '../../src/translate/index.js';
 
 export type { Dialect };
