@@ -19,6 +19,16 @@ export interface PathInput {
   dialect: Dialect;
 }
 
+/** What {@link ProviderDeclaration.sign} signs: one request as it goes out. */
+export interface SignInput {
+  credential: Credential;
+  method: string;
+  /** The full URL, query included. */
+  url: string;
+  headers: Readonly<Record<string, string>>;
+  body: string;
+}
+
 /** One page of a provider's model list. */
 export interface ModelPage {
   models: ModelInfo[];
@@ -36,7 +46,8 @@ export interface ProviderDeclaration {
   provider: string;
   /** Base URL used when neither the credential nor the executor options give one. */
   baseUrl: string;
-  nativeDialect(caller: Dialect, credential: Credential): Dialect;
+  /** The dialect spoken for `caller` on `credential`; `model` (the upstream model) when one provider serves several per model. */
+  nativeDialect(caller: Dialect, credential: Credential, model?: string): Dialect;
   /** Authentication headers for a credential (the secret goes here and nowhere else). */
   authHeaders(credential: Credential): Record<string, string>;
   /** Headers derived from the request, e.g. `anthropic-version` and a passed-through `anthropic-beta`. */
@@ -45,6 +56,16 @@ export interface ProviderDeclaration {
   path(input: PathInput): string | undefined;
   /** The body actually sent. Must not mutate `request.body`; return a shallow copy when adding fields. */
   body?(request: ExecutorRequest): Record<string, unknown>;
+  /**
+   * Headers computed from the request exactly as it goes out (a request signature such as AWS SigV4),
+   * added last. `url` is the full URL, `headers` every header sent so far. Absent: nothing is signed.
+   */
+  sign?(request: SignInput): Record<string, string>;
+  /**
+   * Turns a stream answer's bytes into SSE of the request's dialect, for providers whose streams use
+   * another framing (the AWS event stream). Absent: the bytes are passed on as they arrive.
+   */
+  streamBody?(body: AsyncIterable<Uint8Array>, request: ExecutorRequest): AsyncIterable<Uint8Array>;
   /** Reads an error answer. */
   parseError(failure: UpstreamFailure): ErrorClassification;
   /** Reads rate-limit headers, on success and failure alike. */
