@@ -244,9 +244,9 @@ export async function startFakeBedrock(
     if (thinking)
       content.push({ reasoningContent: { reasoningText: { text: thinking, signature: 'EqQBbedrockSig' } } });
     if (text) content.push({ text });
-    toolCalls.forEach((call, i) =>
-      content.push({ toolUse: { toolUseId: ids[i], name: call.name, input: call.arguments } }),
-    );
+    toolCalls.forEach((call, i) => {
+      content.push({ toolUse: { toolUseId: ids[i], name: call.name, input: call.arguments } });
+    });
     const u = usage(body);
     return {
       headers: { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() },
@@ -339,9 +339,9 @@ export async function startFakeBedrock(
     const content: Record<string, unknown>[] = [];
     if (thinking) content.push({ type: 'thinking', thinking, signature: 'EqQBbedrockSig' });
     if (text) content.push({ type: 'text', text });
-    toolCalls.forEach((call, i) =>
-      content.push({ type: 'tool_use', id: ids[i], name: call.name, input: call.arguments }),
-    );
+    toolCalls.forEach((call, i) => {
+      content.push({ type: 'tool_use', id: ids[i], name: call.name, input: call.arguments });
+    });
     const u = usage(body);
     return {
       id: `msg_bdrk_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
