@@ -1,6 +1,7 @@
 import { compact } from '../core/compact.js';
 import type { Credential, ModelEntry } from '../core/credential.js';
 import { ConfigError } from '../core/errors.js';
+import { bedrockCredential } from '../executors/bedrock/bedrock-credential.js';
 import { hash53 } from '../manager/selectors/session-key.js';
 import type { SwitchyardConfig } from './schema.js';
 
@@ -21,7 +22,14 @@ export interface CompatibleProvider {
 }
 
 /** Provider ids of the built-in executors; no `openai-compatibility` entry may take one. */
-export const BUILT_IN_PROVIDERS: ReadonlySet<string> = new Set(['openai', 'codex', 'anthropic', 'gemini', 'mock']);
+export const BUILT_IN_PROVIDERS: ReadonlySet<string> = new Set([
+  'openai',
+  'codex',
+  'anthropic',
+  'gemini',
+  'bedrock',
+  'mock',
+]);
 
 /** The credentials a config file declares, and the OpenAI-compatible providers they need. */
 export interface ConfigCredentials {
@@ -70,6 +78,7 @@ export function credentialsFromConfig(config: SwitchyardConfig, env: NodeJS.Proc
   for (const [section, provider] of SECTIONS) {
     for (const entry of config[section] ?? []) add(fromProviderKey(provider, entry, globalProxy), entry.id);
   }
+  for (const entry of config.bedrock ?? []) add(fromBedrock(entry, globalProxy), entry.id);
   const compatible: CompatibleProvider[] = [];
   for (const [index, entry] of (config['openai-compatibility'] ?? []).entries()) {
     const provider = compatibleProviderId(entry.name);
@@ -132,6 +141,39 @@ function fromProviderKey(provider: string, entry: ProviderKey, globalProxy: stri
     priority: entry.priority,
     weight: entry.weight,
   });
+}
+
+type BedrockEntry = NonNullable<SwitchyardConfig['bedrock']>[number];
+
+/** A `bedrock` entry as a credential (see {@link bedrockCredential}); the schema checked that it has one way to authenticate. */
+function fromBedrock(entry: BedrockEntry, globalProxy: string | undefined): Credential {
+  const secret = entry['api-key'] ?? entry['secret-access-key']!;
+  const auth =
+    entry['api-key'] !== undefined
+      ? { apiKey: entry['api-key'] }
+      : compact({
+          accessKeyId: entry['access-key-id']!,
+          secretAccessKey: entry['secret-access-key']!,
+          sessionToken: entry['session-token'],
+        });
+  return bedrockCredential(
+    compact({
+      id: entry.id ?? `bedrock-${hash53(secret).slice(0, 8)}`,
+      label: entry.label,
+      region: entry.region,
+      endpoint: entry.endpoint,
+      auth,
+      mode: entry.mode,
+      models: entry.models?.map((m) => compact({ name: m.name, alias: m.alias, mode: m.mode })),
+      proxyUrl: entry['proxy-url'] || globalProxy,
+      headers: entry.headers,
+      excludedModels: entry['excluded-models'],
+      prefix: entry.prefix,
+      group: entry.group,
+      priority: entry.priority,
+      weight: entry.weight,
+    }),
+  );
 }
 
 function models(list: Array<{ name: string; alias?: string | undefined }> | undefined): ModelEntry[] | undefined {

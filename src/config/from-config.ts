@@ -10,6 +10,7 @@ import { silentLogger } from '../core/logger.js';
 import { scrubSecrets } from '../core/scrub-secrets.js';
 import {
   anthropicExecutor,
+  bedrockExecutor,
   codexExecutor,
   geminiExecutor,
   openaiCompatibleExecutor,
@@ -264,6 +265,7 @@ export async function fromConfig(
     codexExecutor(transport),
     anthropicExecutor(transport),
     geminiExecutor(transport),
+    bedrockExecutor(transport),
     mockExecutor(mockSettings.models ? { models: mockSettings.models } : {}),
     ...declared.compatible.map(compatibleExecutor),
     ...(options.executors ?? []),
