@@ -1,4 +1,5 @@
 import { type FakeAnthropic, startFakeAnthropic } from '../fakes/fake-anthropic.js';
+import { DEFAULT_BEDROCK, type FakeBedrock, startFakeBedrock } from '../fakes/fake-bedrock.js';
 import { type FakeGemini, startFakeGemini } from '../fakes/fake-gemini.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/fake-openai.js';
 import { countTokens, type FakeReply, type RecordedRequest } from '../fakes/fake-server.js';
@@ -10,11 +11,13 @@ export interface Upstreams {
   gemini: FakeGemini;
   /** An OpenAI-compatible service (Chat Completions only), configured through `openai-compatibility`. */
   compat: FakeOpenAI;
+  /** AWS Bedrock, configured through `bedrock` with access keys (SigV4); Claude, so Anthropic callers use InvokeModel. */
+  bedrock: FakeBedrock;
   close(): Promise<void>;
 }
 
-export type UpstreamName = 'openai' | 'anthropic' | 'gemini' | 'compat';
-export const UPSTREAM_NAMES: readonly UpstreamName[] = ['openai', 'anthropic', 'gemini', 'compat'];
+export type UpstreamName = 'openai' | 'anthropic' | 'gemini' | 'compat' | 'bedrock';
+export const UPSTREAM_NAMES: readonly UpstreamName[] = ['openai', 'anthropic', 'gemini', 'compat', 'bedrock'];
 
 /** The model a caller asks for to reach each upstream, and the name the upstream must receive. */
 export const MODELS: Record<UpstreamName, { requested: string; upstream: string }> = {
@@ -22,6 +25,7 @@ export const MODELS: Record<UpstreamName, { requested: string; upstream: string 
   anthropic: { requested: 'claude-e2e-1', upstream: 'claude-e2e-1' },
   gemini: { requested: 'gemini-2.5-flash', upstream: 'gemini-2.5-flash' },
   compat: { requested: 'compat-model', upstream: 'compat-upstream' },
+  bedrock: { requested: 'bedrock-claude', upstream: 'us.anthropic.claude-sonnet-4-20250514-v1:0' },
 };
 
 /** The secret configured for each upstream; the fakes record what they were sent. */
@@ -30,22 +34,26 @@ export const SECRETS: Record<UpstreamName, string> = {
   anthropic: 'sk-ant-e2e-0000',
   gemini: 'AIza-e2e-0000',
   compat: 'sk-e2e-compat-0000',
+  // SigV4 sends no secret: the access key id in the signature's scope stands for it (the fake verifies the signature).
+  bedrock: DEFAULT_BEDROCK.accessKeyId,
 };
 
 export async function startUpstreams(): Promise<Upstreams> {
-  const [openai, anthropic, gemini, compat] = await Promise.all([
+  const [openai, anthropic, gemini, compat, bedrock] = await Promise.all([
     startFakeOpenAI(),
     startFakeAnthropic(),
     startFakeGemini(),
     startFakeOpenAI(),
+    startFakeBedrock(),
   ]);
   return {
     openai,
     anthropic,
     gemini,
     compat,
+    bedrock,
     close: async () => {
-      await Promise.all([openai.close(), anthropic.close(), gemini.close(), compat.close()]);
+      await Promise.all([openai.close(), anthropic.close(), gemini.close(), compat.close(), bedrock.close()]);
     },
   };
 }
@@ -67,19 +75,37 @@ export function providerConfig(up: Upstreams, only: readonly UpstreamName[] = UP
       },
     ];
   }
+  if (only.includes('bedrock')) {
+    config.bedrock = [
+      {
+        region: DEFAULT_BEDROCK.region,
+        'access-key-id': DEFAULT_BEDROCK.accessKeyId,
+        'secret-access-key': DEFAULT_BEDROCK.secretAccessKey,
+        endpoint: up.bedrock.url,
+        models: [{ name: MODELS.bedrock.upstream, alias: MODELS.bedrock.requested }],
+      },
+    ];
+  }
   return config;
 }
 
 /** The secret an upstream request carried, however the provider wants it sent. */
 export function secretOf(request: RecordedRequest): string | undefined {
   const h = request.headers;
-  const bearer = typeof h.authorization === 'string' ? h.authorization.replace(/^Bearer /, '') : undefined;
+  const auth = typeof h.authorization === 'string' ? h.authorization : undefined;
+  const sigv4 = auth === undefined ? undefined : /^AWS4-HMAC-SHA256 Credential=([^/]+)\//.exec(auth)?.[1];
+  if (sigv4 !== undefined) return sigv4;
+  const bearer = auth?.replace(/^Bearer /, '');
   return (h['x-api-key'] as string | undefined) ?? (h['x-goog-api-key'] as string | undefined) ?? bearer;
 }
 
 /** The model an upstream request named (body, or the path for Gemini). */
 export function modelOf(name: UpstreamName, request: RecordedRequest): string | undefined {
   if (name === 'gemini') return /\/models\/([^/:]+):/.exec(request.path)?.[1];
+  if (name === 'bedrock') {
+    const id = /^\/model\/([^/]+)\//.exec(request.path)?.[1];
+    return id === undefined ? undefined : decodeURIComponent(id);
+  }
   return (request.body as { model?: string } | undefined)?.model;
 }
 
@@ -100,5 +126,7 @@ export function expectedUsage(name: UpstreamName, request: RecordedRequest, repl
         input: countTokens([body.systemInstruction, body.contents, body.tools]),
         output: countTokens([reply.text, reply.toolCalls]),
       };
+    case 'bedrock':
+      return { input: countTokens(body.messages), output: countTokens([reply.text, reply.thinking, reply.toolCalls]) };
   }
 }

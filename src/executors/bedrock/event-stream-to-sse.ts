@@ -97,7 +97,7 @@ export async function* eventStreamToSse(
   kind: BedrockStreamKind,
 ): AsyncGenerator<Uint8Array, void, undefined> {
   const decoder = createEventStreamDecoder();
-  const decode = (step: () => EventStreamMessage[] | void): EventStreamMessage[] => {
+  const decode = (step: () => EventStreamMessage[] | undefined): EventStreamMessage[] => {
     try {
       return step() ?? [];
     } catch (cause) {
@@ -110,5 +110,8 @@ export async function* eventStreamToSse(
     for (const message of decode(() => decoder.push(chunk))) out += toSse(message, kind);
     if (out !== '') yield encoder.encode(out);
   }
-  decode(() => decoder.end());
+  decode(() => {
+    decoder.end();
+    return undefined;
+  });
 }
