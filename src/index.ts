@@ -41,6 +41,7 @@ export {
   openaiExecutor,
   type PathInput,
   type ProviderDeclaration,
+  type SignInput,
   type TokenRefreshContext,
   type UpstreamFailure,
 } from './executors/index.js';
