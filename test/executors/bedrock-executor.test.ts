@@ -147,6 +147,31 @@ describe('Bedrock executor', () => {
     );
   });
 
+  it('counts tokens through CountTokens, answering in input_tokens', async () => {
+    const messages = [{ role: 'user', content: 'count me' }];
+    const res = await executor.execute(
+      request(keys(), 'anthropic-messages', { model: HAIKU, messages }, { model: HAIKU, operation: 'count_tokens' }),
+    );
+    expect(JSON.parse(await readText(res.body))).toEqual({ input_tokens: expect.any(Number) });
+    expect(fake.last!.path).toBe('/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/count-tokens');
+    const sent = (fake.last!.body as { input: { invokeModel: { body: string } } }).input.invokeModel.body;
+    expect(JSON.parse(Buffer.from(sent, 'base64').toString('utf8'))).toEqual({
+      anthropic_version: 'bedrock-2023-05-31',
+      max_tokens: 1,
+      messages,
+    });
+    const converse = await executor.execute(
+      request(
+        keys(),
+        'bedrock-converse',
+        { ...converseBody(), inferenceConfig: { maxTokens: 5 } },
+        { model: NOVA, operation: 'count_tokens' },
+      ),
+    );
+    expect(JSON.parse(await readText(converse.body))).toEqual({ input_tokens: expect.any(Number) });
+    expect(fake.last!.body).toEqual({ input: { converse: converseBody() } });
+  });
+
   it('picks invoke for Anthropic callers of Claude, Converse otherwise, and honours per-model modes', () => {
     const auto = keys();
     expect(executor.nativeDialect('anthropic-messages', auto, PROFILE)).toBe('anthropic-messages');
@@ -281,6 +306,29 @@ describe('Bedrock through the Manager', () => {
       { type: 'text', text: 'sys', cache_control: { type: 'ephemeral' } },
     ]);
     expect(answer.content[0]).toEqual({ type: 'thinking', thinking: 'Deep thought.', signature: 'EqQBbedrockSig' });
+  });
+
+  it('answers count-tokens requests of Anthropic and Gemini callers in their own shape', async () => {
+    await withManager(keys(), async (manager) => {
+      const anthropic = await manager.execute({
+        dialect: 'anthropic-messages',
+        operation: 'count_tokens',
+        body: { model: HAIKU, messages: [{ role: 'user', content: 'count me' }] },
+      });
+      expect(JSON.parse(new TextDecoder().decode(anthropic.body as Uint8Array))).toEqual({
+        input_tokens: expect.any(Number),
+      });
+      const gemini = await manager.execute({
+        dialect: 'gemini',
+        operation: 'count_tokens',
+        model: NOVA,
+        body: { contents: [{ role: 'user', parts: [{ text: 'count me' }] }] },
+      });
+      expect(fake.last!.path).toBe('/model/amazon.nova-lite-v1%3A0/count-tokens');
+      expect(JSON.parse(new TextDecoder().decode(gemini.body as Uint8Array))).toEqual({
+        totalTokens: expect.any(Number),
+      });
+    });
   });
 
   it('does not cool a credential for a ValidationException, and does cool it for throttling', async () => {

@@ -2,6 +2,7 @@ import {
   BedrockRuntimeClient,
   ConverseCommand,
   ConverseStreamCommand,
+  CountTokensCommand,
   InvokeModelCommand,
   InvokeModelWithResponseStreamCommand,
 } from '@aws-sdk/client-bedrock-runtime';
@@ -143,6 +144,22 @@ describe('the fake Bedrock, judged by @aws-sdk/client-bedrock-runtime', () => {
     expect(types.at(-1)).toBe('message_stop');
     expect(text).toBe('Yes indeed');
     expect(signature).toBe('EqQBbedrockSig');
+  });
+
+  it('counts tokens for a Converse input and for an InvokeModel body', async () => {
+    const messages = [{ role: 'user' as const, content: [{ text: 'How many tokens is this?' }] }];
+    const converse = await client.send(new CountTokensCommand({ modelId: haiku, input: { converse: { messages } } }));
+    expect(fake.last!.path).toBe('/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/count-tokens');
+    expect(converse.inputTokens).toBeGreaterThan(0);
+    const body = new TextEncoder().encode(
+      JSON.stringify({
+        anthropic_version: 'bedrock-2023-05-31',
+        max_tokens: 1,
+        messages: [{ role: 'user', content: 'Hi' }],
+      }),
+    );
+    const invoke = await client.send(new CountTokensCommand({ modelId: haiku, input: { invokeModel: { body } } }));
+    expect(invoke.inputTokens).toBeGreaterThan(0);
   });
 
   it('answers errors the SDK raises by their exception name', async () => {

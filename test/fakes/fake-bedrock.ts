@@ -186,9 +186,10 @@ export async function startFakeBedrock(
         );
       }
     }
-    const route = /^\/model\/([^/?]+)\/(converse|converse-stream|invoke|invoke-with-response-stream)$/.exec(
-      req.path.split('?')[0]!,
-    );
+    const route =
+      /^\/model\/([^/?]+)\/(converse|converse-stream|invoke|invoke-with-response-stream|count-tokens)$/.exec(
+        req.path.split('?')[0]!,
+      );
     if (req.method !== 'POST' || !route) return bedrockError(404, 'UnknownOperationException', 'Unknown operation');
     const modelId = decodeURIComponent(route[1]!);
     const operation = route[2]!;
@@ -200,6 +201,7 @@ export async function startFakeBedrock(
       );
     }
     const body = (req.body ?? {}) as Record<string, unknown>;
+    if (operation === 'count-tokens') return countTokensAnswer(body);
     if (operation.startsWith('converse')) {
       if (!Array.isArray(body.messages) || body.messages.length === 0) {
         return bedrockError(400, 'ValidationException', 'The value at messages must be a non-empty list');
@@ -225,6 +227,25 @@ export async function startFakeBedrock(
         );
     }
     return operation === 'invoke' ? invoke(modelId, body) : invokeStream(modelId, body);
+  }
+
+  /** CountTokens: `{ input: { converse } }` or `{ input: { invokeModel: { body } } }` (the body base64). */
+  function countTokensAnswer(body: Record<string, unknown>): FakeResponse {
+    const input = (body.input ?? {}) as { converse?: Record<string, unknown>; invokeModel?: { body?: unknown } };
+    let messages: unknown;
+    if (input.converse !== undefined) messages = input.converse.messages;
+    else if (typeof input.invokeModel?.body === 'string') {
+      const invoke = JSON.parse(Buffer.from(input.invokeModel.body, 'base64').toString('utf8')) as Record<
+        string,
+        unknown
+      >;
+      if (invoke.anthropic_version !== 'bedrock-2023-05-31' || typeof invoke.max_tokens !== 'number') {
+        return bedrockError(400, 'ValidationException', 'The provided request body is not valid for InvokeModel');
+      }
+      messages = invoke.messages;
+    }
+    if (!Array.isArray(messages)) return bedrockError(400, 'ValidationException', 'input must hold messages');
+    return { headers: { 'content-type': 'application/json' }, body: { inputTokens: countTokens(messages) } };
   }
 
   function usage(body: Record<string, unknown>) {

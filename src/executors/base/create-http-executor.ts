@@ -200,7 +200,7 @@ export function createHttpExecutor(declaration: ProviderDeclaration, options: Ht
         }
         throw mapError(err);
       }
-      result.body = once(bytes);
+      result.body = once(declaration.responseBody ? declaration.responseBody(bytes, request) : bytes);
       return result;
     },
 

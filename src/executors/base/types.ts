@@ -66,6 +66,11 @@ export interface ProviderDeclaration {
    * another framing (the AWS event stream). Absent: the bytes are passed on as they arrive.
    */
   streamBody?(body: AsyncIterable<Uint8Array>, request: ExecutorRequest): AsyncIterable<Uint8Array>;
+  /**
+   * Turns a non-stream answer's bytes into the request's dialect, for answers whose shape differs from
+   * it (Bedrock's `{ inputTokens }` count). Absent: the bytes are passed on as they are.
+   */
+  responseBody?(bytes: Uint8Array, request: ExecutorRequest): Uint8Array;
   /** Reads an error answer. */
   parseError(failure: UpstreamFailure): ErrorClassification;
   /** Reads rate-limit headers, on success and failure alike. */

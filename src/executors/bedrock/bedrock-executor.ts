@@ -19,8 +19,8 @@ const SIGNING_SERVICE = 'bedrock';
 
 /** The runtime operation of one call. */
 function bedrockPath({ dialect, operation, model, stream }: PathInput): string | undefined {
-  if (operation !== 'generate') return undefined;
   const base = bedrockModelPath(model);
+  if (operation === 'count_tokens') return `${base}/count-tokens`;
   if (dialect === 'bedrock-converse') return `${base}/${stream ? 'converse-stream' : 'converse'}`;
   if (dialect === 'anthropic-messages') return `${base}/${stream ? 'invoke-with-response-stream' : 'invoke'}`;
   return undefined;
@@ -35,6 +35,7 @@ function bedrockPath({ dialect, operation, model, stream }: PathInput): string |
  */
 function bedrockBody(request: ExecutorRequest): Record<string, unknown> {
   const { model: _model, stream: _stream, ...body } = request.body;
+  if (request.operation === 'count_tokens') return countTokensBody(request.dialect, body);
   if (request.dialect !== 'anthropic-messages') return body;
   const out: Record<string, unknown> = { anthropic_version: BEDROCK_ANTHROPIC_VERSION, ...body };
   const betas = request.headers['anthropic-beta'];
@@ -46,6 +47,35 @@ function bedrockBody(request: ExecutorRequest): Record<string, unknown> {
     if (list.length > 0) out.anthropic_beta = list;
   }
   return out;
+}
+
+/**
+ * The CountTokens body: `{ input: { converse: { messages, system, toolConfig, ... } } }`, or for
+ * Claude's Messages body `{ input: { invokeModel: { body } } }` with the InvokeModel body as base64
+ * JSON. That body must be one InvokeModel accepts, so it carries `anthropic_version` and a
+ * `max_tokens` (required there, irrelevant to the count) when the caller's count request has none.
+ *
+ * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_CountTokens.html
+ */
+function countTokensBody(dialect: Dialect, body: Record<string, unknown>): Record<string, unknown> {
+  if (dialect === 'bedrock-converse') {
+    const { inferenceConfig: _inference, ...converse } = body;
+    return { input: { converse } };
+  }
+  const invoke = { anthropic_version: BEDROCK_ANTHROPIC_VERSION, max_tokens: 1, ...body };
+  return { input: { invokeModel: { body: Buffer.from(JSON.stringify(invoke), 'utf8').toString('base64') } } };
+}
+
+/** CountTokens answers `{ inputTokens }`; every count reader (and an Anthropic caller) reads `input_tokens`. */
+function countTokensAnswer(bytes: Uint8Array, request: ExecutorRequest): Uint8Array {
+  if (request.operation !== 'count_tokens') return bytes;
+  try {
+    const parsed = JSON.parse(Buffer.from(bytes).toString('utf8')) as { inputTokens?: unknown };
+    if (typeof parsed.inputTokens !== 'number') return bytes;
+    return new TextEncoder().encode(JSON.stringify({ input_tokens: parsed.inputTokens }));
+  } catch {
+    return bytes;
+  }
 }
 
 /**
@@ -126,6 +156,7 @@ export function bedrockDeclaration(provider = BEDROCK_PROVIDER): ProviderDeclara
     sign: signBedrock,
     streamBody: (body, request) =>
       eventStreamToSse(body, request.dialect === 'bedrock-converse' ? 'converse' : 'invoke'),
+    responseBody: countTokensAnswer,
     parseError: parseBedrockError,
   };
 }
