@@ -2,6 +2,7 @@ import { compact } from '../core/compact.js';
 import type { Credential, ModelEntry } from '../core/credential.js';
 import { ConfigError } from '../core/errors.js';
 import { AZURE_OPENAI_PROVIDER, azureOpenAICredential } from '../executors/azure/azure-credential.js';
+import { bedrockCredential } from '../executors/bedrock/bedrock-credential.js';
 import { hash53 } from '../manager/selectors/session-key.js';
 import type { SwitchyardConfig } from './schema.js';
 
@@ -29,6 +30,7 @@ export const BUILT_IN_PROVIDERS: ReadonlySet<string> = new Set([
   'gemini',
   'mock',
   AZURE_OPENAI_PROVIDER,
+  'bedrock',
 ]);
 
 /** The credentials a config file declares, and the OpenAI-compatible providers they need. */
@@ -81,6 +83,7 @@ export function credentialsFromConfig(config: SwitchyardConfig, env: NodeJS.Proc
     for (const entry of config[section] ?? []) add(fromProviderKey(provider, entry, globalProxy), entry.id);
   }
   for (const entry of config['azure-openai'] ?? []) add(fromAzureEntry(entry, globalProxy), entry.id);
+  for (const entry of config.bedrock ?? []) add(fromBedrock(entry, globalProxy), entry.id);
   const compatible: CompatibleProvider[] = [];
   for (const [index, entry] of (config['openai-compatibility'] ?? []).entries()) {
     const provider = compatibleProviderId(entry.name);
@@ -185,6 +188,39 @@ function fromAzureEntry(entry: AzureEntry, globalProxy: string | undefined): Cre
     credential.id = `${AZURE_OPENAI_PROVIDER}-${hash53(`${credential.baseUrl}\n${identity}`).slice(0, 8)}`;
   }
   return credential;
+}
+
+type BedrockEntry = NonNullable<SwitchyardConfig['bedrock']>[number];
+
+/** A `bedrock` entry as a credential (see {@link bedrockCredential}); the schema checked that it has one way to authenticate. */
+function fromBedrock(entry: BedrockEntry, globalProxy: string | undefined): Credential {
+  const secret = entry['api-key'] ?? entry['secret-access-key']!;
+  const auth =
+    entry['api-key'] !== undefined
+      ? { apiKey: entry['api-key'] }
+      : compact({
+          accessKeyId: entry['access-key-id']!,
+          secretAccessKey: entry['secret-access-key']!,
+          sessionToken: entry['session-token'],
+        });
+  return bedrockCredential(
+    compact({
+      id: entry.id ?? `bedrock-${hash53(secret).slice(0, 8)}`,
+      label: entry.label,
+      region: entry.region,
+      endpoint: entry.endpoint,
+      auth,
+      mode: entry.mode,
+      models: entry.models?.map((m) => compact({ name: m.name, alias: m.alias, mode: m.mode })),
+      proxyUrl: entry['proxy-url'] || globalProxy,
+      headers: entry.headers,
+      excludedModels: entry['excluded-models'],
+      prefix: entry.prefix,
+      group: entry.group,
+      priority: entry.priority,
+      weight: entry.weight,
+    }),
+  );
 }
 
 function models(list: Array<{ name: string; alias?: string | undefined }> | undefined): ModelEntry[] | undefined {

@@ -11,6 +11,7 @@ import { scrubSecrets } from '../core/scrub-secrets.js';
 import {
   anthropicExecutor,
   azureOpenAIExecutor,
+  bedrockExecutor,
   codexExecutor,
   geminiExecutor,
   openaiCompatibleExecutor,
@@ -276,6 +277,7 @@ export async function fromConfig(
     anthropicExecutor(transport),
     geminiExecutor(transport),
     azureOpenAIExecutor(transport),
+    bedrockExecutor(transport),
     mockExecutor(mockSettings.models ? { models: mockSettings.models } : {}),
     ...declared.compatible.map(compatibleExecutor),
     ...(options.executors ?? []),

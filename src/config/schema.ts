@@ -189,6 +189,82 @@ const azureOpenAISchema = z
     }
   });
 
+const bedrockModeSchema = z.enum(['auto', 'converse', 'invoke']);
+
+/** True for a model id or ARN that may take `mode: invoke` (Claude's Messages body): Claude ids, and ARNs (which need not name the model). */
+function invokable(name: string): boolean {
+  return name.startsWith('arn:') || /claude/i.test(name);
+}
+
+/**
+ * Ours: one `bedrock` entry, an AWS account (or Bedrock API key) in one region. Exactly one way to
+ * authenticate: `access-key-id` with `secret-access-key` (and, for temporary credentials,
+ * `session-token`), signed with SigV4; or a Bedrock `api-key`.
+ */
+const bedrockSchema = z
+  .object({
+    id: idSchema.optional(),
+    label: z.string().min(1).optional(),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: 'must be an AWS region such as us-east-1' }),
+    'access-key-id': z.string().min(1).optional(),
+    'secret-access-key': z.string().min(1).optional(),
+    'session-token': z.string().min(1).optional(),
+    'api-key': z.string().min(1).optional(),
+    /** Default `https://bedrock-runtime.{region}.amazonaws.com`. */
+    endpoint: z.string().url().optional(),
+    /** The mode of models without their own: `auto` (default), `converse` or `invoke`. */
+    mode: bedrockModeSchema.optional(),
+    models: z
+      .array(
+        z
+          .object({ name: z.string().min(1), alias: z.string().min(1).optional(), mode: bedrockModeSchema.optional() })
+          .strict(),
+      )
+      .optional(),
+    'proxy-url': proxyUrlSchema.optional(),
+    headers: headersSchema.optional(),
+    group: z.string().min(1).optional(),
+    prefix: z.string().min(1).optional(),
+    'excluded-models': z.array(z.string()).optional(),
+    priority: z.number().int().optional(),
+    weight: z.number().min(0).optional(),
+  })
+  .strict()
+  .superRefine((entry, ctx) => {
+    const keys = entry['access-key-id'] !== undefined || entry['secret-access-key'] !== undefined;
+    if (entry['api-key'] !== undefined && keys) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['api-key'],
+        message: 'give either api-key or access-key-id with secret-access-key, not both',
+      });
+    } else if (entry['api-key'] === undefined && !keys) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['access-key-id'],
+        message: 'required: access-key-id with secret-access-key (SigV4), or api-key (a Bedrock API key)',
+      });
+    } else if (keys) {
+      for (const key of ['access-key-id', 'secret-access-key'] as const) {
+        if (entry[key] === undefined) {
+          ctx.addIssue({ code: 'custom', path: [key], message: 'required with the other AWS key' });
+        }
+      }
+    }
+    if (entry['session-token'] !== undefined && entry['api-key'] !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['session-token'], message: 'only applies to access keys, not an api-key' });
+    }
+    for (const [index, model] of (entry.models ?? []).entries()) {
+      if (model.mode === 'invoke' && !invokable(model.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', index, 'mode'],
+          message: `invoke sends Claude's Messages body, and '${model.name}' is not a Claude model; use converse`,
+        });
+      }
+    }
+  });
+
 /** An ISO 8601 date or date-time (`2027-01-31`, `2027-01-31T18:00:00Z`). */
 const dateSchema = z
   .string()
@@ -335,6 +411,8 @@ export const configSchema = z
     'openai-compatibility': z.array(compatibilitySchema).optional(),
     /** Ours: Azure OpenAI resources, by API key or Entra ID app (see docs/providers/azure-openai.md). */
     'azure-openai': z.array(azureOpenAISchema).optional(),
+    /** Ours: AWS Bedrock accounts (see docs/providers/bedrock.md). */
+    bedrock: z.array(bedrockSchema).optional(),
     /** Per OAuth channel (provider id): models renamed for listing and routing. */
     'oauth-model-alias': z.record(z.string(), z.array(modelSchema.extend({ fork: z.boolean().optional() }))).optional(),
     'oauth-excluded-models': z.record(z.string(), z.array(z.string())).optional(),

@@ -19,6 +19,15 @@ export { createHttpExecutor } from './base/create-http-executor.js';
 export { credentialSecret } from './base/credential-secret.js';
 export { createTransport, type Transport, type TransportOptions } from './base/transport.js';
 export type * from './base/types.js';
+export * from './bedrock/bedrock-credential.js';
+export * from './bedrock/bedrock-executor.js';
+export {
+  type BedrockMode,
+  type BedrockSettings,
+  bedrockDialect,
+  isClaudeModel,
+  readBedrockSettings,
+} from './bedrock/bedrock-settings.js';
 export * from './gemini/gemini-executor.js';
 export * from './mock.js';
 export * from './openai/openai-executor.js';

@@ -20,6 +20,7 @@ const geminiEmbedContent = z
   })
   .loose();
 const geminiBatchEmbed = z.object({ requests: z.array(z.unknown()) }).loose();
+const converse = z.object({ messages: z.array(z.unknown()) }).loose();
 
 function schemaFor(dialect: Dialect, operation: Operation, embed: 'single' | 'batch' | undefined): z.ZodType {
   if (operation === 'embed') {
@@ -35,6 +36,8 @@ function schemaFor(dialect: Dialect, operation: Operation, embed: 'single' | 'ba
       return operation === 'count_tokens' ? countTokens : messages;
     case 'gemini':
       return gemini;
+    case 'bedrock-converse':
+      return converse;
   }
 }
 

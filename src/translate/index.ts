@@ -6,6 +6,7 @@
  * @module switchyard/translate
  */
 
+export { bedrockConverseCodec } from './bedrock-converse/index.js';
 export type * from './canonical.js';
 export type {
   DialectCodec,
@@ -16,7 +17,7 @@ export type {
   StreamEncoderOptions,
 } from './codec.js';
 export type { TranslationContext } from './context.js';
-export { DIALECTS, type Dialect, isDialect, type Usage } from './dialect.js';
+export { type CallerDialect, DIALECTS, type Dialect, isDialect, UPSTREAM_DIALECTS, type Usage } from './dialect.js';
 export * from './embeddings/index.js';
 export type { JsonObject } from './json.js';
 export { budgetToEffort, EFFORT_BUDGETS, effortToBudget } from './reasoning.js';

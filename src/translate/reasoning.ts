@@ -73,7 +73,8 @@ export function untagSignature(
  * others (OpenAI-compatible services, the mock), which never get a foreign signature.
  */
 export function providerFamily(provider: string | undefined): ReasoningOrigin | undefined {
-  if (provider === 'anthropic' || provider === 'claude') return 'anthropic';
+  // Claude on Bedrock signs its thinking as Claude does: Bedrock verifies those signatures.
+  if (provider === 'anthropic' || provider === 'claude' || provider === 'bedrock') return 'anthropic';
   if (provider === 'openai' || provider === 'codex') return 'openai';
   if (provider === 'gemini') return 'gemini';
   return undefined;

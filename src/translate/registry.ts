@@ -1,4 +1,5 @@
 import { anthropicMessagesCodec } from './anthropic-messages/index.js';
+import { bedrockConverseCodec } from './bedrock-converse/index.js';
 import type { StreamPart } from './canonical.js';
 import type { DialectCodec, ResponseContext, StreamDecoder } from './codec.js';
 import type { Dialect } from './dialect.js';
@@ -59,6 +60,7 @@ const CODECS: Readonly<Record<Dialect, DialectCodec>> = {
   'openai-responses': restoringToolNames(openaiResponsesCodec),
   'anthropic-messages': restoringToolNames(anthropicMessagesCodec),
   gemini: restoringToolNames(geminiCodec),
+  'bedrock-converse': restoringToolNames(bedrockConverseCodec),
 };
 
 /** The codec of a dialect: its conversions to and from the canonical form. */

@@ -238,6 +238,8 @@ function passthroughFilter(dialect: Dialect): (event: EventSourceMessage) => boo
     case 'gemini':
       return (e) =>
         e.data.includes('"usageMetadata"') || e.data.includes('"finishReason"') || e.data.includes('"error"');
+    case 'bedrock-converse':
+      return (e) => e.event === 'messageStop' || e.event === 'metadata' || e.event?.endsWith('Exception') === true;
   }
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromConfig, type Switchyard } from '../../src/config/index.js';
-import type { Dialect } from '../../src/translate/dialect.js';
+import type { CallerDialect as Dialect } from '../../src/translate/dialect.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../fakes/fake-anthropic.js';
 import { type FakeGemini, startFakeGemini } from '../fakes/fake-gemini.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/fake-openai.js';

@@ -181,6 +181,8 @@ function parseArgs(text: string): Record<string, unknown> {
  */
 export function declaredToolNames(body: Record<string, unknown>): string[] {
   const names: string[] = [];
+  const converse = (body.toolConfig as { tools?: Array<{ toolSpec?: { name?: string } }> } | undefined)?.tools ?? [];
+  for (const tool of converse) if (tool.toolSpec?.name) names.push(tool.toolSpec.name);
   for (const tool of (body.tools ?? []) as Array<Record<string, unknown>>) {
     const fn = tool.function as { name?: string } | undefined;
     if (fn?.name) names.push(fn.name);

@@ -26,7 +26,53 @@ export function upstreamProblems(kind: UpstreamName, request: RecordedRequest, s
       return anthropicProblems(request, body, stream);
     case 'gemini':
       return geminiProblems(request, body, stream);
+    case 'bedrock':
+      return bedrockProblems(request, body, stream);
   }
+}
+
+/**
+ * Bedrock: Converse at `/model/{id}/converse(-stream)` with Converse content blocks and nothing of
+ * another dialect, or InvokeModel at `/model/{id}/invoke(-with-response-stream)` with Claude's
+ * Messages body (`anthropic_version: bedrock-2023-05-31`, no `model`, no `stream`).
+ */
+function bedrockProblems(request: RecordedRequest, body: Json, stream: boolean): string[] {
+  const out: string[] = [];
+  const operation = /^\/model\/[^/]+\/([a-z-]+)$/.exec(request.path.split('?')[0]!)?.[1];
+  if (operation === undefined) return [`Bedrock was called at ${request.path}`];
+  const streaming = operation === 'converse-stream' || operation === 'invoke-with-response-stream';
+  if (streaming !== stream) out.push(`${operation} for a caller that asked stream: ${stream}`);
+  if (!Array.isArray(body.messages)) return [...out, 'no `messages` array'];
+  if (operation.startsWith('invoke')) {
+    if (body.anthropic_version !== 'bedrock-2023-05-31')
+      out.push('InvokeModel without anthropic_version bedrock-2023-05-31');
+    out.push(...foreignFields(body, ['model', 'stream'], 'InvokeModel'));
+    return out;
+  }
+  out.push(
+    ...foreignFields(
+      body,
+      ['model', 'stream', 'max_tokens', 'tools', 'tool_choice', 'contents', 'input', 'thinking', 'temperature'],
+      'Converse',
+    ),
+  );
+  for (const [i, message] of (body.messages as Json[]).entries()) {
+    if (message.role !== 'user' && message.role !== 'assistant')
+      out.push(`messages[${i}] has role ${String(message.role)}`);
+    if (i > 0 && (body.messages as Json[])[i - 1]!.role === message.role) out.push(`messages[${i}] repeats the role`);
+    for (const block of (Array.isArray(message.content) ? message.content : []) as Json[]) {
+      const keys = Object.keys(block);
+      const known = ['text', 'image', 'document', 'toolUse', 'toolResult', 'reasoningContent', 'cachePoint'];
+      if (keys.length !== 1 || !known.includes(keys[0]!))
+        out.push(`messages[${i}] has a block ${JSON.stringify(keys)}`);
+    }
+  }
+  for (const tool of ((body.toolConfig as Json | undefined)?.tools ?? []) as Json[]) {
+    const name = (tool.toolSpec as Json | undefined)?.name;
+    if (tool.cachePoint === undefined && (typeof name !== 'string' || !OPENAI_TOOL_NAME.test(name)))
+      out.push(`a tool named ${String(name)}`);
+  }
+  return out;
 }
 
 const OPENAI_TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;

@@ -1,5 +1,6 @@
 import { type FakeAnthropic, startFakeAnthropic } from '../fakes/fake-anthropic.js';
 import { type FakeAzure, startFakeAzure } from '../fakes/fake-azure.js';
+import { DEFAULT_BEDROCK, type FakeBedrock, startFakeBedrock } from '../fakes/fake-bedrock.js';
 import { type FakeGemini, startFakeGemini } from '../fakes/fake-gemini.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/fake-openai.js';
 import { countTokens, type FakeReply, type RecordedRequest } from '../fakes/fake-server.js';
@@ -13,11 +14,13 @@ export interface Upstreams {
   compat: FakeOpenAI;
   /** An Azure OpenAI resource (deployment-scoped Chat Completions), configured through `azure-openai`. */
   azure: FakeAzure;
+  /** AWS Bedrock, configured through `bedrock` with access keys (SigV4); Claude, so Anthropic callers use InvokeModel. */
+  bedrock: FakeBedrock;
   close(): Promise<void>;
 }
 
-export type UpstreamName = 'openai' | 'anthropic' | 'gemini' | 'compat' | 'azure';
-export const UPSTREAM_NAMES: readonly UpstreamName[] = ['openai', 'anthropic', 'gemini', 'compat', 'azure'];
+export type UpstreamName = 'openai' | 'anthropic' | 'gemini' | 'compat' | 'azure' | 'bedrock';
+export const UPSTREAM_NAMES: readonly UpstreamName[] = ['openai', 'anthropic', 'gemini', 'compat', 'azure', 'bedrock'];
 
 /** The model a caller asks for to reach each upstream, and the name the upstream must receive. */
 export const MODELS: Record<UpstreamName, { requested: string; upstream: string }> = {
@@ -27,6 +30,7 @@ export const MODELS: Record<UpstreamName, { requested: string; upstream: string 
   compat: { requested: 'compat-model', upstream: 'compat-upstream' },
   // An alias for a deployment: the deployment name is what Azure receives (in the path).
   azure: { requested: 'azure-gpt-4o', upstream: 'prod-gpt4o' },
+  bedrock: { requested: 'bedrock-claude', upstream: 'us.anthropic.claude-sonnet-4-20250514-v1:0' },
 };
 
 /** The secret configured for each upstream; the fakes record what they were sent. */
@@ -36,13 +40,15 @@ export const SECRETS: Record<UpstreamName, string> = {
   gemini: 'AIza-e2e-0000',
   compat: 'sk-e2e-compat-0000',
   azure: 'azure-e2e-key-0000',
+  // SigV4 sends no secret: the access key id in the signature's scope stands for it (the fake verifies the signature).
+  bedrock: DEFAULT_BEDROCK.accessKeyId,
 };
 
 /** The `api-version` the Azure entry uses. */
 export const AZURE_API_VERSION = '2024-10-21';
 
 export async function startUpstreams(): Promise<Upstreams> {
-  const [openai, anthropic, gemini, compat, azure] = await Promise.all([
+  const [openai, anthropic, gemini, compat, azure, bedrock] = await Promise.all([
     startFakeOpenAI(),
     startFakeAnthropic(),
     startFakeGemini(),
@@ -52,6 +58,7 @@ export async function startUpstreams(): Promise<Upstreams> {
       deployments: { [MODELS.azure.upstream]: 'gpt-4o-2024-08-06' },
       asyncFilter: true,
     }),
+    startFakeBedrock(),
   ]);
   return {
     openai,
@@ -59,8 +66,16 @@ export async function startUpstreams(): Promise<Upstreams> {
     gemini,
     compat,
     azure,
+    bedrock,
     close: async () => {
-      await Promise.all([openai.close(), anthropic.close(), gemini.close(), compat.close(), azure.close()]);
+      await Promise.all([
+        openai.close(),
+        anthropic.close(),
+        gemini.close(),
+        compat.close(),
+        azure.close(),
+        bedrock.close(),
+      ]);
     },
   };
 }
@@ -92,13 +107,27 @@ export function providerConfig(up: Upstreams, only: readonly UpstreamName[] = UP
       },
     ];
   }
+  if (only.includes('bedrock')) {
+    config.bedrock = [
+      {
+        region: DEFAULT_BEDROCK.region,
+        'access-key-id': DEFAULT_BEDROCK.accessKeyId,
+        'secret-access-key': DEFAULT_BEDROCK.secretAccessKey,
+        endpoint: up.bedrock.url,
+        models: [{ name: MODELS.bedrock.upstream, alias: MODELS.bedrock.requested }],
+      },
+    ];
+  }
   return config;
 }
 
 /** The secret an upstream request carried, however the provider wants it sent. */
 export function secretOf(request: RecordedRequest): string | undefined {
   const h = request.headers;
-  const bearer = typeof h.authorization === 'string' ? h.authorization.replace(/^Bearer /, '') : undefined;
+  const auth = typeof h.authorization === 'string' ? h.authorization : undefined;
+  const sigv4 = auth === undefined ? undefined : /^AWS4-HMAC-SHA256 Credential=([^/]+)\//.exec(auth)?.[1];
+  if (sigv4 !== undefined) return sigv4;
+  const bearer = auth?.replace(/^Bearer /, '');
   return (
     (h['x-api-key'] as string | undefined) ??
     (h['x-goog-api-key'] as string | undefined) ??
@@ -111,6 +140,10 @@ export function secretOf(request: RecordedRequest): string | undefined {
 export function modelOf(name: UpstreamName, request: RecordedRequest): string | undefined {
   if (name === 'gemini') return /\/models\/([^/:]+):/.exec(request.path)?.[1];
   if (name === 'azure') return /^\/openai\/deployments\/([^/]+)\//.exec(request.path)?.[1];
+  if (name === 'bedrock') {
+    const id = /^\/model\/([^/]+)\//.exec(request.path)?.[1];
+    return id === undefined ? undefined : decodeURIComponent(id);
+  }
   return (request.body as { model?: string } | undefined)?.model;
 }
 
@@ -132,5 +165,7 @@ export function expectedUsage(name: UpstreamName, request: RecordedRequest, repl
         input: countTokens([body.systemInstruction, body.contents, body.tools]),
         output: countTokens([reply.text, reply.toolCalls]),
       };
+    case 'bedrock':
+      return { input: countTokens(body.messages), output: countTokens([reply.text, reply.thinking, reply.toolCalls]) };
   }
 }

@@ -13,7 +13,12 @@ import type {
   ReasoningOrigin,
   StreamPart,
 } from '../../src/translate/canonical.js';
-import { DIALECTS, type Dialect, type Usage } from '../../src/translate/dialect.js';
+import {
+  type Dialect as AnyDialect,
+  DIALECTS,
+  type CallerDialect as Dialect,
+  type Usage,
+} from '../../src/translate/dialect.js';
 import { codecFor, createStreamConverter } from '../../src/translate/index.js';
 
 export type { Dialect };
@@ -70,7 +75,7 @@ const bytes = new TextEncoder();
 const chars = new TextDecoder();
 
 /** Runs `text` through a converter from `from` to `to`, fed as the given chunks (whole when none). */
-export function convertStream(from: Dialect, to: Dialect, text: string, cuts: number[] = []): string {
+export function convertStream(from: AnyDialect, to: AnyDialect, text: string, cuts: number[] = []): string {
   const input = bytes.encode(text);
   const converter = createStreamConverter({ from, to });
   const pieces: Uint8Array[] = [];
@@ -152,7 +157,7 @@ function parseArgs(text: string): unknown {
 }
 
 /** Decodes SSE text with `dialect`'s own decoder and summarises it. */
-export function decodeStream(dialect: Dialect, text: string): AnswerSummary & { parts: StreamPart[] } {
+export function decodeStream(dialect: AnyDialect, text: string): AnswerSummary & { parts: StreamPart[] } {
   const decoder = codecFor(dialect).createStreamDecoder();
   const parts: StreamPart[] = [];
   for (const event of sseEvents(text)) parts.push(...decoder.event(event));

@@ -88,6 +88,16 @@ export function createHttpExecutor(declaration: ProviderDeclaration, options: Ht
       credentialId: credential.id,
       path: query === -1 ? target.path : target.path.slice(0, query),
     };
+    if (declaration.sign) {
+      const signed = declaration.sign({
+        credential,
+        method: init.method,
+        url: target.origin + target.path,
+        headers: init.headers,
+        body: init.body ?? '',
+      });
+      init.headers = { ...init.headers, ...signed };
+    }
     const dispatcher = transport.dispatcherFor(credential);
     // No redirect is ever followed, whatever interceptors an injected dispatcher has: the secret header
     // (`authorization`, `x-api-key`, Azure's `api-key`) would go to wherever the redirect points.
@@ -149,7 +159,7 @@ export function createHttpExecutor(declaration: ProviderDeclaration, options: Ht
 
   const executor: HttpExecutor = {
     provider,
-    nativeDialect: (caller, credential) => declaration.nativeDialect(caller, credential),
+    nativeDialect: (caller, credential, model) => declaration.nativeDialect(caller, credential, model),
 
     async execute(request: ExecutorRequest): Promise<ExecutorResponse> {
       const { credential, signal } = request;
@@ -190,7 +200,7 @@ export function createHttpExecutor(declaration: ProviderDeclaration, options: Ht
         }
         throw mapError(err);
       }
-      result.body = once(bytes);
+      result.body = once(declaration.responseBody ? declaration.responseBody(bytes, request) : bytes);
       return result;
     },
 

@@ -20,6 +20,16 @@ export interface PathInput {
   dialect: Dialect;
 }
 
+/** What {@link ProviderDeclaration.sign} signs: one request as it goes out. */
+export interface SignInput {
+  credential: Credential;
+  method: string;
+  /** The full URL, query included. */
+  url: string;
+  headers: Readonly<Record<string, string>>;
+  body: string;
+}
+
 /** One page of a provider's model list. */
 export interface ModelPage {
   models: ModelInfo[];
@@ -37,7 +47,8 @@ export interface ProviderDeclaration {
   provider: string;
   /** Base URL used when neither the credential nor the executor options give one. */
   baseUrl: string;
-  nativeDialect(caller: Dialect, credential: Credential): Dialect;
+  /** The dialect spoken for `caller` on `credential`; `model` (the upstream model) when one provider serves several per model. */
+  nativeDialect(caller: Dialect, credential: Credential, model?: string): Dialect;
   /** Authentication headers for a credential (the secret goes here and nowhere else). */
   authHeaders(credential: Credential): Record<string, string>;
   /** Headers derived from the request, e.g. `anthropic-version` and a passed-through `anthropic-beta`. */
@@ -52,10 +63,21 @@ export interface ProviderDeclaration {
   /** The body actually sent. Must not mutate `request.body`; return a shallow copy when adding fields. */
   body?(request: ExecutorRequest): Record<string, unknown>;
   /**
-   * Rewrites a successful stream's bytes before anything reads them, for a provider whose stream differs
-   * from its dialect's (Azure's content filter annotations). Absent: the bytes as they arrive.
+   * Headers computed from the request exactly as it goes out (a request signature such as AWS SigV4),
+   * added last. `url` is the full URL, `headers` every header sent so far. Absent: nothing is signed.
+   */
+  sign?(request: SignInput): Record<string, string>;
+  /**
+   * Rewrites a successful stream's bytes before anything reads them: into SSE of the request's dialect
+   * for providers whose streams use another framing (the AWS event stream), or without events its dialect
+   * lacks (Azure's content filter annotations). Absent: the bytes are passed on as they arrive.
    */
   streamBody?(body: AsyncIterable<Uint8Array>, request: ExecutorRequest): AsyncIterable<Uint8Array>;
+  /**
+   * Turns a non-stream answer's bytes into the request's dialect, for answers whose shape differs from
+   * it (Bedrock's `{ inputTokens }` count). Absent: the bytes are passed on as they are.
+   */
+  responseBody?(bytes: Uint8Array, request: ExecutorRequest): Uint8Array;
   /** Reads an error answer. */
   parseError(failure: UpstreamFailure): ErrorClassification;
   /** Reads rate-limit headers, on success and failure alike. */
