@@ -138,7 +138,7 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
     deps.emit('onAttempt', info);
     await lease.hold(credential.id);
     const staleCooldown = run.staleCooldown === true;
-    const native = executor.nativeDialect(run.input.dialect, credential);
+    const native = executor.nativeDialect(run.input.dialect, credential, upstreamModel);
     const operation = run.input.operation ?? 'generate';
     const common = {
       requestId: run.requestId,

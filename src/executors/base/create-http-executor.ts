@@ -149,7 +149,7 @@ export function createHttpExecutor(declaration: ProviderDeclaration, options: Ht
 
   const executor: HttpExecutor = {
     provider,
-    nativeDialect: (caller, credential) => declaration.nativeDialect(caller, credential),
+    nativeDialect: (caller, credential, model) => declaration.nativeDialect(caller, credential, model),
 
     async execute(request: ExecutorRequest): Promise<ExecutorResponse> {
       const { credential, signal } = request;

@@ -36,7 +36,8 @@ export interface ProviderDeclaration {
   provider: string;
   /** Base URL used when neither the credential nor the executor options give one. */
   baseUrl: string;
-  nativeDialect(caller: Dialect, credential: Credential): Dialect;
+  /** The dialect spoken for a caller; `model` is the upstream model when there is one (see {@link Executor.nativeDialect}). */
+  nativeDialect(caller: Dialect, credential: Credential, model?: string): Dialect;
   /** Authentication headers for a credential (the secret goes here and nowhere else). */
   authHeaders(credential: Credential): Record<string, string>;
   /** Headers derived from the request, e.g. `anthropic-version` and a passed-through `anthropic-beta`. */
