@@ -33,13 +33,24 @@ export interface FakeVertex extends FakeServer {
   /** The token endpoint (`https://oauth2.googleapis.com/token` in real life). */
   readonly tokenUrl: string;
   /** A service-account JSON key whose `token_uri` is this fake's, signed by a key pair made for this fake. */
-  readonly serviceAccountKey: Record<string, string>;
+  readonly serviceAccountKey: ServiceAccountKeyFile;
   /** Token requests received (valid or not). */
   readonly tokenCalls: RecordedRequest[];
   /** Access tokens issued so far, newest last. */
   readonly issuedTokens: string[];
   /** Options in force; change them between calls. */
   options: FakeVertexOptions;
+}
+
+/** A service-account JSON key file as Google Cloud writes it. */
+export interface ServiceAccountKeyFile {
+  type: 'service_account';
+  project_id: string;
+  private_key_id: string;
+  private_key: string;
+  client_email: string;
+  token_uri: string;
+  [field: string]: string;
 }
 
 /** How the fake is set up. */
@@ -92,7 +103,7 @@ export async function startFakeVertex(
     reply,
     tokenUrl: `${server.url}/token`,
     serviceAccountKey: {
-      type: 'service_account',
+      type: 'service_account' as const,
       project_id: settings.project,
       private_key_id: privateKeyId,
       private_key: pair.privateKey,
