@@ -3,6 +3,7 @@ import type { Credential, ModelEntry } from '../core/credential.js';
 import { ConfigError } from '../core/errors.js';
 import { hash53 } from '../manager/selectors/session-key.js';
 import type { SwitchyardConfig } from './schema.js';
+import { vertexCredentialsFromConfig } from './vertex-from-config.js';
 
 /**
  * An OpenAI-compatible service named in `openai-compatibility`: a Chat Completions upstream (plus
@@ -21,7 +22,14 @@ export interface CompatibleProvider {
 }
 
 /** Provider ids of the built-in executors; no `openai-compatibility` entry may take one. */
-export const BUILT_IN_PROVIDERS: ReadonlySet<string> = new Set(['openai', 'codex', 'anthropic', 'gemini', 'mock']);
+export const BUILT_IN_PROVIDERS: ReadonlySet<string> = new Set([
+  'openai',
+  'codex',
+  'anthropic',
+  'gemini',
+  'vertex',
+  'mock',
+]);
 
 /** The credentials a config file declares, and the OpenAI-compatible providers they need. */
 export interface ConfigCredentials {
@@ -45,9 +53,15 @@ const SECTIONS = [
  * itself), so it stays stable across reloads and only changed entries are replaced. Two entries with
  * the same `id`, or two compatible services with the same provider id, are a {@link ConfigError}.
  * When the file names no provider keys, `OPENAI_API_KEY` (provider `openai`: first-party OpenAI),
- * `ANTHROPIC_API_KEY` and `GEMINI_API_KEY` from `env` become credentials.
+ * `ANTHROPIC_API_KEY` and `GEMINI_API_KEY` from `env` become credentials. Each `vertex` entry is a
+ * Vertex AI credential (provider `vertex`); its `service-account-file` is read relative to `baseDir`
+ * (the config file's directory; default the working directory).
  */
-export function credentialsFromConfig(config: SwitchyardConfig, env: NodeJS.ProcessEnv = {}): ConfigCredentials {
+export function credentialsFromConfig(
+  config: SwitchyardConfig,
+  env: NodeJS.ProcessEnv = {},
+  baseDir: string = process.cwd(),
+): ConfigCredentials {
   const credentials: Credential[] = [];
   const seen = new Map<string, number>();
   const explicit = new Set<string>();
@@ -70,6 +84,7 @@ export function credentialsFromConfig(config: SwitchyardConfig, env: NodeJS.Proc
   for (const [section, provider] of SECTIONS) {
     for (const entry of config[section] ?? []) add(fromProviderKey(provider, entry, globalProxy), entry.id);
   }
+  for (const { credential, id } of vertexCredentialsFromConfig(config, baseDir, globalProxy)) add(credential, id);
   const compatible: CompatibleProvider[] = [];
   for (const [index, entry] of (config['openai-compatibility'] ?? []).entries()) {
     const provider = compatibleProviderId(entry.name);

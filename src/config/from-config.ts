@@ -14,6 +14,7 @@ import {
   geminiExecutor,
   openaiCompatibleExecutor,
   openaiExecutor,
+  vertexExecutor,
 } from '../executors/index.js';
 import { mockExecutor } from '../executors/mock.js';
 import type { Executor } from '../executors/types.js';
@@ -156,8 +157,10 @@ export async function fromConfig(
     ? await readConfig(path, logger, env)
     : ((source as SwitchyardConfig | undefined) ?? {});
 
+  // Files a config names (a Vertex service-account key) are read relative to it.
+  const configDir = path ? dirname(path) : process.cwd();
   const prices = pricesFromConfig(config);
-  const declared = credentialsFromConfig(config, env);
+  const declared = credentialsFromConfig(config, env, configDir);
   const configStore = new MemoryTokenStore(declared.credentials);
   const authDir = expandHome(config['auth-dir'] ?? './auths');
   const pg = postgresSource(config, env);
@@ -189,7 +192,7 @@ export async function fromConfig(
     return fail(
       new ConfigError(
         `${path ?? 'The config'} declares no usable credentials, so switchyard would have nothing to serve. ` +
-          'Add an entry under claude-api-key, gemini-api-key, codex-api-key or openai-compatibility, ' +
+          'Add an entry under claude-api-key, gemini-api-key, codex-api-key, openai-compatibility or vertex, ' +
           `put credential files in the auth directory (${authDir}), set OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY, ` +
           "or write 'mock: true' to serve the offline mock provider",
       ),
@@ -264,6 +267,7 @@ export async function fromConfig(
     codexExecutor(transport),
     anthropicExecutor(transport),
     geminiExecutor(transport),
+    vertexExecutor(transport),
     mockExecutor(mockSettings.models ? { models: mockSettings.models } : {}),
     ...declared.compatible.map(compatibleExecutor),
     ...(options.executors ?? []),
@@ -311,7 +315,7 @@ export async function fromConfig(
   let timer: NodeJS.Timeout | undefined;
   /** Refuses a config the running gateway must not take; returns its credentials. */
   const check = (next: SwitchyardConfig) => {
-    const nextDeclared = credentialsFromConfig(next, env);
+    const nextDeclared = credentialsFromConfig(next, env, configDir);
     refuseDroppedKeys(config, next, options.handler);
     return nextDeclared;
   };
