@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialsFromConfig, fromConfig, parseConfig } from '../../src/config/index.js';
+import { maskConfigText } from '../../src/config/mask-config.js';
 import { SwitchyardError } from '../../src/core/errors.js';
 import { type FakeVertex, startFakeVertex } from '../fakes/fake-vertex.js';
 
@@ -106,6 +107,24 @@ describe('the vertex section', () => {
     expect(express).toMatchObject({ apiKey: 'AQ.express-key', baseUrl: 'https://aiplatform.googleapis.com' });
     expect(express!.kind).toBeUndefined();
     expect(express!.metadata).toEqual({ vertex: { location: 'global' } });
+  });
+
+  it('masks an inline service-account key, as JSON text or as a mapping, where the config is shown', () => {
+    const body = fake.serviceAccountKey.private_key.split('\n')[1]!;
+    const asText = maskConfigText(
+      yaml('vertex:', `  - service-account: ${JSON.stringify(JSON.stringify(fake.serviceAccountKey))}`),
+    );
+    expect(asText).not.toContain(body);
+    const asMap = maskConfigText(
+      yaml(
+        'vertex:',
+        '  - service-account:',
+        '      type: service_account',
+        `      private_key: ${JSON.stringify(fake.serviceAccountKey.private_key)}`,
+      ),
+    );
+    expect(asMap).not.toContain(body);
+    expect(asMap).toContain('type: service_account');
   });
 
   it('serves a vertex entry of a config file through fromConfig, with one token for the service account', async () => {
