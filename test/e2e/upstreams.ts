@@ -2,6 +2,7 @@ import { type FakeAnthropic, startFakeAnthropic } from '../fakes/fake-anthropic.
 import { type FakeGemini, startFakeGemini } from '../fakes/fake-gemini.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/fake-openai.js';
 import { countTokens, type FakeReply, type RecordedRequest } from '../fakes/fake-server.js';
+import { type FakeVertex, startFakeVertex } from '../fakes/fake-vertex.js';
 
 /** The fake upstreams of one test file. */
 export interface Upstreams {
@@ -10,11 +11,22 @@ export interface Upstreams {
   gemini: FakeGemini;
   /** An OpenAI-compatible service (Chat Completions only), configured through `openai-compatibility`. */
   compat: FakeOpenAI;
+  /** Google Vertex AI (one fake, one service-account credential): its Gemini models… */
+  'vertex-gemini': FakeVertex;
+  /** …and its Claude models on rawPredict. */
+  'vertex-claude': FakeVertex;
   close(): Promise<void>;
 }
 
-export type UpstreamName = 'openai' | 'anthropic' | 'gemini' | 'compat';
-export const UPSTREAM_NAMES: readonly UpstreamName[] = ['openai', 'anthropic', 'gemini', 'compat'];
+export type UpstreamName = 'openai' | 'anthropic' | 'gemini' | 'compat' | 'vertex-gemini' | 'vertex-claude';
+export const UPSTREAM_NAMES: readonly UpstreamName[] = [
+  'openai',
+  'anthropic',
+  'gemini',
+  'compat',
+  'vertex-gemini',
+  'vertex-claude',
+];
 
 /** The model a caller asks for to reach each upstream, and the name the upstream must receive. */
 export const MODELS: Record<UpstreamName, { requested: string; upstream: string }> = {
@@ -22,7 +34,12 @@ export const MODELS: Record<UpstreamName, { requested: string; upstream: string 
   anthropic: { requested: 'claude-e2e-1', upstream: 'claude-e2e-1' },
   gemini: { requested: 'gemini-2.5-flash', upstream: 'gemini-2.5-flash' },
   compat: { requested: 'compat-model', upstream: 'compat-upstream' },
+  'vertex-gemini': { requested: 'vertex-pro', upstream: 'gemini-2.5-pro' },
+  'vertex-claude': { requested: 'vertex-sonnet', upstream: 'claude-sonnet-4-5@20250929' },
 };
+
+/** The access token the fake Vertex AI issues to the service account (fixed, so tests know it). */
+const VERTEX_TOKEN = 'ya29.c.e2e-vertex-access-token-0000';
 
 /** The secret configured for each upstream; the fakes record what they were sent. */
 export const SECRETS: Record<UpstreamName, string> = {
@@ -30,22 +47,27 @@ export const SECRETS: Record<UpstreamName, string> = {
   anthropic: 'sk-ant-e2e-0000',
   gemini: 'AIza-e2e-0000',
   compat: 'sk-e2e-compat-0000',
+  'vertex-gemini': VERTEX_TOKEN,
+  'vertex-claude': VERTEX_TOKEN,
 };
 
 export async function startUpstreams(): Promise<Upstreams> {
-  const [openai, anthropic, gemini, compat] = await Promise.all([
+  const [openai, anthropic, gemini, compat, vertex] = await Promise.all([
     startFakeOpenAI(),
     startFakeAnthropic(),
     startFakeGemini(),
     startFakeOpenAI(),
+    startFakeVertex({ fixedToken: VERTEX_TOKEN }),
   ]);
   return {
     openai,
     anthropic,
     gemini,
     compat,
+    'vertex-gemini': vertex,
+    'vertex-claude': vertex,
     close: async () => {
-      await Promise.all([openai.close(), anthropic.close(), gemini.close(), compat.close()]);
+      await Promise.all([openai.close(), anthropic.close(), gemini.close(), compat.close(), vertex.close()]);
     },
   };
 }
@@ -67,6 +89,21 @@ export function providerConfig(up: Upstreams, only: readonly UpstreamName[] = UP
       },
     ];
   }
+  if (only.includes('vertex-gemini') || only.includes('vertex-claude')) {
+    const vertex = up['vertex-gemini'];
+    config.vertex = [
+      {
+        id: 'vertex-e2e',
+        'service-account': JSON.stringify(vertex.serviceAccountKey),
+        location: 'us-east5',
+        'base-url': vertex.url,
+        models: [
+          { name: MODELS['vertex-gemini'].upstream, alias: MODELS['vertex-gemini'].requested },
+          { name: MODELS['vertex-claude'].upstream, alias: MODELS['vertex-claude'].requested },
+        ],
+      },
+    ];
+  }
   return config;
 }
 
@@ -77,9 +114,9 @@ export function secretOf(request: RecordedRequest): string | undefined {
   return (h['x-api-key'] as string | undefined) ?? (h['x-goog-api-key'] as string | undefined) ?? bearer;
 }
 
-/** The model an upstream request named (body, or the path for Gemini). */
+/** The model an upstream request named (body, or the path for Gemini and Vertex AI). */
 export function modelOf(name: UpstreamName, request: RecordedRequest): string | undefined {
-  if (name === 'gemini') return /\/models\/([^/:]+):/.exec(request.path)?.[1];
+  if (name === 'gemini' || name.startsWith('vertex-')) return /\/models\/([^/:]+):/.exec(request.path)?.[1];
   return (request.body as { model?: string } | undefined)?.model;
 }
 
@@ -94,8 +131,10 @@ export function expectedUsage(name: UpstreamName, request: RecordedRequest, repl
     case 'compat':
       return { input: countTokens(body.messages ?? body.input), output: countTokens(reply) };
     case 'anthropic':
+    case 'vertex-claude':
       return { input: countTokens([body.system, body.messages, body.tools]), output: countTokens(reply) };
     case 'gemini':
+    case 'vertex-gemini':
       return {
         input: countTokens([body.systemInstruction, body.contents, body.tools]),
         output: countTokens([reply.text, reply.toolCalls]),

@@ -34,7 +34,7 @@ export interface FakeVertex extends FakeServer {
   readonly tokenUrl: string;
   /** A service-account JSON key whose `token_uri` is this fake's, signed by a key pair made for this fake. */
   readonly serviceAccountKey: ServiceAccountKeyFile;
-  /** Token requests received (valid or not). */
+  /** Token requests received (valid or not); they are not in `requests`, which holds the API's. */
   readonly tokenCalls: RecordedRequest[];
   /** Access tokens issued so far, newest last. */
   readonly issuedTokens: string[];
@@ -67,6 +67,8 @@ export interface FakeVertexOptions {
   tokenLifetimeS?: number;
   /** Delay before the token endpoint answers, ms. */
   tokenDelayMs?: number;
+  /** Issue this access token every time (a test that must know it in advance), instead of fresh ones. */
+  fixedToken?: string;
 }
 
 const SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
@@ -128,6 +130,8 @@ export async function startFakeVertex(
 
   /** @see https://developers.google.com/identity/protocols/oauth2/service-account#httprest */
   function tokenAnswer(req: RecordedRequest): FakeResponse {
+    // Token calls are kept apart from the API requests, so `requests` and `last` are Vertex AI's own.
+    server.requests.splice(server.requests.indexOf(req), 1);
     tokenCalls.push(req);
     const { tokenLifetimeS = 3599, tokenDelayMs, audience = fake.tokenUrl } = fake.options;
     const delay = tokenDelayMs ? { delayHeadersMs: tokenDelayMs } : {};
@@ -137,7 +141,7 @@ export async function startFakeVertex(
     if (grant !== JWT_BEARER) return oauthError(400, 'unsupported_grant_type', `Invalid grant_type: ${grant ?? ''}`);
     const problem = checkAssertion(form.get('assertion') ?? '', audience);
     if (problem) return oauthError(400, 'invalid_grant', problem);
-    const accessToken = `ya29.c.fake-${issuedTokens.length + 1}-${randomUUID()}`;
+    const accessToken = fake.options.fixedToken ?? `ya29.c.fake-${issuedTokens.length + 1}-${randomUUID()}`;
     issued.set(accessToken, Date.now() + tokenLifetimeS * 1000);
     issuedTokens.push(accessToken);
     return {
