@@ -36,6 +36,12 @@ export {
   type ProviderDeclaration,
   type TokenRefreshContext,
   type UpstreamFailure,
+  type VertexCredentialOptions,
+  type VertexExecutorOptions,
+  type VertexModelEntry,
+  type VertexPublisher,
+  vertexCredential,
+  vertexExecutor,
 } from './executors/index.js';
 export type { MockBehaviour, MockCall, MockExecutor, MockExecutorOptions } from './executors/mock.js';
 export { mockExecutor } from './executors/mock.js';
