@@ -25,7 +25,7 @@ export interface ServiceAccountKey {
   /** PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`). */
   private_key: string;
   client_email: string;
-  /** Token endpoint. Default {@link GOOGLE_TOKEN_URL}. */
+  /** Token endpoint. Default `https://oauth2.googleapis.com/token`. */
   token_uri?: string;
 }
 
