@@ -204,7 +204,8 @@ describe('Vertex AI executor', () => {
     expect(fake.last!.headers['x-goog-api-key']).toBe(fake.options.apiKey);
     expect(fake.last!.headers.authorization).toBeUndefined();
     const err = await rejection(executor.execute(request(express, 'anthropic-messages', claudeBody())));
-    expect(err.kind).toBe('invalid_request');
+    expect(err.kind).toBe('not_found');
+    expect(err.message).toContain('express mode');
 
     const bound = vertexCredential({
       id: 'vertex-bound',
@@ -254,6 +255,34 @@ describe('Vertex AI executor', () => {
 });
 
 describe('Vertex AI through the Manager', () => {
+  it('fails a Claude request over from an express-mode key to a credential with a project', async () => {
+    const express = vertexCredential({ id: 'vx-express', baseUrl: fake.url, auth: { apiKey: fake.options.apiKey } });
+    const bound = vertexCredential({
+      id: 'vx-bound',
+      project: 'acme-prod',
+      baseUrl: fake.url,
+      auth: { apiKey: fake.options.apiKey },
+    });
+    const manager = new Manager({
+      store: new MemoryTokenStore([express, bound]),
+      executors: [executor],
+      retry: { baseDelayMs: 0 },
+    });
+    try {
+      await manager.start();
+      for (let i = 0; i < 2; i++) {
+        const result = await manager.execute({
+          dialect: 'anthropic-messages',
+          body: claudeBody(),
+        });
+        expect(result.credentialId).toBe('vx-bound');
+      }
+      expect(fake.requests.every((r) => r.path.startsWith('/v1/projects/acme-prod/'))).toBe(true);
+    } finally {
+      await manager.close();
+    }
+  });
+
   it('makes exactly one token call for 60 concurrent requests, and every request carries that token', async () => {
     fake.options.tokenDelayMs = 200;
     const store = new MemoryTokenStore([serviceAccount()]);

@@ -1,4 +1,5 @@
 import type { Credential } from '../../core/credential.js';
+import { NotFoundError } from '../../core/errors.js';
 import type { ErrorClassification, UpstreamFailure } from '../../core/upstream-failure.js';
 import { parseAnthropicError } from '../../translate/anthropic-messages/errors.js';
 import type { Dialect } from '../../translate/dialect.js';
@@ -26,7 +27,8 @@ function modelSegment(model: string): string {
  * Gemini models at `models/{model}:generateContent`, `:streamGenerateContent?alt=sse`, `:countTokens`;
  * Claude models at `models/{model}:rawPredict`, `:streamRawPredict`, and token counts at
  * `models/count-tokens:rawPredict` (the model in the body). An API key without a project calls express
- * mode, `/v1/publishers/google/models/…`, which serves Gemini models only.
+ * mode, `/v1/publishers/google/models/…`, which serves Gemini models only (a Claude model there is a
+ * not-found for this credential, so the Manager tries another).
  */
 function vertexPath({ credential, dialect, operation, model, stream }: PathInput): string | undefined {
   const settings = readVertexSettings(credential);
@@ -34,7 +36,13 @@ function vertexPath({ credential, dialect, operation, model, stream }: PathInput
     ? `/v1/projects/${encodeURIComponent(settings.project)}/locations/${encodeURIComponent(settings.location)}`
     : '/v1';
   if (dialect === 'anthropic-messages') {
-    if (!settings.project) return undefined;
+    if (!settings.project) {
+      // This credential cannot serve the model; another may: a model-scoped not-found, retried elsewhere.
+      throw new NotFoundError(
+        `Vertex AI credential ${credential.id} is an API key in express mode (no project), which serves Google's models only, not ${model}; set its project to reach Claude models`,
+        { credentialId: credential.id, status: 404 },
+      );
+    }
     if (operation === 'count_tokens') return `${root}/publishers/anthropic/models/count-tokens:rawPredict`;
     return `${root}/publishers/anthropic/models/${modelSegment(model)}:${stream ? 'streamRawPredict' : 'rawPredict'}`;
   }
