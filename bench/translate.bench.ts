@@ -47,6 +47,24 @@ function anthropicStream(n: number): string {
   return out + sse('message_stop', {});
 }
 
+/** Gemini's `streamGenerateContent?alt=sse`: one candidate chunk per delta, the last with finishReason and usage. */
+function geminiStream(n: number): string {
+  const chunk = (text: string, last: boolean) =>
+    `data: ${JSON.stringify({
+      candidates: [
+        { content: { parts: [{ text }], role: 'model' }, index: 0, ...(last ? { finishReason: 'STOP' } : {}) },
+      ],
+      usageMetadata: last
+        ? { promptTokenCount: 9, candidatesTokenCount: n, totalTokenCount: n + 9 }
+        : { promptTokenCount: 9, totalTokenCount: 9 },
+      modelVersion: 'gemini-2.5-flash',
+      responseId: 'resp-1',
+    })}\r\n\r\n`;
+  let out = '';
+  for (let i = 0; i < n; i++) out += chunk(words[i % words.length]!, i === n - 1);
+  return out;
+}
+
 function chatStream(n: number): string {
   const head = '{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1694268190,"model":"gpt-4o-mini",';
   const chunk = (delta: object, finish: string | null) =>
@@ -222,6 +240,8 @@ export async function benchTranslate(): Promise<TranslateBenchRow[]> {
       EVENTS + 6,
     ),
     ...streamRows('stream openai-chat → anthropic-messages', 'openai-chat', 'anthropic-messages', chat, EVENTS + 4),
+    // Scenario 5's translation: an Anthropic caller served from Gemini.
+    ...streamRows('stream gemini → anthropic-messages', 'gemini', 'anthropic-messages', geminiStream(EVENTS), EVENTS),
     ...streamRows(
       'passthrough anthropic-messages → anthropic-messages',
       'anthropic-messages',

@@ -76,6 +76,7 @@ export type { SaveOptions, TokenStore, TokenStoreEvent } from './manager/stores/
 export type {
   AttemptInfo,
   AttemptResult,
+  ContentRecord,
   CooldownStatus,
   CredentialStatus,
   ExecuteInput,
@@ -86,3 +87,4 @@ export type {
 } from './manager/types.js';
 export * from './observe/usage/index.js';
 export type { Dialect, Usage } from './translate/dialect.js';
+export type { EmbeddingWire } from './translate/embeddings/types.js';

@@ -1,6 +1,7 @@
 import { compact } from '../core/compact.js';
 import type { Credential, ModelEntry } from '../core/credential.js';
 import { ConfigError } from '../core/errors.js';
+import { AZURE_OPENAI_PROVIDER, azureOpenAICredential } from '../executors/azure/azure-credential.js';
 import { hash53 } from '../manager/selectors/session-key.js';
 import type { SwitchyardConfig } from './schema.js';
 import { vertexCredentialsFromConfig } from './vertex-from-config.js';
@@ -29,6 +30,7 @@ export const BUILT_IN_PROVIDERS: ReadonlySet<string> = new Set([
   'gemini',
   'vertex',
   'mock',
+  AZURE_OPENAI_PROVIDER,
 ]);
 
 /** The credentials a config file declares, and the OpenAI-compatible providers they need. */
@@ -38,6 +40,7 @@ export interface ConfigCredentials {
 }
 
 type ProviderKey = NonNullable<SwitchyardConfig['claude-api-key']>[number];
+type AzureEntry = NonNullable<SwitchyardConfig['azure-openai']>[number];
 
 const SECTIONS = [
   ['gemini-api-key', 'gemini'],
@@ -48,7 +51,8 @@ const SECTIONS = [
 /**
  * Turns the provider sections of a config into credentials: `gemini-api-key` → provider `gemini`,
  * `claude-api-key` → `anthropic`, `codex-api-key` → `codex` (a Responses-only upstream), each
- * `openai-compatibility` entry → its own provider (Chat Completions). An entry's `id` and `label` are
+ * `openai-compatibility` entry → its own provider (Chat Completions), `azure-openai` → provider
+ * `azure-openai` (see {@link azureOpenAICredential}). An entry's `id` and `label` are
  * used as given; without an `id` it is derived from the provider and a hash of the key (never the key
  * itself), so it stays stable across reloads and only changed entries are replaced. Two entries with
  * the same `id`, or two compatible services with the same provider id, are a {@link ConfigError}.
@@ -84,6 +88,7 @@ export function credentialsFromConfig(
   for (const [section, provider] of SECTIONS) {
     for (const entry of config[section] ?? []) add(fromProviderKey(provider, entry, globalProxy), entry.id);
   }
+  for (const entry of config['azure-openai'] ?? []) add(fromAzureEntry(entry, globalProxy), entry.id);
   for (const { credential, id } of vertexCredentialsFromConfig(config, baseDir, globalProxy)) add(credential, id);
   const compatible: CompatibleProvider[] = [];
   for (const [index, entry] of (config['openai-compatibility'] ?? []).entries()) {
@@ -147,6 +152,48 @@ function fromProviderKey(provider: string, entry: ProviderKey, globalProxy: stri
     priority: entry.priority,
     weight: entry.weight,
   });
+}
+
+/**
+ * An `azure-openai` entry as a credential. Without an `id`, the id hashes the endpoint with the key
+ * (api-key) or with the tenant and client id (Entra): a rotated client secret keeps the id.
+ */
+function fromAzureEntry(entry: AzureEntry, globalProxy: string | undefined): Credential {
+  const entra = entry.entra;
+  const identity = entra ? `${entra['tenant-id']}/${entra['client-id']}` : entry['api-key']!;
+  const credential = azureOpenAICredential(
+    compact({
+      id: entry.id ?? AZURE_OPENAI_PROVIDER,
+      endpoint: (entry.endpoint ?? entry['base-url'])!,
+      apiShape: entry['api-shape'],
+      apiVersion: entry['api-version'],
+      responses: entry.responses,
+      label: entry.label,
+      proxyUrl: entry['proxy-url'] || globalProxy,
+      headers: entry.headers,
+      models: entry.models?.map((m) => (m.alias ? { name: m.deployment, alias: m.alias } : { name: m.deployment })),
+      excludedModels: entry['excluded-models'],
+      prefix: entry.prefix,
+      group: entry.group,
+      priority: entry.priority,
+      weight: entry.weight,
+      auth: entra
+        ? {
+            entra: compact({
+              tenantId: entra['tenant-id'],
+              clientId: entra['client-id'],
+              clientSecret: entra['client-secret'],
+              tokenUrl: entra['token-url'],
+              scope: entra.scope,
+            }),
+          }
+        : { apiKey: entry['api-key']! },
+    }),
+  );
+  if (entry.id === undefined) {
+    credential.id = `${AZURE_OPENAI_PROVIDER}-${hash53(`${credential.baseUrl}\n${identity}`).slice(0, 8)}`;
+  }
+  return credential;
 }
 
 function models(list: Array<{ name: string; alias?: string | undefined }> | undefined): ModelEntry[] | undefined {

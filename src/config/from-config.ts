@@ -10,6 +10,7 @@ import { silentLogger } from '../core/logger.js';
 import { scrubSecrets } from '../core/scrub-secrets.js';
 import {
   anthropicExecutor,
+  azureOpenAIExecutor,
   codexExecutor,
   geminiExecutor,
   openaiCompatibleExecutor,
@@ -192,7 +193,7 @@ export async function fromConfig(
     return fail(
       new ConfigError(
         `${path ?? 'The config'} declares no usable credentials, so switchyard would have nothing to serve. ` +
-          'Add an entry under claude-api-key, gemini-api-key, codex-api-key, openai-compatibility or vertex, ' +
+          'Add an entry under claude-api-key, gemini-api-key, codex-api-key, openai-compatibility, azure-openai or vertex, ' +
           `put credential files in the auth directory (${authDir}), set OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY, ` +
           "or write 'mock: true' to serve the offline mock provider",
       ),
@@ -267,6 +268,7 @@ export async function fromConfig(
     codexExecutor(transport),
     anthropicExecutor(transport),
     geminiExecutor(transport),
+    azureOpenAIExecutor(transport),
     vertexExecutor(transport),
     mockExecutor(mockSettings.models ? { models: mockSettings.models } : {}),
     ...declared.compatible.map(compatibleExecutor),
@@ -453,7 +455,17 @@ async function syncStore(store: MemoryTokenStore, next: readonly Credential[]): 
 
 function same(a: Credential, b: Credential): boolean {
   const { version: _v, ...rest } = a;
-  return JSON.stringify(rest) === JSON.stringify(b);
+  return JSON.stringify(withoutFetchedToken(rest, b)) === JSON.stringify(b);
+}
+
+/**
+ * A config entry that gets its tokens itself (an Entra ID app) is declared with an empty access token;
+ * the running copy holds the one fetched since. Unchanged otherwise, it is the same entry: keeping it
+ * keeps the token instead of fetching another on every reload.
+ */
+function withoutFetchedToken(running: Credential, declared: Credential): Credential {
+  if (running.kind !== 'oauth' || declared.oauth?.accessToken !== '' || !running.oauth) return running;
+  return { ...running, oauth: { ...running.oauth, accessToken: '', expiresAt: declared.oauth.expiresAt } };
 }
 
 function expandHome(path: string): string {

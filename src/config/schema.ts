@@ -143,6 +143,100 @@ const compatibilitySchema = z
   })
   .strict();
 
+/** One `azure-openai` model: the deployment (what goes upstream) and the name clients ask for. */
+const azureModelSchema = z.strictObject(
+  {
+    deployment: z.string().min(1, { message: 'must name the deployment (its name in the Azure portal)' }),
+    alias: z.string().min(1).optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown key ${issue.keys.map((k) => `'${k}'`).join(', ')}: a model takes deployment (the deployment name) and alias (the model name clients ask for)`
+        : undefined,
+  },
+);
+
+/** The Entra ID app of an `azure-openai` entry (client-credentials grant). */
+const entraSchema = z
+  .object({
+    'tenant-id': z.string().min(1, { message: 'must be the directory (tenant) id or domain' }),
+    'client-id': z.string().min(1, { message: "must be the app registration's application (client) id" }),
+    'client-secret': z.string().min(1, { message: "must be the client secret's value (not its id)" }),
+    'token-url': z.string().url().optional(),
+    scope: z.string().min(1).optional(),
+  })
+  .strict();
+
+const AZURE_SHAPES = ['deployments', 'responses', 'v1'] as const;
+
+/** One `azure-openai` entry: an Azure OpenAI resource with an API key or an Entra ID app. */
+const azureOpenAISchema = z
+  .object({
+    /** The resource URL, `https://{resource}.openai.azure.com` (`base-url` is taken as a synonym). */
+    endpoint: z.string().url().optional(),
+    'base-url': z.string().url().optional(),
+    'api-shape': z
+      .enum(AZURE_SHAPES, {
+        message: `must be one of ${AZURE_SHAPES.join(', ')} (see docs/providers/azure-openai.md)`,
+      })
+      .optional(),
+    'api-version': z.string().min(1).optional(),
+    /** Send Responses callers to the Responses API (default false for deployments, true for v1). */
+    responses: z.boolean().optional(),
+    'api-key': z.string().min(1).optional(),
+    entra: entraSchema.optional(),
+    id: idSchema.optional(),
+    label: z.string().min(1).optional(),
+    'proxy-url': proxyUrlSchema.optional(),
+    headers: headersSchema.optional(),
+    models: z.array(azureModelSchema).optional(),
+    group: z.string().min(1).optional(),
+    prefix: z.string().min(1).optional(),
+    'excluded-models': z.array(z.string()).optional(),
+    priority: z.number().int().optional(),
+    weight: z.number().min(0).optional(),
+  })
+  .strict()
+  .superRefine((entry, ctx) => {
+    if (entry.endpoint === undefined && entry['base-url'] === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endpoint'],
+        message: 'required: the resource URL, e.g. https://my-resource.openai.azure.com',
+      });
+    }
+    if (entry.endpoint !== undefined && entry['base-url'] !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['base-url'],
+        message: 'is a synonym of endpoint: set one of them, not both',
+      });
+    }
+    if (entry['api-key'] !== undefined && entry.entra !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'set either api-key or entra, not both: an entry authenticates one way',
+      });
+    }
+    if (entry['api-key'] === undefined && entry.entra === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: "set api-key (the resource's key) or entra (tenant-id, client-id, client-secret)",
+      });
+    }
+    const shape = entry['api-shape'] ?? 'deployments';
+    if (shape !== 'v1' && entry['api-version'] === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['api-version'],
+        message: `required: api-shape ${shape} needs an api-version (e.g. 2024-10-21, or 2025-04-01-preview for Responses), or use api-shape: v1`,
+      });
+    }
+  });
+
 /** An ISO 8601 date or date-time (`2027-01-31`, `2027-01-31T18:00:00Z`). */
 const dateSchema = z
   .string()
@@ -287,6 +381,8 @@ export const configSchema = z
     'claude-api-key': z.array(providerKeySchema).optional(),
     'codex-api-key': z.array(providerKeySchema).optional(),
     'openai-compatibility': z.array(compatibilitySchema).optional(),
+    /** Ours: Azure OpenAI resources, by API key or Entra ID app (see docs/providers/azure-openai.md). */
+    'azure-openai': z.array(azureOpenAISchema).optional(),
     /** Ours: Google Vertex AI projects (Gemini and Claude models), by service account or API key. */
     vertex: z.array(vertexSchema).optional(),
     /** Per OAuth channel (provider id): models renamed for listing and routing. */

@@ -11,6 +11,7 @@ export { readAnthropicQuota } from './anthropic/read-anthropic-quota.js';
 export * from './azure/azure-credential.js';
 export * from './azure/azure-openai-executor.js';
 export * from './azure/azure-settings.js';
+export { dropAzureAnnotations } from './azure/drop-azure-annotations.js';
 export * from './azure/entra-token.js';
 export { parseAzureError } from './azure/parse-azure-error.js';
 export { buildUpstreamError, type ErrorContext, mapTransportError } from './base/classify-error.js';

@@ -106,6 +106,7 @@ export function mockExecutor(options: MockExecutorOptions = {}): MockExecutor {
       return refreshCount;
     },
     nativeDialect: (caller) => caller,
+    embeddingWire: () => 'openai',
     async execute(request: ExecutorRequest): Promise<ExecutorResponse> {
       const { credential } = request;
       const behaviour = behaviourOf(credential);
@@ -127,6 +128,7 @@ export function mockExecutor(options: MockExecutorOptions = {}): MockExecutor {
       if (request.operation === 'count_tokens') {
         return json(renderTokenCount(request.dialect, estimateTokens(request.body)));
       }
+      if (request.operation === 'embed') return json(mockEmbeddings(request.model, request.body));
       const chat = toChat(request);
       const reply = behaviour.reply ?? `Mock reply to: ${lastUserText(chat)}`;
       const promptTokens = estimateTokens(chat);
@@ -356,4 +358,27 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * An OpenAI embeddings answer with a vector per input that depends only on the input (8 values, or
+ * `dimensions`), so the same text always embeds the same.
+ */
+function mockEmbeddings(model: string, body: Record<string, unknown>): Record<string, unknown> {
+  const input = body.input;
+  const inputs: unknown[] = Array.isArray(input) && !input.every((t) => typeof t === 'number') ? input : [input];
+  const size = typeof body.dimensions === 'number' ? body.dimensions : 8;
+  let tokens = 0;
+  const data = inputs.map((item, index) => {
+    const text = typeof item === 'string' ? item : JSON.stringify(item);
+    tokens += Array.isArray(item) ? item.length : estimateTokens({ text });
+    let seed = 2166136261;
+    for (let i = 0; i < text.length; i++) seed = Math.imul(seed ^ text.charCodeAt(i), 16777619);
+    const embedding = Array.from({ length: size }, (_, d) => {
+      seed = Math.imul(seed ^ (d + 1), 2654435761);
+      return ((seed >>> 0) / 0xffffffff) * 2 - 1;
+    });
+    return { object: 'embedding', index, embedding };
+  });
+  return { object: 'list', data, model, usage: { prompt_tokens: tokens, total_tokens: tokens } };
 }

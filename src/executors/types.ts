@@ -1,9 +1,13 @@
 import type { Credential } from '../core/credential.js';
 import type { QuotaSnapshot } from '../core/quota.js';
 import type { Dialect } from '../translate/dialect.js';
+import type { EmbeddingWire } from '../translate/embeddings/types.js';
 
-/** What an executor is asked to do. */
-export type Operation = 'generate' | 'count_tokens';
+/**
+ * What an executor is asked to do: generate an answer, count a prompt's tokens, or embed inputs (the
+ * body is then in the upstream's embedding shape, see {@link Executor.embeddingWire}).
+ */
+export type Operation = 'generate' | 'count_tokens' | 'embed';
 
 /**
  * One upstream call, already in the executor's native dialect. The Manager builds it: it has chosen
@@ -102,4 +106,10 @@ export interface Executor {
   readonly refreshLeadMs?: number;
   /** Lists the models a credential can use. */
   listModels?(credential: Credential, signal?: AbortSignal): Promise<ModelInfo[]>;
+  /**
+   * The embedding API the upstream has for this credential (`openai`: `POST …/embeddings`; `gemini`:
+   * `:batchEmbedContents`), which shapes the bodies of `embed` calls. Absent, or undefined for a
+   * credential: it cannot embed, and the Manager never routes embeddings to it.
+   */
+  embeddingWire?(credential: Credential): EmbeddingWire | undefined;
 }

@@ -5,8 +5,8 @@ import {
   ClientKeys,
   checkCaller,
   isLoopbackPeer,
+  presentedDigest,
   presentedKey,
-  sha256,
 } from './client-auth.js';
 import type { FollowedKeys } from './client-keys/follow-key-store.js';
 import { HttpError } from './error-response.js';
@@ -109,7 +109,7 @@ export async function authorize(
   const presented = presentedKey(request);
   if (presented !== undefined) {
     // Both lists are always searched, so the time taken does not tell which one holds the key.
-    const digest = sha256(presented);
+    const digest = presentedDigest(presented);
     const configured = keys.findDigest(digest);
     const caller = storeKeys.findDigest(digest) ?? configured;
     if (caller) {

@@ -64,7 +64,7 @@ export class ClientKeys {
 
   /** The caller whose key equals `presented`, or undefined. */
   find(presented: string): Caller | undefined {
-    return this.findDigest(sha256(presented));
+    return this.findDigest(presentedDigest(presented));
   }
 
   /** The caller whose key's SHA-256 is `digest` (hash once, search several lists). */
@@ -154,7 +154,26 @@ export function isLoopback(address: string | undefined): boolean {
   return v4.startsWith('127.');
 }
 
-/** SHA-256 of a presented key, as {@link ClientKeys.findDigest} takes it. */
+/** SHA-256 of a text. */
 export function sha256(text: string): Buffer {
   return createHash('sha256').update(text).digest();
+}
+
+/** Presented keys whose digest {@link presentedDigest} remembers; the oldest is dropped past this. */
+const DIGEST_CACHE_SIZE = 1_024;
+const digests = new Map<string, Buffer>();
+
+/**
+ * SHA-256 of a key a client presented, as {@link ClientKeys.findDigest} takes it: computed once per
+ * distinct key among the last {@link DIGEST_CACHE_SIZE}, since the same few keys arrive on every request.
+ * Keys that match nothing are remembered too (a flood of made-up keys only pushes the others out).
+ */
+export function presentedDigest(presented: string): Buffer {
+  let digest = digests.get(presented);
+  if (digest === undefined) {
+    digest = sha256(presented);
+    if (digests.size >= DIGEST_CACHE_SIZE) digests.delete(digests.keys().next().value as string);
+    digests.set(presented, digest);
+  }
+  return digest;
 }

@@ -36,9 +36,9 @@ type ModelRoute = Extract<Route, { type: 'list-models' | 'get-model' }>;
 
 /**
  * The HTTP surface of a {@link Manager} as one framework-free function: OpenAI (`/v1/chat/completions`,
- * `/v1/responses`, `/v1/models`), Anthropic (`/v1/messages`, `/v1/messages/count_tokens`), Gemini
- * (`/v1beta/models/{model}:generateContent`, `:streamGenerateContent?alt=sse`, `:countTokens`,
- * `/v1beta/models`) and `/healthz`. The route decides the caller's dialect, the model the credentials.
+ * `/v1/responses`, `/v1/embeddings`, `/v1/models`), Anthropic (`/v1/messages`, `/v1/messages/count_tokens`),
+ * Gemini (`/v1beta/models/{model}:generateContent`, `:streamGenerateContent?alt=sse`, `:countTokens`,
+ * `:embedContent`, `:batchEmbedContents`, `/v1beta/models`) and `/healthz`. The route decides the caller's dialect, the model the credentials.
  *
  * It checks client keys (in constant time), per-key models and rate limits, body size and the minimal
  * shape of each body, and answers every failure in the caller's dialect with an `x-request-id` header.
@@ -137,7 +137,7 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
       throw new HttpError(413, 'invalid_request', `The request body is larger than ${maxBodyBytes} bytes`);
     }
     const parsed = await readJsonBody(request.body, maxBodyBytes, access.maxJsonDepth);
-    const body = validateBody(route.dialect, route.operation, unwrapCountTokens(route, parsed.value));
+    const body = validateBody(route.dialect, route.operation, unwrapCountTokens(route, parsed.value), route.embed);
     const model = route.model ?? (body.model as string);
     entry.model = model;
     if (caller?.allowsModel && !caller.allowsModel(model)) {
@@ -183,7 +183,7 @@ export function createHandler(manager: Manager, options: HandlerOptions = {}): C
     const headers = responseHeaders(result.headers);
     headers['x-request-id'] = requestId;
     if (result.body instanceof Uint8Array) headers['content-length'] = String(result.body.byteLength);
-    if (caller && (caller.tpm !== undefined || caller.budget !== undefined) && route.operation === 'generate') {
+    if (caller && (caller.tpm !== undefined || caller.budget !== undefined) && route.operation !== 'count_tokens') {
       // Streams included: the usage is known when the answer ends.
       void result.usage
         .then((usage) => (usage ? chargeUsage(manager, caller, usage, now()) : undefined))

@@ -11,6 +11,8 @@ export type Route =
       stream?: boolean;
       /** Set by routes that carry the model in the path (Gemini). */
       model?: string;
+      /** Gemini's embedding methods: `single` for `:embedContent`, `batch` for `:batchEmbedContents`. */
+      embed?: 'single' | 'batch';
     }
   /** `openai` lists in Anthropic's shape when the caller sends `anthropic-version`. */
   | { type: 'list-models'; format: 'openai' | 'gemini' }
@@ -30,6 +32,8 @@ const CHAT: Route = { type: 'execute', dialect: 'openai-chat', operation: 'gener
 const RESPONSES: Route = { type: 'execute', dialect: 'openai-responses', operation: 'generate' };
 const MESSAGES: Route = { type: 'execute', dialect: 'anthropic-messages', operation: 'generate' };
 const COUNT_TOKENS: Route = { type: 'execute', dialect: 'anthropic-messages', operation: 'count_tokens' };
+/** OpenAI's embeddings: `openai-chat` is the dialect of every OpenAI route but Responses. */
+const EMBEDDINGS: Route = { type: 'execute', dialect: 'openai-chat', operation: 'embed' };
 const OPENAI_MODELS: Route = { type: 'list-models', format: 'openai' };
 const GEMINI_MODELS: Route = { type: 'list-models', format: 'gemini' };
 const HEALTH: Route = { type: 'health' };
@@ -40,16 +44,20 @@ const FIXED: ReadonlyMap<string, { route: Route; allow: string }> = new Map([
   ['/v1/responses', { route: RESPONSES, allow: POST }],
   ['/v1/messages', { route: MESSAGES, allow: POST }],
   ['/v1/messages/count_tokens', { route: COUNT_TOKENS, allow: POST }],
+  ['/v1/embeddings', { route: EMBEDDINGS, allow: POST }],
   ['/v1/models', { route: OPENAI_MODELS, allow: GET }],
   ['/v1beta/models', { route: GEMINI_MODELS, allow: GET }],
   ['/healthz', { route: HEALTH, allow: GET }],
 ]);
 
-const GEMINI_ACTIONS: Readonly<Record<string, { operation: Operation; stream: boolean }>> = {
-  generateContent: { operation: 'generate', stream: false },
-  streamGenerateContent: { operation: 'generate', stream: true },
-  countTokens: { operation: 'count_tokens', stream: false },
-};
+const GEMINI_ACTIONS: Readonly<Record<string, { operation: Operation; stream: boolean; embed?: 'single' | 'batch' }>> =
+  {
+    generateContent: { operation: 'generate', stream: false },
+    streamGenerateContent: { operation: 'generate', stream: true },
+    countTokens: { operation: 'count_tokens', stream: false },
+    embedContent: { operation: 'embed', stream: false, embed: 'single' },
+    batchEmbedContents: { operation: 'embed', stream: false, embed: 'batch' },
+  };
 
 /**
  * Finds the route for a method and a path (relative to the handler's base path). The route decides the

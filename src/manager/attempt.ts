@@ -7,12 +7,13 @@ import type { Usage } from '../translate/dialect.js';
 import { requestToolNames } from '../translate/translate.js';
 import type { CooldownKeeper } from './cooldown-keeper.js';
 import type { CredentialRefresher } from './credential-refresher.js';
+import { embedOnCredential } from './embed.js';
 import { passThroughHeaders } from './pass-through-headers.js';
 import { prepareBody } from './prepare-body.js';
 import { localTokenCount, readResponse } from './read-response.js';
 import { asInternal, streamResponse } from './relay-stream.js';
 import { inputItems, type Resolvers, type ResponseMemory } from './response-memory.js';
-import { causeText, type RunState, secretsOf } from './run-state.js';
+import { capture, causeText, type RunState, secretsOf } from './run-state.js';
 import type { StateStore } from './state/types.js';
 import type { AttemptResult, ExecuteInput, ExecuteResult, ManagerHooks } from './types.js';
 import type { UsageArgs } from './usage-record.js';
@@ -159,6 +160,7 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
         credential,
         attempts: run.attempt,
         upstreamMs: run.upstreamMs,
+        content: run.content,
         // The caller got the answer's 200, even when a stream failed after its first byte.
         status: 200,
         ...outcome,
@@ -174,6 +176,39 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
       // Every finished request reports usage, this one too (no tokens: nothing was generated).
       answered({});
       return result;
+    }
+    if (operation === 'embed' && run.embedding) {
+      // Embeddings: no stream, no body translation; the request was decoded once, up front.
+      const limits = { firstByteMs: 0, idleMs: 0, totalMs: remaining, totalLimitMs: deps.timeouts.totalMs };
+      if (limits.totalMs > 0) {
+        lease.watchdog = startWatchdog(limits, (reason) => lease.controller.abort(reason), Date.now);
+      }
+      callStart = deps.now();
+      let embedded: Awaited<ReturnType<typeof embedOnCredential>>;
+      try {
+        embedded = await embedOnCredential({
+          executor,
+          credential,
+          native,
+          request: run.embedding,
+          model: upstreamModel,
+          headers: passThroughHeaders(run.input.headers),
+          signal: lease.controller.signal,
+          requestId: run.requestId,
+          common,
+          onQuota: async (response) => {
+            if (response.quota) await deps.cooldowns.quota(credential.id, response.quota);
+          },
+        });
+      } catch (err) {
+        throw lease.watchdog?.fired ?? err;
+      }
+      upstreamDone();
+      lease.release();
+      void deps.cooldowns.succeeded(credential.id, run.route.request.model, staleCooldown);
+      deps.emit('onResult', { ...info, ok: true, latencyMs: deps.now() - attemptStart });
+      answered({ usage: embedded.usage });
+      return embedded.result;
     }
     // Follow-ups of answers given from another upstream name them by id: the memory knows them.
     const resolvers = run.input.dialect === 'openai-responses' ? await deps.memory.lookup(run.input.body) : undefined;
@@ -271,6 +306,8 @@ export async function runAttempt(deps: AttemptDeps, run: RunState): Promise<Exec
     } catch (err) {
       throw watchdog?.fired ?? err;
     }
+    const body = result.result.body;
+    if (run.content && body instanceof Uint8Array) capture(run.content, body);
     finish({ usage: result.usage });
     remember?.(result.translated);
     return result.result;

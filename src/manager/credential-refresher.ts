@@ -31,6 +31,11 @@ interface RefresherDeps {
  * credential in this process however many requests wait on it, and across processes the state store's
  * lock makes the others wait and re-read the store. The new tokens are saved before they are used.
  * A failed refresh backs off (a credential-wide cooldown, doubling) and is reported; it never loops.
+ *
+ * The new access token and its expiry (never a refresh token or client secret) are also kept in the
+ * state store's values until they expire, when it has them: instances whose token stores are their own
+ * (credentials from one config file) then adopt the token another instance fetched instead of fetching
+ * their own.
  */
 export class CredentialRefresher {
   readonly #deps: RefresherDeps;
@@ -84,6 +89,8 @@ export class CredentialRefresher {
       // Another instance may have refreshed while we waited for the lock.
       const current = (await store.get(credential.id)) ?? credential;
       if (tokenChanged(credential, current) && !this.#expiring(current, executor)) return this.#adopt(current);
+      const shared = await this.#sharedToken(current, executor);
+      if (shared) return this.#adopt(await this.#keep(shared));
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), LOCK_TTL_MS);
       let fresh: Credential;
@@ -103,6 +110,7 @@ export class CredentialRefresher {
         saved = latest;
       }
       this.#failures.delete(credential.id);
+      await this.#share(saved);
       logger.info({ credentialId: credential.id }, 'credential refreshed');
       return this.#adopt(saved);
     } catch (err) {
@@ -141,12 +149,60 @@ export class CredentialRefresher {
       await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
       const current = await this.#deps.store.get(credential.id);
       if (current && tokenChanged(credential, current)) return this.#adopt(current);
+      const shared = await this.#sharedToken(current ?? credential, executor);
+      if (shared) return this.#adopt(await this.#keep(shared));
       // The other instance is done but its tokens never reached this store: a store of this process
       // alone (credentials from the config file). Refresh here, once, under the lock.
       const release = await this.#deps.state.lock(`refresh:${credential.id}`, LOCK_TTL_MS);
       if (release) return this.#refreshHolding(credential, executor, release);
     }
     throw await this.#failed(credential, new UnauthorizedError('Timed out waiting for another instance to refresh'));
+  }
+
+  /** Publishes a refreshed access token to the other instances, until it expires. */
+  async #share(credential: Credential): Promise<void> {
+    const { state, now, logger } = this.#deps;
+    const oauth = credential.oauth;
+    if (!state.setValue || !oauth?.accessToken || oauth.expiresAt === undefined) return;
+    const ttlMs = oauth.expiresAt - now();
+    if (ttlMs <= 0) return;
+    const value: SharedToken = { accessToken: oauth.accessToken, expiresAt: oauth.expiresAt };
+    try {
+      await state.setValue(sharedTokenKey(credential.id), JSON.stringify(value), ttlMs);
+    } catch (err) {
+      logger.warn({ credentialId: credential.id, error: (err as Error).message }, 'refreshed token not shared');
+    }
+  }
+
+  /**
+   * The credential with the access token another instance shared, when that token differs from the
+   * credential's and is not itself due for refresh; undefined otherwise.
+   */
+  async #sharedToken(credential: Credential, executor: Executor): Promise<Credential | undefined> {
+    const { state } = this.#deps;
+    if (!state.getValues || !credential.oauth) return undefined;
+    let raw: string | undefined;
+    try {
+      [raw] = await state.getValues([sharedTokenKey(credential.id)]);
+    } catch {
+      return undefined;
+    }
+    const token = parseSharedToken(raw);
+    if (!token || token.accessToken === credential.oauth.accessToken) return undefined;
+    const adopted: Credential = { ...credential, oauth: { ...credential.oauth, ...token } };
+    return this.#expiring(adopted, executor) ? undefined : adopted;
+  }
+
+  /** Saves an adopted token to this instance's store; a store that refuses it still lets it be used. */
+  async #keep(credential: Credential): Promise<Credential> {
+    try {
+      return await this.#deps.store.save(
+        credential,
+        credential.version === undefined ? {} : { expectedVersion: credential.version },
+      );
+    } catch {
+      return credential;
+    }
   }
 
   #expiring(credential: Credential, executor: Executor): boolean {
@@ -164,4 +220,27 @@ export class CredentialRefresher {
 
 function tokenChanged(a: Credential, b: Credential): boolean {
   return a.oauth?.accessToken !== b.oauth?.accessToken || a.oauth?.expiresAt !== b.oauth?.expiresAt;
+}
+
+/** An access token as the instances share it through the state store. */
+interface SharedToken {
+  accessToken: string;
+  expiresAt: number;
+}
+
+function sharedTokenKey(credentialId: string): string {
+  return `oauth-token:${credentialId}`;
+}
+
+function parseSharedToken(raw: string | undefined): SharedToken | undefined {
+  if (!raw) return undefined;
+  try {
+    const value = JSON.parse(raw) as Partial<SharedToken>;
+    if (typeof value.accessToken !== 'string' || value.accessToken === '' || typeof value.expiresAt !== 'number') {
+      return undefined;
+    }
+    return { accessToken: value.accessToken, expiresAt: value.expiresAt };
+  } catch {
+    return undefined;
+  }
 }

@@ -14,6 +14,7 @@ import { newRequestId } from '../core/request-id.js';
 import { scrubSecrets } from '../core/scrub-secrets.js';
 import type { Executor } from '../executors/types.js';
 import type { Dialect } from '../translate/dialect.js';
+import { decodeEmbeddingRequest } from '../translate/embeddings/plan.js';
 import { DEFAULT_MAX_EVENT_BYTES } from '../translate/stream-converter.js';
 import { type AttemptDeps, normalizeError, runAttempt } from './attempt.js';
 import { CooldownKeeper } from './cooldown-keeper.js';
@@ -28,7 +29,7 @@ import { ModelRouter, type Route } from './model-router.js';
 import { pickCredential } from './pick-credential.js';
 import { ResponseMemory, type ResponseMemoryOptions } from './response-memory.js';
 import { DEFAULT_RETRY, type RetryOptions, withRetries } from './retry-loop.js';
-import { type RunState, secretsOf } from './run-state.js';
+import { type ContentCapture, capture, type RunState, secretsOf } from './run-state.js';
 import { PrioritySelector } from './selectors/priority.js';
 import { RoundRobinSelector } from './selectors/round-robin.js';
 import type { Selector } from './selectors/types.js';
@@ -37,7 +38,7 @@ import type { Cooldown, StateStore } from './state/types.js';
 import { MemoryTokenStore } from './stores/memory/memory-token-store.js';
 import type { TokenStore, TokenStoreEvent } from './stores/types.js';
 import type { ExecuteInput, ExecuteResult, ManagerHooks, ManagerStatus } from './types.js';
-import { buildUsageRecord, type UsageArgs } from './usage-record.js';
+import { buildContentRecord, buildUsageRecord, type UsageArgs } from './usage-record.js';
 import { resolveTimeouts, type TimeoutOptions } from './watchdog.js';
 
 export type { RetryOptions } from './retry-loop.js';
@@ -79,6 +80,11 @@ export interface ManagerOptions {
    * dialect (or fails over, before the first byte) instead of buffering. Default 16 MiB.
    */
   maxEventBytes?: number;
+  /**
+   * Most bytes of an answer kept for `hooks.onContent` (only when some hook set has it). Default 1 MiB;
+   * a longer answer is cut there and marked `truncated`.
+   */
+  maxContentBytes?: number;
   /** Credentials with a prefix only serve requests naming it. Default false. */
   forceModelPrefix?: boolean;
   /** TTL of session affinity bindings, ms (used by the default sticky selector). Default 1 h. */
@@ -139,6 +145,9 @@ export class Manager {
   readonly #attempt: AttemptDeps;
   readonly #price: UsagePricer | undefined;
   #ready: Promise<void> | undefined;
+  /** True once `start()` has finished: `execute` then skips awaiting it. */
+  #loaded = false;
+  readonly #maxContentBytes: number;
   #unwatch: (() => void) | undefined;
   #closing: Promise<void> | undefined;
   /** Executions in flight (until a non-stream answer is returned or a stream ends), and who waits for none. */
@@ -161,6 +170,7 @@ export class Manager {
     this.#hooks = options.hooks ? [options.hooks] : [];
     this.#logger = options.logger ?? silentLogger;
     this.#now = options.now ?? Date.now;
+    this.#maxContentBytes = Math.max(0, options.maxContentBytes ?? 1024 * 1024);
     this.#price =
       options.prices === false ? undefined : createUsagePricer(options.prices ?? DEFAULT_PRICES, this.#logger);
     const logger = this.#logger;
@@ -251,6 +261,7 @@ export class Manager {
     for (const credential of credentials) this.#credentials.set(credential.id, credential);
     this.#rebuild();
     this.#logger.info({ credentials: credentials.length }, 'credentials loaded');
+    this.#loaded = true;
   }
 
   /** The credentials the Manager routes over now (secrets included: do not log them; see `redactCredential`). */
@@ -420,18 +431,34 @@ export class Manager {
    * Serves one request: picks a credential, calls its upstream, fails over on retryable errors while
    * nothing has reached the caller, and answers in the caller's dialect. Rejects with a
    * {@link SwitchyardError} (never with a secret in its message).
+   *
+   * With `operation: 'embed'` the body is read once (a malformed one is refused with `invalid_request`
+   * before any credential is picked), only credentials whose executor has an embeddings API are
+   * candidates, and each attempt sends the batches that credential's upstream takes.
    */
   async execute(input: ExecuteInput): Promise<ExecuteResult> {
     if (this.#closing) throw new ClosedError('The gateway is shutting down and takes no new requests');
-    await this.start();
+    if (!this.#loaded) await this.start();
     const started = this.#now();
     const requestId = input.requestId ?? newRequestId();
     const requested = input.model ?? (typeof input.body.model === 'string' ? input.body.model : undefined);
     if (!requested) {
       throw createError('invalid_request', 'The request names no model', { status: 400 });
     }
+    // An embedding body is read before anything is routed: bad input is the caller's 400, whatever serves it.
+    const embedding = input.operation === 'embed' ? decodeEmbeddingRequest(input.dialect, input.body) : undefined;
     const resolved = this.#router.resolve(requested);
-    const route = resolved && input.groups ? withinGroups(resolved, input.groups) : resolved;
+    let route = resolved && input.groups ? withinGroups(resolved, input.groups) : resolved;
+    if (route && embedding) {
+      route = this.#embeddingRoute(route);
+      if (!route) {
+        const error = new ModelNotFoundError(
+          `The model '${requested}' is not served by any credential whose provider has an embeddings API`,
+        );
+        this.#usage({ input, requestId, started, modelRequested: requested, attempts: 0, error });
+        throw error;
+      }
+    }
     if (!route) {
       const error = new ModelNotFoundError(
         resolved && input.groups
@@ -456,10 +483,15 @@ export class Manager {
       upstreamMs: 0,
       deadline: this.#attempt.timeouts.totalMs > 0 ? Date.now() + this.#attempt.timeouts.totalMs : 0,
     };
+    if (this.#hooks.some((hooks) => hooks.onContent)) {
+      run.content = { chunks: [], bytes: 0, max: this.#maxContentBytes, truncated: false };
+    }
+    if (embedding) run.embedding = embedding;
     this.#inFlight++;
     try {
       const result = await this.#run(run);
       if (!result.stream) this.#settle(run);
+      else if (run.content) return { ...result, body: captured(result.body as AsyncIterable<Uint8Array>, run.content) };
       return result;
     } catch (err) {
       this.#settle(run);
@@ -485,6 +517,7 @@ export class Manager {
         attempts: run.attempt,
         upstreamMs: run.upstreamMs,
         error,
+        content: run.content,
         ...(run.lastCredential ? { credential: run.lastCredential } : {}),
         modelUsed: run.lastCredential ? run.route.upstreamModel.get(run.lastCredential.id) : undefined,
       });
@@ -510,6 +543,15 @@ export class Manager {
       }
     }
     return error;
+  }
+
+  /** The route cut to the credentials whose executor can embed; undefined when none can. */
+  #embeddingRoute(route: Route): Route | undefined {
+    const candidates = route.candidates.filter(
+      (c) => this.#executors.get(c.provider)?.embeddingWire?.(c) !== undefined,
+    );
+    if (candidates.length === 0) return undefined;
+    return candidates.length === route.candidates.length ? route : { ...route, candidates };
   }
 
   #onStoreEvent(event: TokenStoreEvent): void {
@@ -548,9 +590,34 @@ export class Manager {
   }
 
   #usage(args: UsageArgs): void {
+    if (args.content) this.#emit('onContent', buildContentRecord(args, args.content));
     if (this.#hooks.some((hooks) => hooks.onUsage))
       this.#emit('onUsage', buildUsageRecord(args, this.#now(), this.#price));
   }
+}
+
+/**
+ * A stream that keeps what passes through for `hooks.onContent`. Each chunk is kept before the caller
+ * gets it, so when the stream ends (and its usage is reported) every byte the caller got is there.
+ * `next` and `return` go straight to the stream's own iterator: one the caller drops unread still
+ * releases its upstream.
+ */
+function captured(body: AsyncIterable<Uint8Array>, content: ContentCapture): AsyncIterable<Uint8Array> {
+  const inner = body[Symbol.asyncIterator]();
+  const iterator: AsyncIterableIterator<Uint8Array> = {
+    async next() {
+      const next = await inner.next();
+      if (!next.done) capture(content, next.value);
+      return next;
+    },
+    return(value?: unknown) {
+      return inner.return ? inner.return(value) : Promise.resolve({ done: true, value: undefined });
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
 }
 
 /** The route cut to the credentials of `groups`; undefined when none of them serves it. */

@@ -164,11 +164,13 @@ const FAMILIES: ReadonlyArray<readonly [string, RegExp]> = [
 ];
 
 /**
- * Providers serving other providers' model families: Codex API keys are OpenAI keys (Responses only);
- * Vertex AI serves Google's Gemini and Anthropic's Claude.
+ * Providers serving other providers' model families: Codex API keys are OpenAI keys (Responses only),
+ * Azure OpenAI deployments run OpenAI's models (and are often named after them), Vertex AI serves
+ * Google's Gemini and Anthropic's Claude.
  */
 const FAMILIES_OF_PROVIDER: Readonly<Record<string, readonly string[]>> = {
   codex: ['openai'],
+  'azure-openai': ['openai'],
   vertex: ['gemini', 'anthropic'],
 };
 

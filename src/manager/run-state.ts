@@ -2,6 +2,7 @@ import type { Credential } from '../core/credential.js';
 import { credentialSecrets } from '../core/credential.js';
 import type { SwitchyardError } from '../core/errors.js';
 import { scrubSecrets } from '../core/scrub-secrets.js';
+import type { EmbeddingRequest } from '../translate/embeddings/types.js';
 import type { FailureDecision } from './failure-policy.js';
 import type { Route } from './model-router.js';
 import type { ExecuteInput } from './types.js';
@@ -40,6 +41,31 @@ export interface RunState {
   upstreamMs: number;
   /** Counted out of the Manager's in-flight executions already. */
   settled?: boolean;
+  /** The answer's bytes as the caller gets them, kept only while a hook wants content. */
+  content?: ContentCapture;
+  /** An `embed` request, decoded once before any credential is picked. */
+  embedding?: EmbeddingRequest;
+}
+
+/** The answer's bytes, up to a limit, for `hooks.onContent`. */
+export interface ContentCapture {
+  chunks: Uint8Array[];
+  bytes: number;
+  max: number;
+  truncated: boolean;
+}
+
+/** Keeps `chunk` (or as much of it as fits). */
+export function capture(content: ContentCapture, chunk: Uint8Array): void {
+  const room = content.max - content.bytes;
+  if (room <= 0) {
+    if (chunk.byteLength > 0) content.truncated = true;
+    return;
+  }
+  const kept = chunk.byteLength <= room ? chunk : chunk.subarray(0, room);
+  if (kept !== chunk) content.truncated = true;
+  content.chunks.push(kept);
+  content.bytes += kept.byteLength;
 }
 
 /** Every secret of the credentials a request used, computed only when something is about to be reported. */

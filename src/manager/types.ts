@@ -14,7 +14,11 @@ export interface ExecuteInput {
   model?: string;
   /** Streaming? Defaults to `body.stream === true` (Gemini: from the route). */
   stream?: boolean;
-  /** Default `generate`. */
+  /**
+   * Default `generate`. `embed`: `body` is an OpenAI embeddings body (dialect `openai-chat`) or a Gemini
+   * `embedContent` / `batchEmbedContents` body (dialect `gemini`, the model in `model`); the answer is
+   * in the same shape, whichever upstream embedded it.
+   */
   operation?: Operation;
   /** Caller request headers, lower-case names. Used for session affinity and provider pass-through headers. */
   headers?: Readonly<Record<string, string | undefined>>;
@@ -163,10 +167,32 @@ export interface ManagerStatus {
   credentials: CredentialStatus[];
 }
 
+/**
+ * What a request said and what the caller got back, reported to `hooks.onContent` just before its
+ * {@link UsageRecord} when some hook set has `onContent` (nothing is kept otherwise). It holds prompts and
+ * answers: only hooks the host opts into should take it (tracing's `recordContent`, say).
+ */
+export interface ContentRecord {
+  requestId: string;
+  dialect: Dialect;
+  stream: boolean;
+  /** The caller's request body, as the caller sent it. */
+  request: Readonly<Record<string, unknown>>;
+  /**
+   * The answer's bytes as the caller got them (its JSON, or the SSE of a stream), at most
+   * `maxContentBytes` of them; undefined when no upstream answered.
+   */
+  response?: Uint8Array;
+  /** The answer was longer than `response` holds. */
+  truncated: boolean;
+}
+
 /** Callbacks for observability. They must not throw; errors they throw are swallowed. */
 export interface ManagerHooks {
   onAttempt?(info: AttemptInfo): void;
   onResult?(result: AttemptResult): void;
+  /** Opt-in: the request's and the answer's content, before `onUsage`. See {@link ContentRecord}. */
+  onContent?(record: ContentRecord): void;
   onUsage?(record: UsageRecord): void;
 }
 

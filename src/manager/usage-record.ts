@@ -1,8 +1,10 @@
+import { concatBytes } from '../core/concat-bytes.js';
 import type { Credential } from '../core/credential.js';
 import type { SwitchyardError } from '../core/errors.js';
 import type { Usage } from '../translate/dialect.js';
 import type { UsagePricer } from './cost/usage-pricer.js';
-import type { ExecuteInput, UsageRecord } from './types.js';
+import type { ContentCapture } from './run-state.js';
+import type { ContentRecord, ExecuteInput, UsageRecord } from './types.js';
 
 /** What the Manager knows about a finished request when it reports usage. */
 export interface UsageArgs {
@@ -20,6 +22,8 @@ export interface UsageArgs {
   upstreamMs?: number;
   /** The HTTP status the caller got. Default: the error's status, or 200. */
   status?: number;
+  /** The answer's bytes, when a hook wants content. */
+  content?: ContentCapture | undefined;
 }
 
 /** The usage record of a finished request: credential by id only, never a secret. */
@@ -54,5 +58,18 @@ export function buildUsageRecord(args: UsageArgs, now: number, price?: UsagePric
     const cost = price(record, record.modelUsed ?? record.modelRequested);
     if (cost) record.cost = cost;
   }
+  return record;
+}
+
+/** The content record of a finished request (see `ManagerHooks.onContent`). */
+export function buildContentRecord(args: UsageArgs, content: ContentCapture): ContentRecord {
+  const record: ContentRecord = {
+    requestId: args.requestId,
+    dialect: args.input.dialect,
+    stream: args.input.stream ?? args.input.body.stream === true,
+    request: args.input.body,
+    truncated: content.truncated,
+  };
+  if (content.chunks.length > 0) record.response = concatBytes(content.chunks, content.bytes);
   return record;
 }

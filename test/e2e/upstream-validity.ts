@@ -8,6 +8,7 @@ type Json = Record<string, unknown>;
  * receive), as readable sentences: an empty list when the request is valid for it. `stream` is what
  * the caller asked for.
  * - `compat`: an OpenAI-compatible Chat Completions service (no Responses, no `developer` role).
+ * - `azure`: an Azure OpenAI deployment's Chat Completions (`/openai/deployments/{deployment}/chat/completions`).
  * - `openai`: a Responses-only upstream (`codex-api-key`).
  * - `anthropic`: the Messages API.
  * - `gemini`: the Gemini API (`generateContent` / `streamGenerateContent?alt=sse`).
@@ -20,6 +21,8 @@ export function upstreamProblems(kind: UpstreamName, request: RecordedRequest, s
   switch (kind) {
     case 'compat':
       return chatProblems(request, body, stream);
+    case 'azure':
+      return chatProblems(request, body, stream, /^\/openai\/deployments\/[^/]+\/chat\/completions$/);
     case 'openai':
       return responsesProblems(request, body, stream);
     case 'anthropic':
@@ -39,10 +42,15 @@ function foreignFields(body: Json, fields: string[], where: string): string[] {
   return fields.filter((f) => body[f] !== undefined).map((f) => `${where} received the foreign field \`${f}\``);
 }
 
-function chatProblems(request: RecordedRequest, body: Json, stream: boolean): string[] {
+function chatProblems(
+  request: RecordedRequest,
+  body: Json,
+  stream: boolean,
+  route: RegExp = /^\/v1\/chat\/completions$/,
+): string[] {
   const out: string[] = [];
-  const path = request.path.split('?')[0];
-  if (path !== '/v1/chat/completions') out.push(`a Chat-only upstream was called at ${path}`);
+  const path = request.path.split('?')[0]!;
+  if (!route.test(path)) out.push(`a Chat-only upstream was called at ${path}`);
   if (!Array.isArray(body.messages)) return [...out, 'no `messages` array'];
   if (body.stream !== undefined && body.stream !== stream)
     out.push(`stream is ${body.stream}, the caller asked ${stream}`);

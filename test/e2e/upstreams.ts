@@ -1,4 +1,5 @@
 import { type FakeAnthropic, startFakeAnthropic } from '../fakes/fake-anthropic.js';
+import { type FakeAzure, startFakeAzure } from '../fakes/fake-azure.js';
 import { type FakeGemini, startFakeGemini } from '../fakes/fake-gemini.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/fake-openai.js';
 import { countTokens, type FakeReply, type RecordedRequest } from '../fakes/fake-server.js';
@@ -11,6 +12,8 @@ export interface Upstreams {
   gemini: FakeGemini;
   /** An OpenAI-compatible service (Chat Completions only), configured through `openai-compatibility`. */
   compat: FakeOpenAI;
+  /** An Azure OpenAI resource (deployment-scoped Chat Completions), configured through `azure-openai`. */
+  azure: FakeAzure;
   /** Google Vertex AI (one fake, one service-account credential): its Gemini models… */
   'vertex-gemini': FakeVertex;
   /** …and its Claude models on rawPredict. */
@@ -18,12 +21,13 @@ export interface Upstreams {
   close(): Promise<void>;
 }
 
-export type UpstreamName = 'openai' | 'anthropic' | 'gemini' | 'compat' | 'vertex-gemini' | 'vertex-claude';
+export type UpstreamName = 'openai' | 'anthropic' | 'gemini' | 'compat' | 'azure' | 'vertex-gemini' | 'vertex-claude';
 export const UPSTREAM_NAMES: readonly UpstreamName[] = [
   'openai',
   'anthropic',
   'gemini',
   'compat',
+  'azure',
   'vertex-gemini',
   'vertex-claude',
 ];
@@ -34,6 +38,8 @@ export const MODELS: Record<UpstreamName, { requested: string; upstream: string 
   anthropic: { requested: 'claude-e2e-1', upstream: 'claude-e2e-1' },
   gemini: { requested: 'gemini-2.5-flash', upstream: 'gemini-2.5-flash' },
   compat: { requested: 'compat-model', upstream: 'compat-upstream' },
+  // An alias for a deployment: the deployment name is what Azure receives (in the path).
+  azure: { requested: 'azure-gpt-4o', upstream: 'prod-gpt4o' },
   'vertex-gemini': { requested: 'vertex-pro', upstream: 'gemini-2.5-pro' },
   'vertex-claude': { requested: 'vertex-sonnet', upstream: 'claude-sonnet-4-5@20250929' },
 };
@@ -47,16 +53,25 @@ export const SECRETS: Record<UpstreamName, string> = {
   anthropic: 'sk-ant-e2e-0000',
   gemini: 'AIza-e2e-0000',
   compat: 'sk-e2e-compat-0000',
+  azure: 'azure-e2e-key-0000',
   'vertex-gemini': VERTEX_TOKEN,
   'vertex-claude': VERTEX_TOKEN,
 };
 
+/** The `api-version` the Azure entry uses. */
+export const AZURE_API_VERSION = '2024-10-21';
+
 export async function startUpstreams(): Promise<Upstreams> {
-  const [openai, anthropic, gemini, compat, vertex] = await Promise.all([
+  const [openai, anthropic, gemini, compat, azure, vertex] = await Promise.all([
     startFakeOpenAI(),
     startFakeAnthropic(),
     startFakeGemini(),
     startFakeOpenAI(),
+    startFakeAzure({
+      apiKey: SECRETS.azure,
+      deployments: { [MODELS.azure.upstream]: 'gpt-4o-2024-08-06' },
+      asyncFilter: true,
+    }),
     startFakeVertex({ fixedToken: VERTEX_TOKEN }),
   ]);
   return {
@@ -64,10 +79,18 @@ export async function startUpstreams(): Promise<Upstreams> {
     anthropic,
     gemini,
     compat,
+    azure,
     'vertex-gemini': vertex,
     'vertex-claude': vertex,
     close: async () => {
-      await Promise.all([openai.close(), anthropic.close(), gemini.close(), compat.close(), vertex.close()]);
+      await Promise.all([
+        openai.close(),
+        anthropic.close(),
+        gemini.close(),
+        compat.close(),
+        azure.close(),
+        vertex.close(),
+      ]);
     },
   };
 }
@@ -86,6 +109,16 @@ export function providerConfig(up: Upstreams, only: readonly UpstreamName[] = UP
         'base-url': up.compat.baseUrl,
         'api-key-entries': [{ 'api-key': SECRETS.compat }],
         models: [{ name: MODELS.compat.upstream, alias: MODELS.compat.requested }],
+      },
+    ];
+  }
+  if (only.includes('azure')) {
+    config['azure-openai'] = [
+      {
+        endpoint: up.azure.endpoint,
+        'api-version': AZURE_API_VERSION,
+        'api-key': SECRETS.azure,
+        models: [{ deployment: MODELS.azure.upstream, alias: MODELS.azure.requested }],
       },
     ];
   }
@@ -111,12 +144,18 @@ export function providerConfig(up: Upstreams, only: readonly UpstreamName[] = UP
 export function secretOf(request: RecordedRequest): string | undefined {
   const h = request.headers;
   const bearer = typeof h.authorization === 'string' ? h.authorization.replace(/^Bearer /, '') : undefined;
-  return (h['x-api-key'] as string | undefined) ?? (h['x-goog-api-key'] as string | undefined) ?? bearer;
+  return (
+    (h['x-api-key'] as string | undefined) ??
+    (h['x-goog-api-key'] as string | undefined) ??
+    (h['api-key'] as string | undefined) ??
+    bearer
+  );
 }
 
-/** The model an upstream request named (body, or the path for Gemini and Vertex AI). */
+/** The model an upstream request named (body, or the path for Gemini, Vertex AI and Azure's deployments). */
 export function modelOf(name: UpstreamName, request: RecordedRequest): string | undefined {
   if (name === 'gemini' || name.startsWith('vertex-')) return /\/models\/([^/:]+):/.exec(request.path)?.[1];
+  if (name === 'azure') return /^\/openai\/deployments\/([^/]+)\//.exec(request.path)?.[1];
   return (request.body as { model?: string } | undefined)?.model;
 }
 
@@ -129,6 +168,7 @@ export function expectedUsage(name: UpstreamName, request: RecordedRequest, repl
   switch (name) {
     case 'openai':
     case 'compat':
+    case 'azure':
       return { input: countTokens(body.messages ?? body.input), output: countTokens(reply) };
     case 'anthropic':
     case 'vertex-claude':

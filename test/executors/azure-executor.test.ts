@@ -70,7 +70,10 @@ describe('Azure OpenAI executor', () => {
     const text = await readText(res.body);
     expect(fake.last!.path).toBe('/openai/v1/chat/completions');
     expect((fake.last!.body as { stream_options?: unknown }).stream_options).toEqual({ include_usage: true });
-    expect(text).toContain('prompt_filter_results');
+    // The stream reaches the caller as OpenAI's: Azure's prompt-filter frame is gone, the content stays.
+    expect(text).not.toContain('prompt_filter_results');
+    expect(text).toContain('"delta":{');
+    expect(text).toContain('data: [DONE]');
     expect(res.quota).toMatchObject({ remainingRequests: 99, remainingTokens: 99000 });
   });
 

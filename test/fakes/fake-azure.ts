@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { chat, responses } from './fake-openai.js';
+import { chat, embeddings, responses } from './fake-openai.js';
 import {
   type FakeReply,
   type FakeResponse,
@@ -13,7 +13,9 @@ import {
  * A fake Azure OpenAI resource and its Microsoft Entra ID token endpoint, in one server:
  * - the dated API: `POST /openai/deployments/{deployment}/chat/completions?api-version=…` and the
  *   non-deployment route `POST /openai/responses?api-version=…` (deployment in `model`);
- * - the v1 API: `POST /openai/v1/chat/completions`, `POST /openai/v1/responses` (no api-version, or `preview`);
+ * - the dated embeddings route `POST /openai/deployments/{deployment}/embeddings?api-version=…`;
+ * - the v1 API: `POST /openai/v1/chat/completions`, `POST /openai/v1/responses`, `POST /openai/v1/embeddings`
+ *   (no api-version, or `preview`);
  * - `POST /{tenant}/oauth2/v2.0/token`, the client-credentials grant (`tokenUrl(tenant)`).
  *
  * Chat answers carry Azure's content filter annotations: `prompt_filter_results` (non-stream: on the
@@ -63,7 +65,7 @@ export const ENTRA_SCOPE = 'https://cognitiveservices.azure.com/.default';
 
 const DEFAULTS: FakeAzureOptions = {
   apiKey: 'azure-key-0123456789abcdef',
-  deployments: { 'prod-gpt4o': 'gpt-4o-2024-08-06' },
+  deployments: { 'prod-gpt4o': 'gpt-4o-2024-08-06', 'prod-embed': 'text-embedding-3-small' },
   apiVersions: ['2024-10-21', '2025-04-01-preview'],
   entra: { tenant: 'contoso-tenant', clientId: 'app-client-id', clientSecret: 'entra-secret-0123456789' },
 };
@@ -179,15 +181,18 @@ export async function startFakeAzure(
     }
     if (req.method !== 'POST') return azureError(404, '404', 'Resource not found', headers);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const scoped = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/.exec(url.pathname);
-    let operation: 'chat' | 'responses';
+    const scoped = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/.exec(url.pathname);
+    let operation: 'chat' | 'responses' | 'embeddings';
     let deployment: string | undefined;
     const named = typeof body.model === 'string' ? body.model : undefined;
     if (scoped && !v1) {
-      operation = 'chat';
+      operation = scoped[2] === 'embeddings' ? 'embeddings' : 'chat';
       deployment = decodeURIComponent(scoped[1]!);
     } else if (v1 && url.pathname === '/openai/v1/chat/completions') {
       operation = 'chat';
+      deployment = named;
+    } else if (v1 && url.pathname === '/openai/v1/embeddings') {
+      operation = 'embeddings';
       deployment = named;
     } else if (url.pathname === (v1 ? '/openai/v1/responses' : '/openai/responses')) {
       operation = 'responses';
@@ -203,6 +208,10 @@ export async function startFakeAzure(
         'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.',
         headers,
       );
+    }
+    if (operation === 'embeddings') {
+      const answer = embeddings(body, model, {});
+      return { ...answer, headers: { ...answer.headers, ...headers } };
     }
     const prompt = JSON.stringify(body.messages ?? body.input ?? '');
     if (prompt.includes(PROMPT_FILTER_TRIGGER)) return promptFiltered(headers);

@@ -3,13 +3,17 @@ import {
   type FakeReply,
   type FakeResponse,
   type FakeServer,
+  fakeVector,
   type RecordedRequest,
   sse,
   startFakeServer,
   words,
 } from './fake-server.js';
 
-/** A fake Gemini API: generateContent, streamGenerateContent?alt=sse, countTokens and the model list. */
+/**
+ * A fake Gemini API: generateContent, streamGenerateContent?alt=sse, countTokens, embedContent,
+ * batchEmbedContents and the model list.
+ */
 export interface FakeGemini extends FakeServer {
   /** What the next answers say. Default `{ text: 'Hello from fake Gemini' }`. */
   reply: FakeReply;
@@ -76,12 +80,17 @@ function answer(req: RecordedRequest, reply: FakeReply): FakeResponse {
       },
     };
   }
-  const match = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/.exec(path ?? '');
+  const match =
+    /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens|embedContent|batchEmbedContents)$/.exec(
+      path ?? '',
+    );
   if (req.method !== 'POST' || !match) return geminiError(404, 'NOT_FOUND', `Requested entity was not found.`);
-  return geminiModelAnswer(match[2] as GeminiMethod, decodeURIComponent(match[1]!), body, reply);
+  const model = decodeURIComponent(match[1]!);
+  if (match[2] === 'embedContent' || match[2] === 'batchEmbedContents') return embed(match[2], model, body);
+  return geminiModelAnswer(match[2] as GeminiMethod, model, body, reply);
 }
 
-/** The methods of a Gemini model. */
+/** The methods of a Gemini model that generate or count. */
 export type GeminiMethod = 'generateContent' | 'streamGenerateContent' | 'countTokens';
 
 /** The answer of one Gemini model method (shared with the fake Vertex AI, which serves the same bodies). */
@@ -134,4 +143,55 @@ export function geminiModelAnswer(
   if (pieces.length === 0) pieces.push([{ text: '' }]);
   const chunks = pieces.map((parts, i) => sse(chunk(parts, i === pieces.length - 1), undefined, '\r\n'));
   return { headers: { 'content-type': 'text/event-stream' }, chunks };
+}
+
+/** The most requests one batchEmbedContents call takes (observed; the reference gives no number). */
+const MAX_EMBED_BATCH = 100;
+
+/**
+ * `:embedContent` (`EmbedContentRequest` → `{ embedding: { values } }`) and `:batchEmbedContents`
+ * (`{ requests }` → `{ embeddings: [{ values }] }`, in request order, each request's `model` matching the
+ * path's, at most 100). No usage: the Gemini API reports no tokens for embeddings. The vector is
+ * {@link fakeVector} of the content's text parts joined with a newline, `outputDimensionality` long.
+ * @see https://ai.google.dev/api/embeddings
+ */
+function embed(method: string, model: string, body: Record<string, unknown>): FakeResponse {
+  const invalid = (message: string) => geminiError(400, 'INVALID_ARGUMENT', message);
+  const vectorOf = (request: unknown, field: string): number[] | FakeResponse => {
+    const r = (request ?? {}) as Record<string, unknown>;
+    const content = r.content as { parts?: Array<{ text?: unknown }> } | undefined;
+    if (!content || !Array.isArray(content.parts) || content.parts.length === 0) {
+      return invalid(`* ${field}content: contents must not be empty\n`);
+    }
+    const dimensions = r.outputDimensionality;
+    if (dimensions !== undefined && (!Number.isInteger(dimensions) || (dimensions as number) < 1)) {
+      return invalid(`* ${field}output_dimensionality: must be positive\n`);
+    }
+    const text = content.parts.map((part) => (typeof part.text === 'string' ? part.text : '')).join('\n');
+    return fakeVector(text, dimensions as number | undefined);
+  };
+  if (method === 'embedContent') {
+    const values = vectorOf(body, '');
+    return Array.isArray(values) ? { body: { embedding: { values } } } : values;
+  }
+  const requests = body.requests;
+  if (!Array.isArray(requests) || requests.length === 0) {
+    return invalid('* BatchEmbedContentsRequest.requests: contents must not be empty\n');
+  }
+  if (requests.length > MAX_EMBED_BATCH) {
+    return invalid(`* BatchEmbedContentsRequest.requests: at most ${MAX_EMBED_BATCH} requests can be in one batch\n`);
+  }
+  const embeddings: Array<{ values: number[] }> = [];
+  for (const [i, request] of requests.entries()) {
+    const named = (request as { model?: unknown } | null)?.model;
+    if (named !== `models/${model}`) {
+      return invalid(
+        `* BatchEmbedContentsRequest.requests[${i}].model: the model of each request must match the batch's (models/${model})\n`,
+      );
+    }
+    const values = vectorOf(request, `BatchEmbedContentsRequest.requests[${i}].`);
+    if (!Array.isArray(values)) return values;
+    embeddings.push({ values });
+  }
+  return { body: { embeddings } };
 }

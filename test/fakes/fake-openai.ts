@@ -3,13 +3,14 @@ import {
   type FakeReply,
   type FakeResponse,
   type FakeServer,
+  fakeVector,
   type RecordedRequest,
   sse,
   startFakeServer,
   words,
 } from './fake-server.js';
 
-/** A fake OpenAI: Chat Completions, Responses and the model list, stream or not. */
+/** A fake OpenAI: Chat Completions, Responses, embeddings and the model list, stream or not. */
 export interface FakeOpenAI extends FakeServer {
   /** What the next answers say. Default `{ text: 'Hello from fake OpenAI' }`. */
   reply: FakeReply;
@@ -69,6 +70,7 @@ function answer(req: RecordedRequest, reply: FakeReply): FakeResponse {
     };
   }
   if (req.method === 'POST' && req.path === '/v1/chat/completions') return chat(body, model, reply);
+  if (req.method === 'POST' && req.path === '/v1/embeddings') return embeddings(body, model, COMMON_HEADERS);
   if (req.method === 'POST' && req.path === '/v1/responses') return responses(body, model, reply);
   if (req.method === 'POST' && req.path === '/v1/responses/input_tokens') {
     return {
@@ -275,4 +277,61 @@ export function responses(body: Record<string, unknown>, model: string, reply: F
   });
   chunks.push(event('response.completed', { response: response('completed', items, usage) }));
   return { headers: { ...COMMON_HEADERS, 'content-type': 'text/event-stream; charset=utf-8' }, chunks };
+}
+
+/** The most inputs one embeddings request takes. */
+const MAX_EMBEDDING_INPUTS = 2048;
+
+/**
+ * An embeddings answer (`POST /v1/embeddings`): one `{ object: 'embedding', index, embedding }` per
+ * input, in order, as floats or (`encoding_format: base64`) base64 of little-endian float32, with
+ * `usage.prompt_tokens` and `total_tokens`. Inputs: a string, strings, a token array or token arrays;
+ * vectors are {@link fakeVector} of the text (of the JSON of a token array), `dimensions` long when asked.
+ * @see https://platform.openai.com/docs/api-reference/embeddings/create
+ * @see https://platform.openai.com/docs/api-reference/embeddings/object
+ */
+export function embeddings(
+  body: Record<string, unknown>,
+  model: string,
+  headers: Record<string, string>,
+): FakeResponse {
+  const bad = (message: string, param: string | null = null): FakeResponse => ({
+    status: 400,
+    headers,
+    body: { error: { message, type: 'invalid_request_error', param, code: null } },
+  });
+  const input = body.input;
+  if (input === undefined) return bad("'input' is a required property");
+  const isTokens = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every((t) => Number.isInteger(t));
+  let inputs: unknown[];
+  if (typeof input === 'string' || isTokens(input)) inputs = [input];
+  else if (Array.isArray(input) && input.length > 0) inputs = input;
+  else
+    return bad("'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.");
+  if (inputs.length > MAX_EMBEDDING_INPUTS) {
+    return bad(`'$.input' is invalid: at most ${MAX_EMBEDDING_INPUTS} inputs are allowed per request.`, 'input');
+  }
+  if (!inputs.every((item) => typeof item === 'string' || isTokens(item))) {
+    return bad("'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.");
+  }
+  const format = body.encoding_format ?? 'float';
+  if (format !== 'float' && format !== 'base64') {
+    return bad(`'${String(format)}' is not one of ['float', 'base64'] - 'encoding_format'`, 'encoding_format');
+  }
+  const dimensions = body.dimensions;
+  if (dimensions !== undefined && (!Number.isInteger(dimensions) || (dimensions as number) < 1)) {
+    return bad('Invalid value for dimensions: must be a positive integer.', 'dimensions');
+  }
+  let tokens = 0;
+  const data = inputs.map((item, index) => {
+    const text = typeof item === 'string' ? item : JSON.stringify(item);
+    tokens += typeof item === 'string' ? countTokens(item) : (item as number[]).length;
+    const vector = fakeVector(text, dimensions as number | undefined);
+    const embedding = format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+    return { object: 'embedding', index, embedding };
+  });
+  return {
+    headers,
+    body: { object: 'list', data, model, usage: { prompt_tokens: tokens, total_tokens: tokens } },
+  };
 }

@@ -232,3 +232,20 @@ export function countTokens(value: unknown): number {
 export function words(text: string): string[] {
   return text.split(/(?<= )/).filter(Boolean);
 }
+
+/** Length of the fakes' embedding vectors when the request names none. */
+export const FAKE_EMBEDDING_DIMENSIONS = 16;
+
+/**
+ * The vector the fakes answer for `text`: `dimensions` values in [-1, 1) that depend only on the text,
+ * each exactly representable as float32 (so base64 round trips are exact), and the same from every
+ * fake, so a test can tell which input a vector belongs to whichever upstream embedded it.
+ */
+export function fakeVector(text: string, dimensions = FAKE_EMBEDDING_DIMENSIONS): number[] {
+  let seed = 2166136261;
+  for (let i = 0; i < text.length; i++) seed = Math.imul(seed ^ text.charCodeAt(i), 16777619);
+  return Array.from({ length: dimensions }, (_, d) => {
+    seed = Math.imul(seed ^ (d + 1), 2654435761);
+    return Math.fround(((seed >>> 0) % 65536) / 32768 - 1);
+  });
+}

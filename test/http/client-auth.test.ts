@@ -7,7 +7,7 @@ vi.mock('node:crypto', async (importOriginal) => {
 });
 
 const crypto = await import('node:crypto');
-const { ClientKeys, isLoopback, presentedKey } = await import('../../src/http/client-auth.js');
+const { ClientKeys, isLoopback, presentedDigest, presentedKey } = await import('../../src/http/client-auth.js');
 
 describe('client keys', () => {
   beforeEach(() => {
@@ -49,5 +49,19 @@ describe('client keys', () => {
     expect(isLoopback('10.0.0.1')).toBe(false);
     expect(isLoopback('::ffff:10.0.0.1')).toBe(false);
     expect(isLoopback(undefined)).toBe(false);
+  });
+});
+
+describe('presentedDigest', () => {
+  it('is the SHA-256 of the key, computed once per distinct key among the last 1,024', () => {
+    const key = `sk-digest-${Math.random()}`;
+    const first = presentedDigest(key);
+    expect(first.toString('hex')).toBe(crypto.createHash('sha256').update(key).digest('hex'));
+    expect(presentedDigest(key)).toBe(first);
+    for (let i = 0; i < 1_024; i++) presentedDigest(`sk-flood-${i}`);
+    // Pushed out by the flood: computed again, to the same value.
+    const again = presentedDigest(key);
+    expect(again).not.toBe(first);
+    expect(again.equals(first)).toBe(true);
   });
 });

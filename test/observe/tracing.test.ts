@@ -168,6 +168,37 @@ describe('instrumentTracing', () => {
     expect(dump).not.toContain('sk-secret');
   });
 
+  it('puts the request and the answer on the request span only when recordContent is set', async () => {
+    const { manager } = setup({ a: { reply: 'the whole answer' } }, { recordContent: true });
+    const body = chat();
+    await text((await manager.execute({ dialect: 'openai-chat', body })).body);
+    const [plain] = roots();
+    expect(JSON.parse(String(plain!.attributes['switchyard.request.body']))).toEqual(body);
+    const answer = JSON.parse(String(plain!.attributes['switchyard.response.body']));
+    expect(answer.choices[0].message.content).toBe('the whole answer');
+    expect(plain!.attributes['switchyard.content.truncated']).toBeUndefined();
+    // Attempt spans never carry content; neither does any span a secret.
+    for (const child of childrenOf(plain!)) expect(child.attributes['switchyard.request.body']).toBeUndefined();
+    expect(JSON.stringify(spans().map((s) => s.attributes))).not.toContain('sk-secret');
+
+    exporter.reset();
+    const streamed = await manager.execute({ dialect: 'openai-chat', body: chat({ stream: true }) });
+    const sse = await text(streamed.body);
+    const [stream] = roots();
+    // Every byte the caller read, in order, the closing [DONE] included.
+    expect(stream!.attributes['switchyard.response.body']).toBe(sse);
+    expect(sse).toContain('data: [DONE]');
+  });
+
+  it('cuts content to maxContentChars and says so', async () => {
+    const { manager } = setup({ a: { reply: 'x'.repeat(500) } }, { recordContent: true, maxContentChars: 50 });
+    await text((await manager.execute({ dialect: 'openai-chat', body: chat() })).body);
+    const [request] = roots();
+    expect(String(request!.attributes['switchyard.request.body'])).toHaveLength(50);
+    expect(String(request!.attributes['switchyard.response.body'])).toHaveLength(50);
+    expect(request!.attributes['switchyard.content.truncated']).toBe(true);
+  });
+
   it('bounds the open requests and stops when detached', async () => {
     const { manager, stop } = setup({ a: { chunkDelayMs: 5 } }, { maxOpenRequests: 1 });
     const first = await manager.execute({ dialect: 'openai-chat', body: chat({ stream: true }) });

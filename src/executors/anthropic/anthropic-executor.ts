@@ -64,7 +64,9 @@ export function anthropicDeclaration(options: AnthropicDeclarationOptions = {}):
       if (betas.length > 0) headers['anthropic-beta'] = betas.join(',');
       return headers;
     },
-    path: ({ operation }) => (operation === 'count_tokens' ? '/v1/messages/count_tokens' : '/v1/messages'),
+    // Anthropic has no embeddings API.
+    path: ({ operation }) =>
+      operation === 'embed' ? undefined : operation === 'count_tokens' ? '/v1/messages/count_tokens' : '/v1/messages',
     body: anthropicBody,
     parseError: parseAnthropicError,
     quota: readAnthropicQuota,

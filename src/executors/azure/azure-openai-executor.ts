@@ -6,6 +6,7 @@ import { type OpenAIWire, openaiBody, openaiNativeDialect } from '../openai/open
 import { readOpenAIQuota } from '../openai/read-openai-quota.js';
 import { AZURE_OPENAI_PROVIDER, type azureOpenAICredential } from './azure-credential.js';
 import { type AzureApiShape, type AzureOpenAISettings, readAzureSettings } from './azure-settings.js';
+import { dropAzureAnnotations } from './drop-azure-annotations.js';
 import { canGetEntraToken, fetchEntraToken } from './entra-token.js';
 import { parseAzureError } from './parse-azure-error.js';
 
@@ -26,11 +27,16 @@ function wireOf(settings: AzureOpenAISettings): OpenAIWire {
  * and v1 routes take the deployment as the body's `model` (set by the Manager from the alias).
  */
 function azurePath({ credential, dialect, operation, model }: PathInput): string | undefined {
-  if (operation !== 'generate') return undefined;
+  if (operation === 'count_tokens') return undefined;
   const settings = readAzureSettings(credential);
   const wire = wireOf(settings);
   const version = settings.apiVersion === undefined ? '' : `?api-version=${encodeURIComponent(settings.apiVersion)}`;
   const root = settings.apiShape === 'v1' ? '/openai/v1' : '/openai';
+  if (operation === 'embed') {
+    // Embeddings live on the deployment route of the dated API (both dated shapes) and on v1's `/embeddings`.
+    if (settings.apiShape === 'v1') return `${root}/embeddings${version}`;
+    return `${root}/deployments/${encodeURIComponent(model)}/embeddings${version}`;
+  }
   if (dialect === 'openai-responses' && wire !== 'chat') return `${root}/responses${version}`;
   if (dialect !== 'openai-chat' || wire === 'responses') return undefined;
   if (settings.apiShape === 'v1') return `${root}/chat/completions${version}`;
@@ -38,10 +44,11 @@ function azurePath({ credential, dialect, operation, model }: PathInput): string
 }
 
 /**
- * Azure OpenAI as a {@link ProviderDeclaration}: the OpenAI wire format (Chat Completions, and
- * Responses where the credential's shape has it) on a resource endpoint, in one of three URL shapes
+ * Azure OpenAI as a {@link ProviderDeclaration}: the OpenAI wire format (Chat Completions, Responses
+ * where the credential's shape has it, and embeddings) on a resource endpoint, in one of three URL shapes
  * (see {@link AzureApiShape}), authenticated by the `api-key` header or by a Microsoft Entra ID bearer
- * token from the client-credentials grant. Errors read with {@link parseAzureError}; the
+ * token from the client-credentials grant. Chat streams lose Azure's filter-only events
+ * ({@link dropAzureAnnotations}). Errors read with {@link parseAzureError}; the
  * `x-ratelimit-remaining-*` headers are read when Azure sends them.
  *
  * @see https://learn.microsoft.com/azure/ai-foundry/openai/reference
@@ -65,8 +72,11 @@ export function azureOpenAIDeclaration(provider = AZURE_OPENAI_PROVIDER): Provid
       }
       return credential.apiKey ? { 'api-key': credential.apiKey } : {};
     },
+    embeddingWire: () => 'openai',
     path: azurePath,
     body: openaiBody,
+    // Chat callers get the stream OpenAI would send: without Azure's filter-only events.
+    streamBody: (bytes, request) => (request.dialect === 'openai-chat' ? dropAzureAnnotations(bytes) : bytes),
     parseError: parseAzureError,
     quota: readOpenAIQuota,
     canRefresh: canGetEntraToken,

@@ -173,7 +173,8 @@ export function createHttpExecutor(declaration: ProviderDeclaration, options: Ht
       const result: ExecutorResponse = { status: sent.status, headers: sent.headers, body: emptyBody };
       if (sent.quota) result.quota = sent.quota;
       if (request.stream) {
-        result.body = streamBytes(sent.body, mapError);
+        const bytes = streamBytes(sent.body, mapError);
+        result.body = declaration.streamBody ? declaration.streamBody(bytes, request) : bytes;
         return result;
       }
       let bytes: Uint8Array;
@@ -254,6 +255,8 @@ export function createHttpExecutor(declaration: ProviderDeclaration, options: Ht
 
     close: () => transport.close(),
   };
+  const embeddingWire = declaration.embeddingWire;
+  if (embeddingWire) executor.embeddingWire = (credential) => embeddingWire(credential);
   return executor;
 }
 

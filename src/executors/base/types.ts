@@ -3,6 +3,7 @@ import type { Credential } from '../../core/credential.js';
 import type { QuotaSnapshot } from '../../core/quota.js';
 import type { ErrorClassification, UpstreamFailure } from '../../core/upstream-failure.js';
 import type { Dialect } from '../../translate/dialect.js';
+import type { EmbeddingWire } from '../../translate/embeddings/types.js';
 import type { Executor, ExecutorRequest, ModelInfo, Operation } from '../types.js';
 import type { TokenRefreshContext } from './oauth-refresh.js';
 
@@ -42,10 +43,20 @@ export interface ProviderDeclaration {
   authHeaders(credential: Credential): Record<string, string>;
   /** Headers derived from the request, e.g. `anthropic-version` and a passed-through `anthropic-beta`. */
   requestHeaders?(request: ExecutorRequest): Record<string, string>;
+  /**
+   * The embedding API of the upstream (see {@link Executor.embeddingWire}); absent when it has none. The
+   * `embed` operation's `path` must then answer too.
+   */
+  embeddingWire?(credential: Credential): EmbeddingWire | undefined;
   /** The path after the base URL, query included; undefined when the operation is not supported. */
   path(input: PathInput): string | undefined;
   /** The body actually sent. Must not mutate `request.body`; return a shallow copy when adding fields. */
   body?(request: ExecutorRequest): Record<string, unknown>;
+  /**
+   * Rewrites a successful stream's bytes before anything reads them, for a provider whose stream differs
+   * from its dialect's (Azure's content filter annotations). Absent: the bytes as they arrive.
+   */
+  streamBody?(body: AsyncIterable<Uint8Array>, request: ExecutorRequest): AsyncIterable<Uint8Array>;
   /** Reads an error answer. */
   parseError(failure: UpstreamFailure): ErrorClassification;
   /** Reads rate-limit headers, on success and failure alike. */

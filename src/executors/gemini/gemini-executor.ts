@@ -39,8 +39,11 @@ export function geminiDeclaration(options: GeminiDeclarationOptions = {}): Provi
       if (!secret) return {};
       return usesOAuth(credential) ? { authorization: `Bearer ${secret}` } : { 'x-goog-api-key': secret };
     },
+    embeddingWire: () => 'gemini',
     path({ operation, model, stream }) {
       const name = encodeURIComponent(model.startsWith('models/') ? model.slice(7) : model);
+      // Always the batch method: it takes one input as well as 100, and the Manager splits larger batches.
+      if (operation === 'embed') return `${version}/models/${name}:batchEmbedContents`;
       if (operation === 'count_tokens') return `${version}/models/${name}:countTokens`;
       return stream
         ? `${version}/models/${name}:streamGenerateContent?alt=sse`
@@ -88,8 +91,8 @@ export interface GeminiExecutorOptions
     Pick<GeminiDeclarationOptions, 'provider' | 'apiVersion'> {}
 
 /**
- * Executor for the Gemini API: `:generateContent`, `:streamGenerateContent?alt=sse` and `:countTokens`
- * under `/v1beta/models/{model}`, authenticated with `x-goog-api-key` (or a Bearer token for OAuth
+ * Executor for the Gemini API: `:generateContent`, `:streamGenerateContent?alt=sse`, `:countTokens` and
+ * `:batchEmbedContents` under `/v1beta/models/{model}`, authenticated with `x-goog-api-key` (or a Bearer token for OAuth
  * credentials).
  *
  * @example

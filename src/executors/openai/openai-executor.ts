@@ -38,8 +38,8 @@ export function openaiNativeDialect(wire: OpenAIWire, caller: Dialect): Dialect 
 }
 
 /**
- * The OpenAI wire format as a {@link ProviderDeclaration}: Chat Completions and Responses, Bearer auth,
- * `x-ratelimit-*` headers. Every OpenAI-compatible service is this with another base URL.
+ * The OpenAI wire format as a {@link ProviderDeclaration}: Chat Completions and Responses, embeddings
+ * (`POST {base}/embeddings`), Bearer auth, `x-ratelimit-*` headers. Every OpenAI-compatible service is this with another base URL.
  *
  * @see https://platform.openai.com/docs/api-reference/chat
  * @example
@@ -59,7 +59,10 @@ export function openaiDeclaration(options: OpenAIDeclarationOptions = {}): Provi
       const secret = credentialSecret(credential);
       return secret ? { authorization: `Bearer ${secret}` } : {};
     },
+    embeddingWire: () => 'openai',
     path({ operation, dialect }) {
+      // Every OpenAI-wire upstream has the embeddings API, whatever its chat wire.
+      if (operation === 'embed') return '/embeddings';
       if (dialect === 'openai-responses' && wire !== 'chat')
         return operation === 'count_tokens' ? '/responses/input_tokens' : '/responses';
       if (dialect === 'openai-chat' && wire !== 'responses' && operation === 'generate') return '/chat/completions';
@@ -79,6 +82,7 @@ export function openaiDeclaration(options: OpenAIDeclarationOptions = {}): Provi
  */
 export function openaiBody(request: ExecutorRequest): Record<string, unknown> {
   const { body, stream, operation, dialect } = request;
+  if (operation === 'embed') return body;
   if (operation === 'count_tokens') {
     if (body.stream === undefined) return body;
     const { stream: _drop, ...rest } = body;

@@ -31,6 +31,8 @@ function modelSegment(model: string): string {
  * not-found for this credential, so the Manager tries another).
  */
 function vertexPath({ credential, dialect, operation, model, stream }: PathInput): string | undefined {
+  // Vertex embeddings (`:predict` with `instances`) are another format; this declaration has none.
+  if (operation === 'embed') return undefined;
   const settings = readVertexSettings(credential);
   const root = settings.project
     ? `/v1/projects/${encodeURIComponent(settings.project)}/locations/${encodeURIComponent(settings.location)}`

@@ -83,6 +83,16 @@ describe('the shipped table', () => {
       expect(price.output).toBeGreaterThan(price.input);
     }
   });
+
+  it('prices the current models of each provider it ships: Anthropic, OpenAI and Gemini', () => {
+    expect(findPrice('claude-sonnet-4-5', DEFAULT_PRICES)?.input).toBe(3);
+    expect(findPrice('gpt-5.4-mini', DEFAULT_PRICES)).toMatchObject({ input: 0.75, cachedInput: 0.075, output: 4.5 });
+    expect(findPrice('gpt-5.5-2026-04-23', DEFAULT_PRICES)?.output).toBe(30);
+    expect(findPrice('gemini-3.5-flash', DEFAULT_PRICES)).toMatchObject({ input: 1.5, output: 9 });
+    expect(findPrice('gemini-3.1-pro-preview', DEFAULT_PRICES)).toMatchObject({ input: 2, output: 12 });
+    // Read through a transcription, each such entry says which.
+    for (const name of ['gpt-5.4', 'gemini-3.5-flash']) expect(DEFAULT_PRICES[name]?.via).toMatch(/^https:\/\//);
+  });
 });
 
 describe('mergePrices', () => {

@@ -24,6 +24,8 @@ export interface ModelPrice {
   source?: string;
   /** The day the price was read (YYYY-MM-DD). */
   date?: string;
+  /** Where the price was read when `source` itself could not be: a dated public transcription of it. */
+  via?: string;
 }
 
 /** Prices by model name. */
@@ -48,9 +50,10 @@ export interface CostTokens {
 }
 
 /**
- * The price table shipped with switchyard: Anthropic's models, from Anthropic's public price page (each
- * entry names its `source` and the `date` it was read). OpenAI and Gemini prices are not shipped yet:
- * add them with the Manager's `prices` option or the config's `prices:` section.
+ * The price table shipped with switchyard: Anthropic's, OpenAI's and Gemini's current models, from the
+ * providers' public price pages (each entry names its `source`, the `date` it was read and, where the page
+ * was read through a transcription, `via`). Override or extend it with the Manager's `prices` option or
+ * the config's `prices:` section.
  */
 export const DEFAULT_PRICES: PriceTable = shipped.models as PriceTable;
 

@@ -1,6 +1,7 @@
-import { Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { UsageRecord } from '../../manager/types.js';
 import { CounterFamily, type CounterSeries } from './counter-family.js';
+import { HistogramFamily, type HistogramSeries } from './histogram-family.js';
 import type { MetricsBuckets } from './types.js';
 
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300];
@@ -8,11 +9,6 @@ const FIRST_BYTE_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60];
 const OVERHEAD_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
 const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
-
-/** A bound histogram child. */
-interface Observe {
-  observe(value: number): void;
-}
 
 /** The bound children of one (provider, model) pair, made once when the pair first shows up. */
 interface Group {
@@ -25,31 +21,29 @@ interface Group {
   cacheRead: CounterSeries;
   cacheWrite: CounterSeries;
   reasoning: CounterSeries;
-  duration: Observe;
-  firstByte: Observe;
-  overhead: Observe;
+  duration: HistogramSeries;
+  firstByte: HistogramSeries;
+  overhead: HistogramSeries;
 }
 
 /**
  * The metrics of finished requests (one usage record each): requests by dialect, provider, model and
  * status class; tokens by kind; duration, time to first byte and the gateway's own overhead. Series
- * and histogram children are bound once per label set, so a record costs a few map reads, additions
- * and the histogram observations.
+ * and histogram series are made once per label set, so a record costs a few map reads and additions.
  */
 export class RequestMetrics {
   /** The metric names, for removing them again. */
   readonly names: string[] = [];
   readonly #requests: CounterFamily;
   readonly #tokens: CounterFamily;
-  readonly #duration: Histogram<string>;
-  readonly #firstByte: Histogram<string>;
-  readonly #overhead: Histogram<string>;
+  readonly #duration: HistogramFamily;
+  readonly #firstByte: HistogramFamily;
+  readonly #overhead: HistogramFamily;
   readonly #groups = new Map<string, Map<string, Group>>();
   readonly #models = new Set<string>();
   readonly #maxModels: number;
 
   constructor(registry: Registry, prefix: string, buckets: MetricsBuckets, maxModels: number) {
-    const registers = [registry];
     const name = (suffix: string) => {
       this.names.push(prefix + suffix);
       return prefix + suffix;
@@ -67,27 +61,28 @@ export class RequestMetrics {
       'Tokens the upstreams reported, by kind: input (cached included), output (reasoning included), cache_read, cache_write, reasoning.',
       ['provider', 'model', 'kind'],
     );
-    this.#duration = new Histogram({
-      name: name('request_duration_seconds'),
-      help: 'Whole requests, from arrival to the last byte, every attempt included.',
-      labelNames: ['provider', 'model'],
-      buckets: buckets.duration ?? DURATION_BUCKETS,
-      registers,
-    });
-    this.#firstByte = new Histogram({
-      name: name('time_to_first_byte_seconds'),
-      help: 'Streamed requests, from arrival to the first byte sent to the caller.',
-      labelNames: ['provider', 'model'],
-      buckets: buckets.firstByte ?? FIRST_BYTE_BUCKETS,
-      registers,
-    });
-    this.#overhead = new Histogram({
-      name: name('overhead_seconds'),
-      help: "The gateway's own time per request: its duration minus the time spent waiting on upstreams.",
-      labelNames: ['provider', 'model'],
-      buckets: buckets.overhead ?? OVERHEAD_BUCKETS,
-      registers,
-    });
+    const labels = ['provider', 'model'];
+    this.#duration = new HistogramFamily(
+      registry,
+      name('request_duration_seconds'),
+      'Whole requests, from arrival to the last byte, every attempt included.',
+      labels,
+      buckets.duration ?? DURATION_BUCKETS,
+    );
+    this.#firstByte = new HistogramFamily(
+      registry,
+      name('time_to_first_byte_seconds'),
+      'Streamed requests, from arrival to the first byte sent to the caller.',
+      labels,
+      buckets.firstByte ?? FIRST_BYTE_BUCKETS,
+    );
+    this.#overhead = new HistogramFamily(
+      registry,
+      name('overhead_seconds'),
+      "The gateway's own time per request: its duration minus the time spent waiting on upstreams.",
+      labels,
+      buckets.overhead ?? OVERHEAD_BUCKETS,
+    );
   }
 
   observe(record: UsageRecord): void {
@@ -147,9 +142,9 @@ export class RequestMetrics {
         cacheRead: tokens('cache_read'),
         cacheWrite: tokens('cache_write'),
         reasoning: tokens('reasoning'),
-        duration: this.#duration.labels(provider, model),
-        firstByte: this.#firstByte.labels(provider, model),
-        overhead: this.#overhead.labels(provider, model),
+        duration: this.#duration.series(provider, model),
+        firstByte: this.#firstByte.series(provider, model),
+        overhead: this.#overhead.series(provider, model),
       };
       byModel.set(model, group);
     }

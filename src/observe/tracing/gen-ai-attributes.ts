@@ -25,6 +25,9 @@ export const ATTR = {
   cooldownReason: 'switchyard.cooldown.reason',
   cooldownModel: 'switchyard.cooldown.model',
   incomplete: 'switchyard.incomplete',
+  requestBody: 'switchyard.request.body',
+  responseBody: 'switchyard.response.body',
+  contentTruncated: 'switchyard.content.truncated',
 } as const;
 
 /** Every request is a chat-style inference, whatever its dialect. */

@@ -10,7 +10,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { ERROR_CODES, type ErrorKind } from '../../core/errors.js';
-import type { AttemptInfo, AttemptResult, ManagerHooks, UsageRecord } from '../../manager/types.js';
+import type { AttemptInfo, AttemptResult, ContentRecord, ManagerHooks, UsageRecord } from '../../manager/types.js';
 import { ATTR, OPERATION, providerName } from './gen-ai-attributes.js';
 
 /** What {@link instrumentTracing} needs of a Manager: its hooks. */
@@ -30,6 +30,15 @@ export interface TracingOptions {
    * `switchyard.incomplete`) when newer ones need the room. Default 10 000.
    */
   maxOpenRequests?: number;
+  /**
+   * Opt-in: put the caller's request body and the answer it got (its JSON, or the SSE text of a stream)
+   * on the request span, as `switchyard.request.body` and `switchyard.response.body`, each cut to
+   * `maxContentChars` (`switchyard.content.truncated` says when). They hold prompts and answers: turn it
+   * on only where the trace backend may keep them. Default false: spans carry no content.
+   */
+  recordContent?: boolean;
+  /** Longest body text put on a span with `recordContent`, characters. Default 16 384. */
+  maxContentChars?: number;
 }
 
 interface OpenRequest {
@@ -38,6 +47,8 @@ interface OpenRequest {
   context: Context;
   attempt: Span | undefined;
 }
+
+const decoder = new TextDecoder();
 
 const KIND_OF_CODE = new Map<string, ErrorKind>(
   Object.entries(ERROR_CODES).map(([kind, code]) => [code, kind as ErrorKind]),
@@ -51,7 +62,8 @@ const KIND_OF_CODE = new Map<string, ErrorKind>(
  * `error.type` with the failure's kind) plus `switchyard.credential.id` and `switchyard.attempt`. The
  * request span is a child of the span active where `manager.execute` was called (e.g. the host's HTTP
  * server span). Token usage is on the request span only, so a backend summing it counts a request once.
- * Spans carry no prompt or answer content. Returns a function that stops tracing.
+ * Spans carry no prompt or answer content unless `recordContent` is set. Returns a function that stops
+ * tracing.
  *
  * @example
  * ```ts
@@ -100,7 +112,25 @@ export function instrumentTracing(manager: TracingSource, options: TracingOption
     return tracer.startSpan(`${OPERATION} ${info.model}`, { kind: SpanKind.CLIENT, attributes }, request.context);
   };
 
+  const maxChars = Math.max(0, options.maxContentChars ?? 16_384);
+  const cut = (text: string): [string, boolean] =>
+    text.length > maxChars ? [text.slice(0, maxChars), true] : [text, false];
+  const onContent = (record: ContentRecord) => {
+    const request = open.get(record.requestId);
+    if (!request?.span.isRecording()) return;
+    const [body, bodyCut] = cut(JSON.stringify(record.request));
+    request.span.setAttribute(ATTR.requestBody, body);
+    let truncated = bodyCut || record.truncated;
+    if (record.response) {
+      const [answer, answerCut] = cut(decoder.decode(record.response));
+      request.span.setAttribute(ATTR.responseBody, answer);
+      truncated ||= answerCut;
+    }
+    if (truncated) request.span.setAttribute(ATTR.contentTruncated, true);
+  };
+
   const hooks: ManagerHooks = {
+    ...(options.recordContent === true ? { onContent } : {}),
     onAttempt(info) {
       const request = open.get(info.requestId) ?? begin(info.requestId);
       request.attempt?.end();

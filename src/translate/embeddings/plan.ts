@@ -108,7 +108,7 @@ export function answerEmbeddings(plan: EmbeddingPlan, answers: readonly JsonObje
 
 /**
  * Input tokens for upstreams that report none (the Gemini API's embed answers have no usage): token
- * inputs count as they are, text as {@link estimateTokens} does for chat (about four characters per
+ * inputs count as they are, text as the local chat token estimate does (about four characters per
  * token, at least one per input). Good to a few tens of percent for English; a price on such a model
  * is charged on this estimate.
  */
