@@ -41,9 +41,17 @@ export {
   openaiExecutor,
   type PathInput,
   type ProviderDeclaration,
+  type ServiceAccountKey,
   type SignInput,
   type TokenRefreshContext,
   type UpstreamFailure,
+  type VertexCredentialOptions,
+  type VertexExecutorOptions,
+  type VertexModelEntry,
+  type VertexPublisher,
+  vertexBaseUrl,
+  vertexCredential,
+  vertexExecutor,
 } from './executors/index.js';
 export type { MockBehaviour, MockCall, MockExecutor, MockExecutorOptions } from './executors/mock.js';
 export { mockExecutor } from './executors/mock.js';

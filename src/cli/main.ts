@@ -7,6 +7,7 @@ import { fromConfig } from '../config/from-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { SwitchyardError } from '../core/errors.js';
 import { combineHandlers } from '../http/combine-handlers.js';
+import { runImport } from './import-command.js';
 import { createCliLogger } from './logger.js';
 import { metricsRoute } from './metrics-route.js';
 
@@ -14,6 +15,8 @@ const HELP = `switchyard — many LLM provider credentials behind one endpoint
 
 Usage:
   switchyard serve [options]     run the gateway
+  switchyard import vertex <key.json> [options]
+                                 add a Vertex AI service account to the token store
   switchyard --help              this help
 
 Run "switchyard serve --help" for the options of serve.
@@ -55,6 +58,13 @@ async function main(argv: string[]): Promise<number> {
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(HELP);
     return 0;
+  }
+  if (command === 'import') {
+    return runImport(rest, {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+      env: process.env,
+    });
   }
   if (command !== 'serve') {
     process.stderr.write(`switchyard: unknown command "${command}"\n\n${HELP}`);

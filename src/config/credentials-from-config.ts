@@ -5,6 +5,7 @@ import { AZURE_OPENAI_PROVIDER, azureOpenAICredential } from '../executors/azure
 import { bedrockCredential } from '../executors/bedrock/bedrock-credential.js';
 import { hash53 } from '../manager/selectors/session-key.js';
 import type { SwitchyardConfig } from './schema.js';
+import { vertexCredentialsFromConfig } from './vertex-from-config.js';
 
 /**
  * An OpenAI-compatible service named in `openai-compatibility`: a Chat Completions upstream (plus
@@ -28,6 +29,7 @@ export const BUILT_IN_PROVIDERS: ReadonlySet<string> = new Set([
   'codex',
   'anthropic',
   'gemini',
+  'vertex',
   'mock',
   AZURE_OPENAI_PROVIDER,
   'bedrock',
@@ -57,9 +59,15 @@ const SECTIONS = [
  * itself), so it stays stable across reloads and only changed entries are replaced. Two entries with
  * the same `id`, or two compatible services with the same provider id, are a {@link ConfigError}.
  * When the file names no provider keys, `OPENAI_API_KEY` (provider `openai`: first-party OpenAI),
- * `ANTHROPIC_API_KEY` and `GEMINI_API_KEY` from `env` become credentials.
+ * `ANTHROPIC_API_KEY` and `GEMINI_API_KEY` from `env` become credentials. Each `vertex` entry is a
+ * Vertex AI credential (provider `vertex`); its `service-account-file` is read relative to `baseDir`
+ * (the config file's directory; default the working directory).
  */
-export function credentialsFromConfig(config: SwitchyardConfig, env: NodeJS.ProcessEnv = {}): ConfigCredentials {
+export function credentialsFromConfig(
+  config: SwitchyardConfig,
+  env: NodeJS.ProcessEnv = {},
+  baseDir: string = process.cwd(),
+): ConfigCredentials {
   const credentials: Credential[] = [];
   const seen = new Map<string, number>();
   const explicit = new Set<string>();
@@ -84,6 +92,7 @@ export function credentialsFromConfig(config: SwitchyardConfig, env: NodeJS.Proc
   }
   for (const entry of config['azure-openai'] ?? []) add(fromAzureEntry(entry, globalProxy), entry.id);
   for (const entry of config.bedrock ?? []) add(fromBedrock(entry, globalProxy), entry.id);
+  for (const { credential, id } of vertexCredentialsFromConfig(config, baseDir, globalProxy)) add(credential, id);
   const compatible: CompatibleProvider[] = [];
   for (const [index, entry] of (config['openai-compatibility'] ?? []).entries()) {
     const provider = compatibleProviderId(entry.name);

@@ -16,6 +16,7 @@ import {
   geminiExecutor,
   openaiCompatibleExecutor,
   openaiExecutor,
+  vertexExecutor,
 } from '../executors/index.js';
 import { mockExecutor } from '../executors/mock.js';
 import type { Executor } from '../executors/types.js';
@@ -166,8 +167,10 @@ export async function fromConfig(
     ? await readConfig(path, logger, env)
     : ((source as SwitchyardConfig | undefined) ?? {});
 
+  // Files a config names (a Vertex service-account key) are read relative to it.
+  const configDir = path ? dirname(path) : process.cwd();
   const prices = pricesFromConfig(config);
-  const declared = credentialsFromConfig(config, env);
+  const declared = credentialsFromConfig(config, env, configDir);
   const configStore = new MemoryTokenStore(declared.credentials);
   const authDir = expandHome(config['auth-dir'] ?? './auths');
   const pg = postgresSource(config, env);
@@ -201,7 +204,7 @@ export async function fromConfig(
     return fail(
       new ConfigError(
         `${path ?? 'The config'} declares no usable credentials, so switchyard would have nothing to serve. ` +
-          'Add an entry under claude-api-key, gemini-api-key, codex-api-key, openai-compatibility or azure-openai, ' +
+          'Add an entry under claude-api-key, gemini-api-key, codex-api-key, openai-compatibility, azure-openai or vertex, ' +
           `put credential files in the auth directory (${authDir}), set OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY, ` +
           "write 'mock: true' to serve the offline mock provider, or list REST services under proxy-services",
       ),
@@ -278,6 +281,7 @@ export async function fromConfig(
     geminiExecutor(transport),
     azureOpenAIExecutor(transport),
     bedrockExecutor(transport),
+    vertexExecutor(transport),
     mockExecutor(mockSettings.models ? { models: mockSettings.models } : {}),
     ...declared.compatible.map(compatibleExecutor),
     ...(options.executors ?? []),
@@ -343,7 +347,7 @@ export async function fromConfig(
   let timer: NodeJS.Timeout | undefined;
   /** Refuses a config the running gateway must not take; returns its credentials. */
   const check = (next: SwitchyardConfig) => {
-    const nextDeclared = credentialsFromConfig(next, env);
+    const nextDeclared = credentialsFromConfig(next, env, configDir);
     refuseDroppedKeys(config, next, options.handler);
     return nextDeclared;
   };

@@ -3,7 +3,16 @@ import { ConfigError } from '../core/errors.js';
 import { maskSecret } from '../core/mask-secret.js';
 
 /** Keys whose value (or every item of whose list) is a secret. */
-const SECRET_KEYS = new Set(['api-key', 'api-keys', 'secret-key', 'key', 'client-secret']);
+// `service-account` is a Vertex key inline as JSON text; `private_key` the same key written as a mapping.
+const SECRET_KEYS = new Set([
+  'api-key',
+  'api-keys',
+  'secret-key',
+  'key',
+  'client-secret',
+  'service-account',
+  'private_key',
+]);
 /** Keys whose value is a URL that may carry a password. */
 const URL_KEYS = new Set(['dsn', 'url', 'proxy-url']);
 /** Every value of these maps is a secret (a header may carry a token under any name). */

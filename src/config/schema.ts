@@ -65,6 +65,55 @@ const providerKeySchema = z
   })
   .strict();
 
+/**
+ * One `vertex` entry: a Google Cloud project on Vertex AI, with exactly one of a service-account key
+ * (`service-account-file`, or `service-account` inline: its JSON text or the same fields as YAML) or
+ * an `api-key` (express mode without `project`).
+ */
+const vertexSchema = z
+  .object({
+    /** Credential id in logs and state. Default: `vertex-` and a hash of the account (or key). */
+    id: idSchema.optional(),
+    label: z.string().min(1).optional(),
+    /** Google Cloud project id. Default: the service account's `project_id`. */
+    project: z.string().min(1).optional(),
+    /** Region (`us-central1`), multi-region (`us`, `eu`) or `global`. Default `global`. */
+    location: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, { message: 'must be a location id such as us-central1, us, eu or global' })
+      .optional(),
+    /** Path of the service-account JSON key (relative to the config file). */
+    'service-account-file': z.string().min(1).optional(),
+    /** The service-account key inline: its JSON text, or its fields as a mapping. */
+    'service-account': z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
+    /** A Vertex AI API key (sent as `x-goog-api-key`). */
+    'api-key': z.string().min(1).optional(),
+    'base-url': z.string().url().optional(),
+    'proxy-url': proxyUrlSchema.optional(),
+    headers: headersSchema.optional(),
+    models: z.array(modelSchema.extend({ publisher: z.enum(['google', 'anthropic']).optional() }).strict()).optional(),
+    group: z.string().min(1).optional(),
+    prefix: z.string().min(1).optional(),
+    'excluded-models': z.array(z.string()).optional(),
+    priority: z.number().int().optional(),
+    weight: z.number().min(0).optional(),
+  })
+  .strict()
+  .superRefine((entry, ctx) => {
+    const given = (['service-account-file', 'service-account', 'api-key'] as const).filter(
+      (k) => entry[k] !== undefined,
+    );
+    if (given.length === 1) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: given.length === 0 ? [] : [given[1]!],
+      message:
+        given.length === 0
+          ? 'needs one of service-account-file, service-account or api-key'
+          : `give only one of service-account-file, service-account or api-key (this entry has ${given.join(' and ')})`,
+    });
+  });
+
 const compatibilitySchema = z
   .object({
     name: z.string().min(1),
@@ -413,6 +462,8 @@ export const configSchema = z
     'azure-openai': z.array(azureOpenAISchema).optional(),
     /** Ours: AWS Bedrock accounts (see docs/providers/bedrock.md). */
     bedrock: z.array(bedrockSchema).optional(),
+    /** Ours: Google Vertex AI projects (Gemini and Claude models), by service account or API key. */
+    vertex: z.array(vertexSchema).optional(),
     /** Per OAuth channel (provider id): models renamed for listing and routing. */
     'oauth-model-alias': z.record(z.string(), z.array(modelSchema.extend({ fork: z.boolean().optional() }))).optional(),
     'oauth-excluded-models': z.record(z.string(), z.array(z.string())).optional(),

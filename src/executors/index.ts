@@ -33,3 +33,8 @@ export * from './mock.js';
 export * from './openai/openai-executor.js';
 export { readOpenAIQuota } from './openai/read-openai-quota.js';
 export type * from './types.js';
+export * from './vertex/service-account.js';
+export * from './vertex/service-account-token.js';
+export * from './vertex/vertex-credential.js';
+export * from './vertex/vertex-executor.js';
+export * from './vertex/vertex-settings.js';

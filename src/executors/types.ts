@@ -85,7 +85,8 @@ export interface Executor {
   /**
    * The dialect this executor speaks for a caller speaking `caller`. Most executors have one native
    * dialect; the OpenAI executor speaks both Chat and Responses; the mock speaks whatever it is asked.
-   * `model` is the upstream model, for providers whose wire API differs per model (Bedrock).
+   * `model` is the upstream model of the call, for providers whose API depends on it (Bedrock; Vertex AI
+   * serves Gemini and Claude models in different formats); absent when no model is at hand (model lists).
    */
   nativeDialect(caller: Dialect, credential: Credential, model?: string): Dialect;
   /** Performs the call. Resolves once response headers arrived with a 2xx status. */

@@ -27,6 +27,14 @@ describe('ModelRouter', () => {
     expect(modelFamily('deepseek-chat')).toBeUndefined();
   });
 
+  it('offers Gemini and Claude models, and nothing of OpenAI, to a listless Vertex AI credential', () => {
+    const vertex = new ModelRouter();
+    vertex.setCredentials([{ id: 'v1', provider: 'vertex' }]);
+    expect(vertex.resolve('claude-sonnet-4-5@20250929')!.candidates.map((c) => c.id)).toEqual(['v1']);
+    expect(vertex.resolve('gemini-2.5-pro')!.candidates.map((c) => c.id)).toEqual(['v1']);
+    expect(vertex.resolve('gpt-4o')).toBeUndefined();
+  });
+
   it('applies wildcard exclusions', () => {
     expect(router.resolve('gpt-4o')).toBeUndefined();
     expect(router.resolve('o4-mini-preview')).toBeUndefined();

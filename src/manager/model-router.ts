@@ -139,7 +139,7 @@ function upstreamName(credential: Credential, model: string): string | undefined
   const models = credential.models;
   if (!models || models.length === 0) {
     const family = modelFamily(model);
-    return family === undefined || family === familyOf(credential.provider) || credential.provider === 'mock'
+    return family === undefined || servesFamily(credential.provider, family) || credential.provider === 'mock'
       ? model
       : undefined;
   }
@@ -164,13 +164,18 @@ const FAMILIES: ReadonlyArray<readonly [string, RegExp]> = [
 ];
 
 /**
- * Providers serving another provider's model family: Codex API keys are OpenAI keys (Responses only),
- * Azure OpenAI deployments run OpenAI's models (and are often named after them).
+ * Providers serving other providers' model families: Codex API keys are OpenAI keys (Responses only),
+ * Azure OpenAI deployments run OpenAI's models (and are often named after them), Vertex AI serves
+ * Google's Gemini and Anthropic's Claude.
  */
-const FAMILY_OF_PROVIDER: Readonly<Record<string, string>> = { codex: 'openai', 'azure-openai': 'openai' };
+const FAMILIES_OF_PROVIDER: Readonly<Record<string, readonly string[]>> = {
+  codex: ['openai'],
+  'azure-openai': ['openai'],
+  vertex: ['gemini', 'anthropic'],
+};
 
-function familyOf(provider: string): string {
-  return FAMILY_OF_PROVIDER[provider] ?? provider;
+function servesFamily(provider: string, family: string): boolean {
+  return (FAMILIES_OF_PROVIDER[provider] ?? [provider]).includes(family);
 }
 
 /** The provider a model name obviously belongs to, if any. */

@@ -12,6 +12,9 @@ type Json = Record<string, unknown>;
  * - `openai`: a Responses-only upstream (`codex-api-key`).
  * - `anthropic`: the Messages API.
  * - `gemini`: the Gemini API (`generateContent` / `streamGenerateContent?alt=sse`).
+ * - `vertex-gemini`: the same bodies on Vertex AI's project path.
+ * - `vertex-claude`: Claude on Vertex AI, the Messages body on `rawPredict` / `streamRawPredict` with
+ *   `anthropic_version: vertex-2023-10-16` and without `model`.
  */
 export function upstreamProblems(kind: UpstreamName, request: RecordedRequest, stream: boolean): string[] {
   const body = (request.body ?? {}) as Json;
@@ -28,6 +31,10 @@ export function upstreamProblems(kind: UpstreamName, request: RecordedRequest, s
       return geminiProblems(request, body, stream);
     case 'bedrock':
       return bedrockProblems(request, body, stream);
+    case 'vertex-claude':
+      return vertexClaudeProblems(request, body, stream);
+    case 'vertex-gemini':
+      return geminiProblems(request, body, stream, VERTEX_GEMINI_PATH);
   }
 }
 
@@ -197,11 +204,28 @@ function responsesProblems(request: RecordedRequest, body: Json, stream: boolean
 
 const ANTHROPIC_TOOL_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
 
-function anthropicProblems(request: RecordedRequest, body: Json, stream: boolean): string[] {
+const VERTEX_GEMINI_PATH = /^\/v1\/projects\/[^/]+\/locations\/[^/]+\/publishers\/google\/models\/[^/:]+:([A-Za-z]+)$/;
+
+function vertexClaudeProblems(request: RecordedRequest, body: Json, stream: boolean): string[] {
+  const out: string[] = [];
+  const path = request.path.split('?')[0] ?? '';
+  const method = /^\/v1\/projects\/[^/]+\/locations\/[^/]+\/publishers\/anthropic\/models\/[^/:]+:([A-Za-z]+)$/.exec(
+    path,
+  )?.[1];
+  const wanted = stream ? 'streamRawPredict' : 'rawPredict';
+  if (method !== wanted) out.push(`Claude on Vertex AI was called at ${path}, not :${wanted}`);
+  if (body.anthropic_version !== 'vertex-2023-10-16') out.push('no `anthropic_version: vertex-2023-10-16`');
+  if (body.model !== undefined) out.push('a `model` in the body (Vertex AI takes it in the path)');
+  // Otherwise the Messages API's rules, whatever the path and header.
+  const messages = anthropicProblems(request, body, stream, true);
+  return [...out, ...messages];
+}
+
+function anthropicProblems(request: RecordedRequest, body: Json, stream: boolean, onVertex = false): string[] {
   const out: string[] = [];
   const path = request.path.split('?')[0];
-  if (path !== '/v1/messages') out.push(`the Messages API was called at ${path}`);
-  if (!request.headers['anthropic-version']) out.push('no anthropic-version header');
+  if (!onVertex && path !== '/v1/messages') out.push(`the Messages API was called at ${path}`);
+  if (!onVertex && !request.headers['anthropic-version']) out.push('no anthropic-version header');
   if (typeof body.max_tokens !== 'number') out.push('no `max_tokens`');
   if (body.stream !== undefined && body.stream !== stream)
     out.push(`stream is ${body.stream}, the caller asked ${stream}`);
@@ -342,10 +366,15 @@ const GEMINI_GENERATION_KEYS = new Set([
   'imageConfig',
 ]);
 
-function geminiProblems(request: RecordedRequest, body: Json, stream: boolean): string[] {
+function geminiProblems(
+  request: RecordedRequest,
+  body: Json,
+  stream: boolean,
+  route = /^\/v1beta\/models\/[^/:]+:([A-Za-z]+)$/,
+): string[] {
   const out: string[] = [];
   const [path, query = ''] = request.path.split('?');
-  const method = /^\/v1beta\/models\/[^/:]+:(generateContent|streamGenerateContent)$/.exec(path ?? '')?.[1];
+  const method = route.exec(path ?? '')?.[1];
   const wanted = stream ? 'streamGenerateContent' : 'generateContent';
   if (method !== wanted) out.push(`Gemini was called at ${path}, not :${wanted}`);
   if (stream && !new URLSearchParams(query).has('alt')) out.push('a Gemini stream without alt=sse');

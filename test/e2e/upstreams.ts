@@ -4,6 +4,7 @@ import { DEFAULT_BEDROCK, type FakeBedrock, startFakeBedrock } from '../fakes/fa
 import { type FakeGemini, startFakeGemini } from '../fakes/fake-gemini.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/fake-openai.js';
 import { countTokens, type FakeReply, type RecordedRequest } from '../fakes/fake-server.js';
+import { type FakeVertex, startFakeVertex } from '../fakes/fake-vertex.js';
 
 /** The fake upstreams of one test file. */
 export interface Upstreams {
@@ -16,11 +17,32 @@ export interface Upstreams {
   azure: FakeAzure;
   /** AWS Bedrock, configured through `bedrock` with access keys (SigV4); Claude, so Anthropic callers use InvokeModel. */
   bedrock: FakeBedrock;
+  /** Google Vertex AI (one fake, one service-account credential): its Gemini models… */
+  'vertex-gemini': FakeVertex;
+  /** …and its Claude models on rawPredict. */
+  'vertex-claude': FakeVertex;
   close(): Promise<void>;
 }
 
-export type UpstreamName = 'openai' | 'anthropic' | 'gemini' | 'compat' | 'azure' | 'bedrock';
-export const UPSTREAM_NAMES: readonly UpstreamName[] = ['openai', 'anthropic', 'gemini', 'compat', 'azure', 'bedrock'];
+export type UpstreamName =
+  | 'openai'
+  | 'anthropic'
+  | 'gemini'
+  | 'compat'
+  | 'azure'
+  | 'bedrock'
+  | 'vertex-gemini'
+  | 'vertex-claude';
+export const UPSTREAM_NAMES: readonly UpstreamName[] = [
+  'openai',
+  'anthropic',
+  'gemini',
+  'compat',
+  'azure',
+  'bedrock',
+  'vertex-gemini',
+  'vertex-claude',
+];
 
 /** The model a caller asks for to reach each upstream, and the name the upstream must receive. */
 export const MODELS: Record<UpstreamName, { requested: string; upstream: string }> = {
@@ -31,7 +53,12 @@ export const MODELS: Record<UpstreamName, { requested: string; upstream: string 
   // An alias for a deployment: the deployment name is what Azure receives (in the path).
   azure: { requested: 'azure-gpt-4o', upstream: 'prod-gpt4o' },
   bedrock: { requested: 'bedrock-claude', upstream: 'us.anthropic.claude-sonnet-4-20250514-v1:0' },
+  'vertex-gemini': { requested: 'vertex-pro', upstream: 'gemini-2.5-pro' },
+  'vertex-claude': { requested: 'vertex-sonnet', upstream: 'claude-sonnet-4-5@20250929' },
 };
+
+/** The access token the fake Vertex AI issues to the service account (fixed, so tests know it). */
+const VERTEX_TOKEN = 'ya29.c.e2e-vertex-access-token-0000';
 
 /** The secret configured for each upstream; the fakes record what they were sent. */
 export const SECRETS: Record<UpstreamName, string> = {
@@ -42,13 +69,15 @@ export const SECRETS: Record<UpstreamName, string> = {
   azure: 'azure-e2e-key-0000',
   // SigV4 sends no secret: the access key id in the signature's scope stands for it (the fake verifies the signature).
   bedrock: DEFAULT_BEDROCK.accessKeyId,
+  'vertex-gemini': VERTEX_TOKEN,
+  'vertex-claude': VERTEX_TOKEN,
 };
 
 /** The `api-version` the Azure entry uses. */
 export const AZURE_API_VERSION = '2024-10-21';
 
 export async function startUpstreams(): Promise<Upstreams> {
-  const [openai, anthropic, gemini, compat, azure, bedrock] = await Promise.all([
+  const [openai, anthropic, gemini, compat, azure, bedrock, vertex] = await Promise.all([
     startFakeOpenAI(),
     startFakeAnthropic(),
     startFakeGemini(),
@@ -59,6 +88,7 @@ export async function startUpstreams(): Promise<Upstreams> {
       asyncFilter: true,
     }),
     startFakeBedrock(),
+    startFakeVertex({ fixedToken: VERTEX_TOKEN }),
   ]);
   return {
     openai,
@@ -67,6 +97,8 @@ export async function startUpstreams(): Promise<Upstreams> {
     compat,
     azure,
     bedrock,
+    'vertex-gemini': vertex,
+    'vertex-claude': vertex,
     close: async () => {
       await Promise.all([
         openai.close(),
@@ -75,6 +107,7 @@ export async function startUpstreams(): Promise<Upstreams> {
         compat.close(),
         azure.close(),
         bedrock.close(),
+        vertex.close(),
       ]);
     },
   };
@@ -118,6 +151,21 @@ export function providerConfig(up: Upstreams, only: readonly UpstreamName[] = UP
       },
     ];
   }
+  if (only.includes('vertex-gemini') || only.includes('vertex-claude')) {
+    const vertex = up['vertex-gemini'];
+    config.vertex = [
+      {
+        id: 'vertex-e2e',
+        'service-account': JSON.stringify(vertex.serviceAccountKey),
+        location: 'us-east5',
+        'base-url': vertex.url,
+        models: [
+          { name: MODELS['vertex-gemini'].upstream, alias: MODELS['vertex-gemini'].requested },
+          { name: MODELS['vertex-claude'].upstream, alias: MODELS['vertex-claude'].requested },
+        ],
+      },
+    ];
+  }
   return config;
 }
 
@@ -136,9 +184,9 @@ export function secretOf(request: RecordedRequest): string | undefined {
   );
 }
 
-/** The model an upstream request named (body, or the path for Gemini and Azure's deployments). */
+/** The model an upstream request named (body, or the path for Gemini, Vertex AI and Azure's deployments). */
 export function modelOf(name: UpstreamName, request: RecordedRequest): string | undefined {
-  if (name === 'gemini') return /\/models\/([^/:]+):/.exec(request.path)?.[1];
+  if (name === 'gemini' || name.startsWith('vertex-')) return /\/models\/([^/:]+):/.exec(request.path)?.[1];
   if (name === 'azure') return /^\/openai\/deployments\/([^/]+)\//.exec(request.path)?.[1];
   if (name === 'bedrock') {
     const id = /^\/model\/([^/]+)\//.exec(request.path)?.[1];
@@ -159,8 +207,10 @@ export function expectedUsage(name: UpstreamName, request: RecordedRequest, repl
     case 'azure':
       return { input: countTokens(body.messages ?? body.input), output: countTokens(reply) };
     case 'anthropic':
+    case 'vertex-claude':
       return { input: countTokens([body.system, body.messages, body.tools]), output: countTokens(reply) };
     case 'gemini':
+    case 'vertex-gemini':
       return {
         input: countTokens([body.systemInstruction, body.contents, body.tools]),
         output: countTokens([reply.text, reply.toolCalls]),

@@ -91,7 +91,7 @@ function answer(req: RecordedRequest, fake: FakeAnthropic): FakeResponse {
   if (req.method === 'POST' && path === '/v1/messages/count_tokens') {
     return { headers: COMMON_HEADERS, body: { input_tokens: countTokens([body.system, body.messages, body.tools]) } };
   }
-  if (req.method === 'POST' && path === '/v1/messages') return messages(body, reply);
+  if (req.method === 'POST' && path === '/v1/messages') return anthropicMessages(body, reply);
   return anthropicError(404, 'not_found_error', 'Not found');
 }
 
@@ -141,8 +141,12 @@ function contentBlocks(reply: FakeReply): Array<Record<string, unknown>> {
   return blocks;
 }
 
-function messages(body: Record<string, unknown>, reply: FakeReply): FakeResponse {
-  const model = typeof body.model === 'string' ? body.model : 'claude-fake';
+/**
+ * A Messages answer, stream or not as `body.stream` says (shared with the fake Vertex AI, which names
+ * the model in the path and passes it as `model`).
+ */
+export function anthropicMessages(body: Record<string, unknown>, reply: FakeReply, model?: string): FakeResponse {
+  model ??= typeof body.model === 'string' ? body.model : 'claude-fake';
   const inputTokens = countTokens([body.system, body.messages, body.tools]);
   const outputTokens = countTokens(reply);
   const blocks = contentBlocks(reply);

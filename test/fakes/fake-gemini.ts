@@ -87,8 +87,21 @@ function answer(req: RecordedRequest, reply: FakeReply): FakeResponse {
   if (req.method !== 'POST' || !match) return geminiError(404, 'NOT_FOUND', `Requested entity was not found.`);
   const model = decodeURIComponent(match[1]!);
   if (match[2] === 'embedContent' || match[2] === 'batchEmbedContents') return embed(match[2], model, body);
+  return geminiModelAnswer(match[2] as GeminiMethod, model, body, reply);
+}
+
+/** The methods of a Gemini model that generate or count. */
+export type GeminiMethod = 'generateContent' | 'streamGenerateContent' | 'countTokens';
+
+/** The answer of one Gemini model method (shared with the fake Vertex AI, which serves the same bodies). */
+export function geminiModelAnswer(
+  method: GeminiMethod,
+  model: string,
+  body: Record<string, unknown>,
+  reply: FakeReply,
+): FakeResponse {
   const promptTokens = countTokens([body.systemInstruction, body.contents, body.tools]);
-  if (match[2] === 'countTokens') {
+  if (method === 'countTokens') {
     return {
       body: { totalTokens: promptTokens, promptTokensDetails: [{ modality: 'TEXT', tokenCount: promptTokens }] },
     };
@@ -114,7 +127,7 @@ function answer(req: RecordedRequest, reply: FakeReply): FakeResponse {
     functionCall: { name: call.name, args: call.arguments },
     ...(i === 0 && reply.text === undefined ? signature : {}),
   }));
-  if (match[2] === 'generateContent') {
+  if (method === 'generateContent') {
     const parts: unknown[] = [];
     if (reply.thinking) parts.push({ text: reply.thinking, thought: true });
     if (reply.text !== undefined) parts.push({ text: reply.text, ...signature });

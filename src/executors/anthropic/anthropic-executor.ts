@@ -93,7 +93,12 @@ function splitBetas(value: string | undefined): string[] {
     : [];
 }
 
-function anthropicBody(request: ExecutorRequest): Record<string, unknown> {
+/**
+ * The Messages body actually sent: `stream` set to match the call, and for `count_tokens` without the
+ * fields that endpoint refuses. Shared with the Vertex AI executor (Claude on `rawPredict`).
+ * @internal
+ */
+export function anthropicBody(request: ExecutorRequest): Record<string, unknown> {
   const { body, stream, operation } = request;
   if (operation === 'count_tokens') {
     if (!NOT_COUNTED.some((key) => key in body)) return body;

@@ -47,7 +47,7 @@ export interface ProviderDeclaration {
   provider: string;
   /** Base URL used when neither the credential nor the executor options give one. */
   baseUrl: string;
-  /** The dialect spoken for `caller` on `credential`; `model` (the upstream model) when one provider serves several per model. */
+  /** The dialect spoken for a caller; `model` is the upstream model when there is one (see {@link Executor.nativeDialect}). */
   nativeDialect(caller: Dialect, credential: Credential, model?: string): Dialect;
   /** Authentication headers for a credential (the secret goes here and nowhere else). */
   authHeaders(credential: Credential): Record<string, string>;

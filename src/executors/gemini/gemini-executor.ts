@@ -58,8 +58,12 @@ export function geminiDeclaration(options: GeminiDeclarationOptions = {}): Provi
   };
 }
 
-/** The API rejects unknown fields, so a `model` or `stream` left in the body is dropped (copying). */
-function geminiBody(request: ExecutorRequest): Record<string, unknown> {
+/**
+ * The API rejects unknown fields, so a `model` or `stream` left in the body is dropped (copying).
+ * Shared with the Vertex AI executor.
+ * @internal
+ */
+export function geminiBody(request: ExecutorRequest): Record<string, unknown> {
   const { body } = request;
   if (!('model' in body) && !('stream' in body)) return body;
   const { model: _model, stream: _stream, ...rest } = body;
