@@ -238,6 +238,11 @@ export class Manager {
     this.#executors.set(executor.provider, executor);
   }
 
+  /** The provider ids it has an executor for, sorted. */
+  providers(): string[] {
+    return [...this.#executors.keys()].sort();
+  }
+
   /** Loads the credentials and starts following the store. Called by `execute` on first use. */
   start(): Promise<void> {
     this.#ready ??= this.#load();
