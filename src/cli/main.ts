@@ -194,6 +194,7 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
       `  models:      ${models.map((m) => m.id).join(', ') || 'any model of the providers above'}`,
       `  auth:        ${auth}`,
       `  management:  ${managementLine(app.management.handles('/v0/management'), config['remote-management']?.['allow-remote'] === true)}`,
+      ...(app.management.handles('/manage/') ? [`  dashboard:   ${scheme}://${shownHost}:${actualPort}/manage/`] : []),
       '',
     ].join('\n'),
   );

@@ -46,7 +46,8 @@ export function KeysPage() {
   }, []);
   const submit = async (e) => {
     e.preventDefault();
-    const f = e.currentTarget.elements;
+    const form = e.currentTarget;
+    const f = form.elements;
     const body = {};
     if (f.name.value.trim()) body.name = f.name.value.trim();
     if (f.models.value.trim()) body.models = list(f.models.value);
@@ -60,7 +61,7 @@ export function KeysPage() {
     if (f.expires.value) body.expiresAt = new Date(f.expires.value).getTime();
     try {
       const key = await post('api-keys', body);
-      e.currentTarget.reset();
+      form.reset();
       setCopied(false);
       setCreated(key);
       setError(null);
