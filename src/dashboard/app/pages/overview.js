@@ -91,8 +91,7 @@ export function OverviewPage() {
     ${
       status &&
       html`<p class="summary">
-        <span>Version ${status.version}</span> · <span>up ${fmtNum(status.uptimeSeconds)} s</span> ·
-        <span data-testid="in-flight">${status.inFlight} in flight</span>
+        <span>Version ${status.version}</span> · <span>up ${fmtNum(status.uptimeSeconds)} s</span> · <span data-testid="in-flight">${status.inFlight} in flight</span>
       </p>`
     }
     <div class="toolbar">
