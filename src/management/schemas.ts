@@ -290,6 +290,7 @@ export const playgroundInputSchema = z
       .optional()
       .describe('The model; default body.model (a Gemini body has none: give it here)'),
     stream: z.boolean().optional().describe('Default body.stream (Gemini: false)'),
+    credentialId: z.string().min(1).optional().describe('Only this credential may serve it (no failover)'),
     body: z.record(z.string(), z.unknown()),
   })
   .strict()

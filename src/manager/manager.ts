@@ -436,12 +436,15 @@ export class Manager {
       throw createError('invalid_request', 'The request names no model', { status: 400 });
     }
     const resolved = this.#router.resolve(requested);
-    const route = resolved && input.groups ? withinGroups(resolved, input.groups) : resolved;
+    const grouped = resolved && input.groups ? withinGroups(resolved, input.groups) : resolved;
+    const route = grouped && input.credentialId ? onlyCredential(grouped, input.credentialId) : grouped;
     if (!route) {
       const error = new ModelNotFoundError(
-        resolved && input.groups
-          ? `The model '${requested}' is not served by a credential of the groups ${input.groups.map((g) => `'${g}'`).join(', ')} this caller may use`
-          : `The model '${requested}' is not served by any credential`,
+        grouped && input.credentialId
+          ? `The model '${requested}' is not served by the credential '${input.credentialId}'`
+          : resolved && input.groups
+            ? `The model '${requested}' is not served by a credential of the groups ${input.groups.map((g) => `'${g}'`).join(', ')} this caller may use`
+            : `The model '${requested}' is not served by any credential`,
       );
       this.#usage({ input, requestId, started, modelRequested: requested, attempts: 0, error });
       throw error;
@@ -561,6 +564,12 @@ export class Manager {
 /** The route cut to the credentials of `groups`; undefined when none of them serves it. */
 function withinGroups(route: Route, groups: readonly string[]): Route | undefined {
   const candidates = route.candidates.filter((c) => c.group !== undefined && groups.includes(c.group));
+  return candidates.length > 0 ? { ...route, candidates } : undefined;
+}
+
+/** The route cut to one credential; undefined when it does not serve it. */
+function onlyCredential(route: Route, id: string): Route | undefined {
+  const candidates = route.candidates.filter((c) => c.id === id);
   return candidates.length > 0 ? { ...route, candidates } : undefined;
 }
 

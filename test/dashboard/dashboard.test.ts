@@ -138,6 +138,12 @@ describe.skipIf(!browser)(`dashboard in chromium${reason ? ` (skipped: ${reason}
       [...document.querySelectorAll<HTMLOptionElement>('#pg-model option')].some((o) => o.value === 'gpt-4o-mini'),
     );
     await page.selectOption('#pg-model', 'gpt-4o-mini');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLOptionElement>('#pg-credential option')].some(
+        (o) => o.value === 'added-openai',
+      ),
+    );
+    await page.selectOption('#pg-credential', 'added-openai');
     await page.uncheck('#pg-stream');
     await page.click('#playground-form button[type=submit]');
     await page.waitForSelector('#pg-meta');

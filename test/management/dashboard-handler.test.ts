@@ -24,7 +24,13 @@ const BUNDLE: DashboardBundle = {
 };
 
 function setup(options: { allowRemote?: boolean; secureCookie?: boolean; now?: () => number; secret?: string } = {}) {
-  const manager = new Manager({ executors: [mockExecutor()], credentials: [{ id: 'm1', provider: 'mock' }] });
+  const manager = new Manager({
+    executors: [mockExecutor()],
+    credentials: [
+      { id: 'm1', provider: 'mock' },
+      { id: 'm2', provider: 'mock' },
+    ],
+  });
   const handler = createDashboardHandler(manager, { secret: SECRET, bundle: BUNDLE, ...options });
   const call = async (
     method: string,
@@ -210,10 +216,35 @@ describe('management playground route', () => {
       { dialect: 'openai-chat', body: { model: 'mock-model', messages: [{ role: 'user', content: 'hi' }] } },
     );
     expect(res.status).toBe(200);
-    expect(res.headers['x-switchyard-credential']).toBe('m1');
+    expect(res.headers['x-switchyard-credential']).toMatch(/^m[12]$/);
     expect(res.headers['x-switchyard-provider']).toBe('mock');
     expect(JSON.parse(res.text).choices[0].message.role).toBe('assistant');
     const providers = await call('GET', '/v0/management/providers', { cookie });
     expect(JSON.parse(providers.text).providers).toContain('mock');
+  });
+
+  it('serves with the forced credential only, and says so when it does not serve the model', async () => {
+    const { call, login } = setup();
+    const { cookie, csrf } = await login();
+    const send = (extra: Record<string, unknown>) =>
+      call(
+        'POST',
+        '/v0/management/playground',
+        { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+        {
+          dialect: 'openai-chat',
+          body: { model: 'mock-model', messages: [{ role: 'user', content: 'hi' }] },
+          ...extra,
+        },
+      );
+    const served = new Set<string>();
+    for (let i = 0; i < 4; i++) served.add((await send({ credentialId: 'm2' })).headers['x-switchyard-credential']!);
+    expect([...served]).toEqual(['m2']);
+    const unserved = new Set<string>();
+    for (let i = 0; i < 4; i++) unserved.add((await send({})).headers['x-switchyard-credential']!);
+    expect(unserved.size).toBe(2);
+    const missing = await send({ credentialId: 'nope' });
+    expect(missing.status).toBe(404);
+    expect(missing.text).toContain("not served by the credential 'nope'");
   });
 });

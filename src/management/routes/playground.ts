@@ -24,17 +24,24 @@ export const PLAYGROUND_ROUTES: readonly Route[] = [
     summary:
       'Sends one request through the Manager as a caller of the given dialect would, and answers with its ' +
       'answer as that caller gets it (a stream as server-sent events). x-switchyard-credential, -provider, ' +
-      '-model and -attempts say what served it; usage is recorded under the principal management:playground',
+      '-model and -attempts say what served it; credentialId forces one credential; usage is recorded under the principal management:playground',
     body: playgroundInputSchema,
     response: { status: 200 },
     write: true,
     async handle({ manager, body, request, audit }) {
-      const input = body as { dialect: Dialect; model?: string; stream?: boolean; body: Record<string, unknown> };
+      const input = body as {
+        dialect: Dialect;
+        model?: string;
+        stream?: boolean;
+        credentialId?: string;
+        body: Record<string, unknown>;
+      };
       const result = await manager.execute({
         dialect: input.dialect,
         body: input.body,
         ...(input.model ? { model: input.model } : {}),
         ...(input.stream !== undefined ? { stream: input.stream } : {}),
+        ...(input.credentialId ? { credentialId: input.credentialId } : {}),
         principal: PLAYGROUND_PRINCIPAL,
         signal: request.signal,
       });

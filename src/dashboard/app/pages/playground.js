@@ -13,9 +13,11 @@ const DIALECTS = [
 
 export function PlaygroundPage() {
   const [models, setModels] = useState([]);
+  const [credentials, setCredentials] = useState([]);
   const [form, setForm] = useState({
     dialect: 'openai-chat',
     model: '',
+    credentialId: '',
     prompt: 'Say hello in five words.',
     stream: true,
     max_tokens: '256',
@@ -33,6 +35,10 @@ export function PlaygroundPage() {
       setModels(r.models.map((m) => m.id));
       setForm((f) => (f.model ? f : { ...f, model: r.models[0]?.id ?? '' }));
     }, setError);
+    get('credentials').then(
+      (r) => setCredentials(r.credentials.map((c) => c.id)),
+      () => setCredentials([]),
+    );
     return () => abort.current?.abort();
   }, []);
   const set = (name) => (e) => {
@@ -50,6 +56,7 @@ export function PlaygroundPage() {
     setMeta(null);
     setError(null);
     const payload = { dialect: form.dialect, model: form.model, stream: form.stream, body };
+    if (form.credentialId) payload.credentialId = form.credentialId;
     setSent(body);
     const started = performance.now();
     try {
@@ -102,6 +109,11 @@ export function PlaygroundPage() {
       <label for="pg-model">Model</label>
       <select id="pg-model" value=${form.model} onChange=${set('model')}>
         ${models.map((m) => html`<option value=${m}>${m}</option>`)}
+      </select>
+      <label for="pg-credential">Credential</label>
+      <select id="pg-credential" value=${form.credentialId} onChange=${set('credentialId')}>
+        <option value="">Any (the gateway picks)</option>
+        ${credentials.map((c) => html`<option value=${c}>${c}</option>`)}
       </select>
       <label for="pg-prompt">Message</label>
       <textarea id="pg-prompt" rows="3" value=${form.prompt} onInput=${set('prompt')}></textarea>
