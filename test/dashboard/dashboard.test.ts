@@ -200,9 +200,10 @@ describe.skipIf(!browser)(`dashboard in chromium${reason ? ` (skipped: ${reason}
     await go('usage');
     await page.fill('#f-key', 'sdk-bot');
     await page.click('#usage-filters button[type=submit]');
-    await expect.poll(() => page.textContent('#usage-table tbody')).toContain('sdk-bot');
-    const rows = await page.$$eval('#usage-table tbody tr', (trs) => trs.map((t) => t.textContent ?? ''));
-    expect(rows.length).toBe(1);
+    // The filtered page replaces the unfiltered one: wait until every row is the key's.
+    const rowsOf = () => page.$$eval('#usage-table tbody tr', (trs) => trs.map((t) => t.textContent ?? ''));
+    await expect.poll(async () => (await rowsOf()).map((r) => r.includes('sdk-bot'))).toEqual([true]);
+    const rows = await rowsOf();
     expect(rows[0]).toContain('added-openai');
     const download = page.waitForEvent('download');
     await page.click('text=Download CSV');

@@ -6,7 +6,6 @@ import { ManagementAuth } from '../auth.js';
 import { buildManagementHandler, type ManagementHandler } from '../create-management-handler.js';
 import { failure, failureFromError, json } from '../respond.js';
 import type { ManagementOptions } from '../types.js';
-import { BUNDLE } from './bundle.generated.js';
 import type { DashboardBundle } from './bundle-types.js';
 import { type LoadedFile, loadFile, SECURITY_HEADERS, serveFile } from './serve-asset.js';
 import { DashboardSessions, hasCsrfToken, SESSION_COOKIE, sameOrigin } from './sessions.js';
@@ -58,9 +57,17 @@ export function createDashboardHandler(manager: Manager, options: DashboardOptio
     : undefined;
   const api = buildManagementHandler(manager, options, auth);
   const cookiePath = commonPath(dashboardPath, apiPath);
-  const bundle = options.bundle ?? BUNDLE;
-  const index = loadFile(bundle.index);
-  const assets = new Map<string, LoadedFile>(Object.entries(bundle.assets).map(([n, f]) => [n, loadFile(f)]));
+  let files: Promise<PageFiles | undefined> | undefined;
+  // Loaded on the first page request: the generated module exists only once the package is built.
+  const pageFiles = () =>
+    (files ??= (
+      options.bundle ? Promise.resolve(options.bundle) : import('./bundle.generated.js').then((m) => m.BUNDLE)
+    )
+      .then(prepare)
+      .catch((err: unknown) => {
+        options.logger?.error({ err }, 'the dashboard bundle is missing: run npm run build:dashboard');
+        return undefined;
+      }));
 
   const cookie = (value: string, maxAgeS: number) =>
     `${SESSION_COOKIE}=${value}; Path=${cookiePath}; Max-Age=${maxAgeS}; HttpOnly; SameSite=Strict` +
@@ -74,9 +81,12 @@ export function createDashboardHandler(manager: Manager, options: DashboardOptio
     if (sub === '' && read) {
       return { status: 308, headers: { ...SECURITY_HEADERS, location: `${dashboardPath}/` }, body: null };
     }
-    if ((sub === '/' || sub === '/index.html') && read) return serveFile(request, index, 'no-cache');
-    if (sub.startsWith('/assets/') && read) {
-      const file = assets.get(sub.slice('/assets/'.length));
+    if ((sub === '/' || sub === '/index.html' || sub.startsWith('/assets/')) && read) {
+      const loaded = await pageFiles();
+      if (!loaded)
+        return failure(503, 'internal', 'The dashboard was not built with this package (npm run build:dashboard)');
+      if (!sub.startsWith('/assets/')) return serveFile(request, loaded.index, 'no-cache');
+      const file = loaded.assets.get(sub.slice('/assets/'.length));
       if (file) return serveFile(request, file, IMMUTABLE);
       return failure(404, 'not_found', 'No such dashboard file');
     }
@@ -143,6 +153,18 @@ export function createDashboardHandler(manager: Manager, options: DashboardOptio
     handles: (path: string) => auth !== undefined && (mine(path) || api.handles(path)),
     authorize: api.authorize,
   });
+}
+
+interface PageFiles {
+  index: LoadedFile;
+  assets: Map<string, LoadedFile>;
+}
+
+function prepare(bundle: DashboardBundle): PageFiles {
+  return {
+    index: loadFile(bundle.index),
+    assets: new Map(Object.entries(bundle.assets).map(([name, file]) => [name, loadFile(file)])),
+  };
 }
 
 /** The longest path both sit under, so the session cookie reaches the page and the API. */
