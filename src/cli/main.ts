@@ -208,6 +208,7 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
       `  auth:        ${auth}`,
       ...(app.proxy ? [`  proxy:       ${[...app.proxy.pools.keys()].map((n) => `/proxy/${n}/`).join(', ')}`] : []),
       `  management:  ${managementLine(app.management.handles('/v0/management'), config['remote-management']?.['allow-remote'] === true)}`,
+      ...(app.management.handles('/manage/') ? [`  dashboard:   ${scheme}://${shownHost}:${actualPort}/manage/`] : []),
       '',
     ].join('\n'),
   );

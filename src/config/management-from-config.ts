@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { ClientKeyStore } from '../http/client-keys/types.js';
-import { createManagementHandler, type ManagementHandler } from '../management/index.js';
+import { createDashboardHandler, createManagementHandler, type ManagementHandler } from '../management/index.js';
 import type { Manager } from '../manager/manager.js';
 import { writeAtomic } from '../manager/stores/file/write-atomic.js';
 import type { UsageSink } from '../observe/usage/types.js';
@@ -29,7 +29,8 @@ export interface ManagementSetup {
 
 /**
  * The management API as `remote-management` configures it: its secret (`secret-key`, or the
- * `SWITCHYARD_MANAGEMENT_KEY` environment variable; none means management is off) and `allow-remote`.
+ * `SWITCHYARD_MANAGEMENT_KEY` environment variable; none means management is off) and `allow-remote`;
+ * the web dashboard at `/manage/` with it unless `dashboard: false` (its cookie `Secure` under `tls.enable`).
  * With a config file, `PUT config` validates a new file as the loader does, refuses one that still
  * holds masked secrets, writes it in place (atomically) and applies it by the reload path.
  */
@@ -37,7 +38,9 @@ export function managementFromConfig(config: SwitchyardConfig, setup: Management
   const settings = config['remote-management'] ?? {};
   const secret = settings['secret-key'] || setup.env.SWITCHYARD_MANAGEMENT_KEY || undefined;
   const { path } = setup;
-  return createManagementHandler(setup.manager, {
+  const create = settings.dashboard === false ? createManagementHandler : createDashboardHandler;
+  return create(setup.manager, {
+    secureCookie: config.tls?.enable === true,
     secret,
     allowRemote: settings['allow-remote'] === true,
     clientKeys: setup.clientKeys,

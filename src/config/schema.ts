@@ -468,7 +468,12 @@ export const configSchema = z
     'oauth-model-alias': z.record(z.string(), z.array(modelSchema.extend({ fork: z.boolean().optional() }))).optional(),
     'oauth-excluded-models': z.record(z.string(), z.array(z.string())).optional(),
     'remote-management': z
-      .object({ 'allow-remote': z.boolean().optional(), 'secret-key': z.string().optional() })
+      .object({
+        'allow-remote': z.boolean().optional(),
+        'secret-key': z.string().optional(),
+        /** Ours: the web dashboard at `/manage/` while a secret is set. Default true. */
+        dashboard: z.boolean().optional(),
+      })
       .loose()
       .optional(),
     /** Ours: credentials in PostgreSQL instead of the auth directory (or `PGSTORE_DSN`, `PGSTORE_SCHEMA`, `PGSTORE_TABLE`). */

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { isLoopbackPeer, sha256 } from '../http/client-auth.js';
 import type { CoreRequest } from '../http/types.js';
+import { type DashboardSessions, hasCsrfToken, isSafeMethod, sameOrigin } from './dashboard/sessions.js';
 
 /** Consecutive failures from one address before it has to wait. */
 const FREE_FAILURES = 5;
@@ -19,29 +20,44 @@ export type AuthRefusal =
  * The management secret's check: the secret is kept only as its SHA-256, a presented key (Bearer or
  * `x-management-key`) is hashed and compared in constant time, a peer that is not loopback is refused
  * unless remote management is allowed, and an address that keeps failing waits longer each time
- * (1 s after the fifth failure in a row, doubling up to 15 minutes).
+ * (1 s after the fifth failure in a row, doubling up to 15 minutes). With dashboard sessions, a live
+ * session cookie is accepted instead of the secret; a write with it must carry the session's CSRF token
+ * and come from the same origin.
  */
 export class ManagementAuth {
   readonly #digest: Buffer;
   readonly #allowRemote: boolean;
   readonly #now: () => number;
   readonly #failures = new Map<string, { count: number; blockedUntil: number }>();
+  readonly #sessions: DashboardSessions | undefined;
 
-  constructor(secret: string, allowRemote: boolean, now: () => number) {
+  constructor(secret: string, allowRemote: boolean, now: () => number, sessions?: DashboardSessions) {
     this.#digest = sha256(secret);
     this.#allowRemote = allowRemote;
     this.#now = now;
+    this.#sessions = sessions;
   }
 
+  /** Checks a management request: the secret (Bearer or `x-management-key`) or a dashboard session. */
   check(request: CoreRequest): AuthRefusal | undefined {
-    if (!this.#allowRemote && !isLoopbackPeer(request)) {
-      return {
-        status: 403,
-        message:
-          'Management is served to loopback clients only (requests forwarded by a proxy count as remote). ' +
-          'Set remote-management.allow-remote: true (allowRemote) to manage this gateway from elsewhere.',
-      };
+    const session = this.#sessions && presentedKey(request) === undefined ? this.#sessions.find(request) : undefined;
+    if (session) {
+      const refusal = this.#peerRefusal(request);
+      if (refusal) return refusal;
+      if (isSafeMethod(request.method)) return undefined;
+      if (!sameOrigin(request)) return { status: 403, message: 'A write from another origin is refused' };
+      if (!hasCsrfToken(request, session)) {
+        return { status: 403, message: 'A write with the dashboard session needs its CSRF token (x-csrf-token)' };
+      }
+      return undefined;
     }
+    return this.verify(request, presentedKey(request));
+  }
+
+  /** Checks a presented secret (undefined: none was presented) with the loopback rule and the back-off. */
+  verify(request: CoreRequest, presented: string | undefined): AuthRefusal | undefined {
+    const refusal = this.#peerRefusal(request);
+    if (refusal) return refusal;
     const address = request.remoteAddress ?? 'unknown';
     const now = this.#now();
     const record = this.#failures.get(address);
@@ -52,7 +68,6 @@ export class ManagementAuth {
         retryAfterS: Math.ceil((record.blockedUntil - now) / 1000),
       };
     }
-    const presented = presentedKey(request);
     if (presented !== undefined && timingSafeEqual(sha256(presented), this.#digest)) {
       this.#failures.delete(address);
       return undefined;
@@ -65,6 +80,18 @@ export class ManagementAuth {
           ? 'Management routes need the management secret: Authorization: Bearer <secret> or x-management-key'
           : 'The management secret is wrong',
     };
+  }
+
+  #peerRefusal(request: CoreRequest): AuthRefusal | undefined {
+    if (!this.#allowRemote && !isLoopbackPeer(request)) {
+      return {
+        status: 403,
+        message:
+          'Management is served to loopback clients only (requests forwarded by a proxy count as remote). ' +
+          'Set remote-management.allow-remote: true (allowRemote) to manage this gateway from elsewhere.',
+      };
+    }
+    return undefined;
   }
 
   #fail(address: string, now: number): void {

@@ -40,13 +40,24 @@ export interface ManagementHandler extends MountableHandler {
  * ```
  */
 export function createManagementHandler(manager: Manager, options: ManagementOptions = {}): ManagementHandler {
+  const auth = options.secret
+    ? new ManagementAuth(options.secret, options.allowRemote ?? false, options.now ?? Date.now)
+    : undefined;
+  return buildManagementHandler(manager, options, auth);
+}
+
+/** {@link createManagementHandler} with the given auth (the dashboard's also takes its session cookie); none: off. */
+export function buildManagementHandler(
+  manager: Manager,
+  options: ManagementOptions,
+  auth: ManagementAuth | undefined,
+): ManagementHandler {
   const basePath = trimSlash(options.basePath ?? DEFAULT_BASE_PATH);
   const now = options.now ?? Date.now;
   const logger = options.logger ?? silentLogger;
   const version = options.version ?? VERSION;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const startedAt = now();
-  const auth = options.secret ? new ManagementAuth(options.secret, options.allowRemote ?? false, now) : undefined;
   let openApi: Uint8Array | undefined;
 
   const under = (path: string) => path === basePath || path.startsWith(`${basePath}/`);

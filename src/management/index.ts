@@ -7,4 +7,6 @@
 
 export { maskCredential, maskSecret } from '../core/mask-secret.js';
 export { createManagementHandler, type ManagementHandler } from './create-management-handler.js';
+export type { DashboardBundle, DashboardFile } from './dashboard/bundle-types.js';
+export { createDashboardHandler, type DashboardOptions } from './dashboard/create-dashboard-handler.js';
 export type { ManagementConfigAccess, ManagementOptions } from './types.js';

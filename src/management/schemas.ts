@@ -275,3 +275,23 @@ export const groupsSchema = z
     ungrouped: z.array(z.string()).describe('Credentials without a group (served only to keys without groups)'),
   })
   .register(managementSchemas, { id: 'Groups' });
+
+export const providersSchema = z
+  .object({ providers: z.array(z.string()).describe('Provider ids, e.g. openai, anthropic, gemini') })
+  .register(managementSchemas, { id: 'Providers' });
+
+/** A playground request: the body exactly as a caller of `dialect` would send it. */
+export const playgroundInputSchema = z
+  .object({
+    dialect: z.enum(['openai-chat', 'openai-responses', 'anthropic-messages', 'gemini']),
+    model: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('The model; default body.model (a Gemini body has none: give it here)'),
+    stream: z.boolean().optional().describe('Default body.stream (Gemini: false)'),
+    credentialId: z.string().min(1).optional().describe('Only this credential may serve it (no failover)'),
+    body: z.record(z.string(), z.unknown()),
+  })
+  .strict()
+  .register(managementSchemas, { id: 'PlaygroundInput' });

@@ -261,6 +261,11 @@ export class Manager {
     this.#executors.set(executor.provider, executor);
   }
 
+  /** The provider ids it has an executor for, sorted. */
+  providers(): string[] {
+    return [...this.#executors.keys()].sort();
+  }
+
   /** Loads the credentials and starts following the store. Called by `execute` on first use. */
   start(): Promise<void> {
     this.#ready ??= this.#load();
@@ -461,7 +466,8 @@ export class Manager {
     // An embedding body is read before anything is routed: bad input is the caller's 400, whatever serves it.
     const embedding = input.operation === 'embed' ? decodeEmbeddingRequest(input.dialect, input.body) : undefined;
     const resolved = this.#router.resolve(requested);
-    let route = resolved && input.groups ? withinGroups(resolved, input.groups) : resolved;
+    const grouped = resolved && input.groups ? withinGroups(resolved, input.groups) : resolved;
+    let route = grouped && input.credentialId ? onlyCredential(grouped, input.credentialId) : grouped;
     if (route && embedding) {
       route = this.#embeddingRoute(route);
       if (!route) {
@@ -474,9 +480,11 @@ export class Manager {
     }
     if (!route) {
       const error = new ModelNotFoundError(
-        resolved && input.groups
-          ? `The model '${requested}' is not served by a credential of the groups ${input.groups.map((g) => `'${g}'`).join(', ')} this caller may use`
-          : `The model '${requested}' is not served by any credential`,
+        grouped && input.credentialId
+          ? `The model '${requested}' is not served by the credential '${input.credentialId}'`
+          : resolved && input.groups
+            ? `The model '${requested}' is not served by a credential of the groups ${input.groups.map((g) => `'${g}'`).join(', ')} this caller may use`
+            : `The model '${requested}' is not served by any credential`,
       );
       this.#usage({ input, requestId, started, modelRequested: requested, attempts: 0, error });
       throw error;
@@ -636,6 +644,12 @@ function captured(body: AsyncIterable<Uint8Array>, content: ContentCapture): Asy
 /** The route cut to the credentials of `groups`; undefined when none of them serves it. */
 function withinGroups(route: Route, groups: readonly string[]): Route | undefined {
   const candidates = route.candidates.filter((c) => c.group !== undefined && groups.includes(c.group));
+  return candidates.length > 0 ? { ...route, candidates } : undefined;
+}
+
+/** The route cut to one credential; undefined when it does not serve it. */
+function onlyCredential(route: Route, id: string): Route | undefined {
+  const candidates = route.candidates.filter((c) => c.id === id);
   return candidates.length > 0 ? { ...route, candidates } : undefined;
 }
 

@@ -33,6 +33,11 @@ export interface ExecuteInput {
    * A client key limited to groups sets it.
    */
   groups?: readonly string[];
+  /**
+   * Only this credential may serve it (no failover to another): the management playground's forced
+   * credential. Absent: any credential the route names.
+   */
+  credentialId?: string;
 }
 
 /** The answer of {@link Manager.execute}, in the caller's dialect. */

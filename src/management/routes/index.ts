@@ -2,6 +2,7 @@ import { API_KEY_ROUTES } from './api-keys.js';
 import { CONFIG_ROUTES } from './config.js';
 import { CREDENTIAL_ROUTES } from './credentials.js';
 import { GROUP_ROUTES } from './groups.js';
+import { PLAYGROUND_ROUTES } from './playground.js';
 import { STATUS_ROUTES } from './status.js';
 import type { Route } from './types.js';
 import { USAGE_ROUTES } from './usage.js';
@@ -16,4 +17,5 @@ export const ROUTES: readonly Route[] = [
   ...API_KEY_ROUTES,
   ...USAGE_ROUTES,
   ...GROUP_ROUTES,
+  ...PLAYGROUND_ROUTES,
 ];

@@ -1,0 +1,91 @@
+import 'uplot/dist/uPlot.min.css';
+import './app.css';
+import { html, render } from 'htm/preact';
+import { useEffect, useState } from 'preact/hooks';
+import { loadSession, login, logout, session } from './api.js';
+import { ErrorText } from './format.js';
+import { ConfigPage } from './pages/config.js';
+import { CredentialsPage } from './pages/credentials.js';
+import { KeysPage } from './pages/keys.js';
+import { OverviewPage } from './pages/overview.js';
+import { PlaygroundPage } from './pages/playground.js';
+import { UsagePage } from './pages/usage.js';
+
+const PAGES = [
+  { id: 'overview', title: 'Overview', Page: OverviewPage },
+  { id: 'credentials', title: 'Credentials', Page: CredentialsPage },
+  { id: 'keys', title: 'Client keys', Page: KeysPage },
+  { id: 'usage', title: 'Usage', Page: UsagePage },
+  { id: 'playground', title: 'Playground', Page: PlaygroundPage },
+  { id: 'config', title: 'Config', Page: ConfigPage },
+];
+
+const current = () => location.hash.replace(/^#\/?/, '') || 'overview';
+
+function Login({ onDone }) {
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e) => {
+    e.preventDefault();
+    const field = e.currentTarget.elements.secret;
+    setBusy(true);
+    try {
+      await login(field.value);
+      field.value = '';
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<main class="login">
+    <h1>switchyard</h1>
+    <form onSubmit=${submit} aria-label="Log in">
+      <label for="secret">Management secret</label>
+      <input id="secret" name="secret" type="password" autocomplete="current-password" required autofocus />
+      <button type="submit" disabled=${busy}>Log in</button>
+      <${ErrorText} error=${error} />
+    </form>
+  </main>`;
+}
+
+function App() {
+  const [state, setState] = useState('loading');
+  const [page, setPage] = useState(current());
+  useEffect(() => {
+    loadSession().then((ok) => setState(ok ? 'in' : 'out'));
+    const onHash = () => setPage(current());
+    const onOut = () => setState('out');
+    window.addEventListener('hashchange', onHash);
+    window.addEventListener('switchyard:logged-out', onOut);
+    return () => {
+      window.removeEventListener('hashchange', onHash);
+      window.removeEventListener('switchyard:logged-out', onOut);
+    };
+  }, []);
+  if (state === 'loading') return html`<p class="loading">Loading…</p>`;
+  if (state === 'out') return html`<${Login} onDone=${() => setState('in')} />`;
+  const active = PAGES.find((p) => p.id === page) ?? PAGES[0];
+  const out = async () => {
+    await logout();
+    setState('out');
+  };
+  return html`<div class="shell">
+    <header>
+      <span class="brand">switchyard</span>
+      <nav aria-label="Pages">
+        ${PAGES.map(
+          (p) => html`<a href=${`#/${p.id}`} aria-current=${p.id === active.id ? 'page' : undefined}>${p.title}</a>`,
+        )}
+      </nav>
+      <button type="button" class="quiet" onClick=${out}>Log out</button>
+    </header>
+    <main id="page" data-page=${active.id}>
+      <h1>${active.title}</h1>
+      <${active.Page} key=${active.id} session=${session} />
+    </main>
+  </div>`;
+}
+
+render(html`<${App} />`, document.getElementById('app'));
