@@ -44,6 +44,18 @@ const modelSchema = z.object({ name: z.string().min(1), alias: z.string().min(1)
 
 const headersSchema = z.record(z.string(), z.string());
 
+/**
+ * The routing keys every credential entry takes: its group (client keys limited to groups are served only
+ * by their credentials), model prefix, excluded models, priority and weight.
+ */
+const routingKeys = {
+  group: z.string().min(1).optional(),
+  prefix: z.string().min(1).optional(),
+  'excluded-models': z.array(z.string()).optional(),
+  priority: z.number().int().optional(),
+  weight: z.number().min(0).optional(),
+};
+
 /** One `gemini-api-key` / `claude-api-key` / `codex-api-key` entry. */
 const providerKeySchema = z
   .object({
@@ -56,12 +68,7 @@ const providerKeySchema = z
     'proxy-url': proxyUrlSchema.optional(),
     headers: headersSchema.optional(),
     models: z.array(modelSchema).optional(),
-    /** The credential group (client keys limited to groups are served only by their credentials). */
-    group: z.string().min(1).optional(),
-    prefix: z.string().min(1).optional(),
-    'excluded-models': z.array(z.string()).optional(),
-    priority: z.number().int().optional(),
-    weight: z.number().min(0).optional(),
+    ...routingKeys,
   })
   .strict();
 
@@ -92,11 +99,7 @@ const vertexSchema = z
     'proxy-url': proxyUrlSchema.optional(),
     headers: headersSchema.optional(),
     models: z.array(modelSchema.extend({ publisher: z.enum(['google', 'anthropic']).optional() }).strict()).optional(),
-    group: z.string().min(1).optional(),
-    prefix: z.string().min(1).optional(),
-    'excluded-models': z.array(z.string()).optional(),
-    priority: z.number().int().optional(),
-    weight: z.number().min(0).optional(),
+    ...routingKeys,
   })
   .strict()
   .superRefine((entry, ctx) => {
@@ -192,11 +195,7 @@ const azureOpenAISchema = z
     'proxy-url': proxyUrlSchema.optional(),
     headers: headersSchema.optional(),
     models: z.array(azureModelSchema).optional(),
-    group: z.string().min(1).optional(),
-    prefix: z.string().min(1).optional(),
-    'excluded-models': z.array(z.string()).optional(),
-    priority: z.number().int().optional(),
-    weight: z.number().min(0).optional(),
+    ...routingKeys,
   })
   .strict()
   .superRefine((entry, ctx) => {
@@ -272,11 +271,7 @@ const bedrockSchema = z
       .optional(),
     'proxy-url': proxyUrlSchema.optional(),
     headers: headersSchema.optional(),
-    group: z.string().min(1).optional(),
-    prefix: z.string().min(1).optional(),
-    'excluded-models': z.array(z.string()).optional(),
-    priority: z.number().int().optional(),
-    weight: z.number().min(0).optional(),
+    ...routingKeys,
   })
   .strict()
   .superRefine((entry, ctx) => {
