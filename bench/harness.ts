@@ -1,6 +1,7 @@
 // Plumbing of `npm run bench`: child processes that report their port over IPC, load runs with
 // autocannon, time to first streamed byte, and many slow concurrent streams.
 import { type ChildProcess, fork } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Agent, request } from 'undici';
@@ -110,10 +111,56 @@ export interface LoadResult {
   p99LatencyMs: number;
   /** Connection errors, timeouts and non-2xx answers. */
   errors: number;
+  /**
+   * CPU time (user + system) the server's process tree spent per request, µs; undefined off Linux.
+   * Unlike req/s it barely moves when other work shares the machine, so it compares changes there.
+   */
+  cpuMicrosPerRequest?: number;
+}
+
+const TICK_MICROS = 10_000; // USER_HZ is 100 on Linux
+
+/** CPU time of `pid` and its descendants so far, µs (from /proc); undefined when /proc is not there. */
+export function treeCpuMicros(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return undefined;
+  }
+  const stats = new Map<number, { parent: number; ticks: number }>();
+  for (const name of entries) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // The command name is in parentheses and may hold spaces: fields count from after it.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(name), { parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // The process ended while we read.
+    }
+  }
+  let ticks = 0;
+  for (const [id, stat] of stats) {
+    for (let at: number | undefined = id; at !== undefined && at > 1; at = stats.get(at)?.parent) {
+      if (at === pid) {
+        ticks += stat.ticks;
+        break;
+      }
+    }
+  }
+  return ticks * TICK_MICROS;
 }
 
 /** Runs autocannon against `origin` for `seconds`. */
-export async function load(origin: string, call: Call, connections: number, seconds: number): Promise<LoadResult> {
+export async function load(
+  origin: string,
+  call: Call,
+  connections: number,
+  seconds: number,
+  pid?: number,
+): Promise<LoadResult> {
+  const cpuBefore = treeCpuMicros(pid);
   const result = await autocannon({
     url: `${origin}${call.path}`,
     method: 'POST',
@@ -126,7 +173,11 @@ export async function load(origin: string, call: Call, connections: number, seco
   const elapsed = (result.finish.getTime() - result.start.getTime()) / 1000;
   const total = result.requests.total;
   const requestsPerSecond = total / elapsed;
+  const cpuAfter = treeCpuMicros(pid);
   return {
+    ...(cpuBefore !== undefined && cpuAfter !== undefined && total > 0
+      ? { cpuMicrosPerRequest: (cpuAfter - cpuBefore) / total }
+      : {}),
     requestsPerSecond,
     meanLatencyMs: total > 0 ? (elapsed * 1000 * connections) / total : Number.NaN,
     p99LatencyMs: result.latency.p99,

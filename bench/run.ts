@@ -80,7 +80,16 @@ const anthropicIn = {
   'anthropic-version': '2023-06-01',
 };
 
-type ServerId = 'upstream' | 'floor' | 'node' | 'serve' | 'observed' | 'express' | 'hono' | 'portkey';
+type ServerId =
+  | 'upstream'
+  | 'floor'
+  | 'node'
+  | 'serve'
+  | 'serve-baseline'
+  | 'observed'
+  | 'express'
+  | 'hono'
+  | 'portkey';
 
 interface Scenario {
   id: string;
@@ -164,6 +173,16 @@ const ALL_SCENARIOS: Scenario[] = [
     direct: '1',
   },
   {
+    // Only with BENCH_BASELINE_DIST: an A/B of a change in one run, against a build of the commit before it.
+    id: '3c0',
+    label: '3c0 switchyard serve from BENCH_BASELINE_DIST (the baseline build), OpenAI → OpenAI',
+    server: 'serve-baseline',
+    call: () => chatCall('gpt-4o-mini'),
+    expect: 'chat.completion',
+    floor: '2',
+    direct: '1',
+  },
+  {
     id: '4',
     label: '4 switchyard/node, OpenAI → Anthropic',
     server: 'node',
@@ -233,7 +252,9 @@ const ALL_SCENARIOS: Scenario[] = [
 ];
 // BENCH_SCENARIOS=1,3,8 measures only those load scenarios (for a quick look at one change).
 const SCENARIO_FILTER = process.env.BENCH_SCENARIOS?.split(',').map((id) => id.trim());
-const SCENARIOS = SCENARIO_FILTER ? ALL_SCENARIOS.filter((s) => SCENARIO_FILTER.includes(s.id)) : ALL_SCENARIOS;
+const SCENARIOS = SCENARIO_FILTER
+  ? ALL_SCENARIOS.filter((s) => SCENARIO_FILTER.includes(s.id))
+  : ALL_SCENARIOS.filter((s) => s.server !== 'serve-baseline' || process.env.BENCH_BASELINE_DIST);
 
 // ---------------------------------------------------------------------------------------------
 // Child processes
@@ -268,6 +289,11 @@ function serverOptions(server: Exclude<ServerId, 'upstream'>, upstream: string):
     };
   }
   if (server === 'serve') return { entry: 'bench/servers/serve.ts', env };
+  if (server === 'serve-baseline') {
+    const dist = process.env.BENCH_BASELINE_DIST;
+    if (!dist) throw new Error('set BENCH_BASELINE_DIST to the dist/ folder of a baseline build');
+    return { entry: 'bench/servers/serve.ts', env: { ...env, BENCH_SERVE_CLI: `${dist}/cli/switchyard.js` } };
+  }
   if (server === 'observed') {
     return { entry: 'bench/servers/switchyard.ts', env: { ...env, BENCH_ADAPTER: 'node', BENCH_OBSERVE: '1' } };
   }
@@ -312,6 +338,7 @@ interface LoadRow {
   meanLatencyMs?: number;
   p99LatencyMs?: number;
   errors?: number;
+  cpuMicrosPerRequest?: number;
   runs?: LoadResult[];
   note?: string;
 }
@@ -366,7 +393,8 @@ async function runLoad(upstream: Child): Promise<void> {
     for (let run = 0; run < RUNS; run++) {
       for (const scenario of runnable) {
         const server = servers.get(scenario.server)!;
-        const result = await load(server.url, scenario.call(upstream.url), connections, SECONDS);
+        // CPU is counted for the scenario's own server process tree (the fake upstream's for the direct one).
+        const result = await load(server.url, scenario.call(upstream.url), connections, SECONDS, server.pid);
         results.get(scenario.id)!.push(result);
         process.stderr.write(
           `  c=${connections} run ${run + 1}/${RUNS} ${scenario.label}: ${fmt(result.requestsPerSecond)} req/s\n`,
@@ -386,6 +414,9 @@ async function runLoad(upstream: Child): Promise<void> {
         requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
         meanLatencyMs: median(runs.map((r) => r.meanLatencyMs)),
         p99LatencyMs: median(runs.map((r) => r.p99LatencyMs)),
+        ...(runs.every((r) => r.cpuMicrosPerRequest !== undefined)
+          ? { cpuMicrosPerRequest: median(runs.map((r) => r.cpuMicrosPerRequest!)) }
+          : {}),
         errors: runs.reduce((sum, r) => sum + r.errors, 0),
         runs,
       });
@@ -411,6 +442,11 @@ function loadTable(): Array<Record<string, string>> {
       'added ms': isBaseline ? '—' : fmt(added, 3),
       '× floor added': isBaseline || r.scenario === scenario.floor ? '—' : ratio(added / floorAdded),
       'p99 ms': fmt(r.p99LatencyMs ?? Number.NaN),
+      'CPU µs/req': fmt(r.cpuMicrosPerRequest ?? Number.NaN),
+      '× floor CPU':
+        r.scenario === scenario.direct
+          ? '—'
+          : ratio((r.cpuMicrosPerRequest ?? Number.NaN) / (floor?.cpuMicrosPerRequest ?? Number.NaN)),
       errors: r.errors === undefined ? 'n/a' : String(r.errors),
     };
   });

@@ -33,7 +33,8 @@ writeFileSync(
   ].join('\n'),
 );
 
-const cli = fileURLToPath(new URL('../../dist/cli/switchyard.js', import.meta.url));
+// BENCH_SERVE_CLI: another build's CLI (the A/B baseline of scenario 3c0).
+const cli = process.env.BENCH_SERVE_CLI ?? fileURLToPath(new URL('../../dist/cli/switchyard.js', import.meta.url));
 const child: ChildProcess = spawn(
   process.execPath,
   // BENCH_SERVE_ARGS: more CLI arguments (e.g. `--log-level warn`); BENCH_SERVE_NODE_FLAGS: node's own.
