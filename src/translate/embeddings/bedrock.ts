@@ -212,7 +212,7 @@ function inputTypeOfTask(taskType: string | undefined): string | undefined {
 export const bedrockCohereEmbeddingUpstream: EmbeddingUpstreamShape = {
   wire: 'bedrock-cohere',
   maxBatch: COHERE_MAX_EMBEDDING_TEXTS,
-  batchKey: (input) => inputTypeOfTask(input.taskType) ?? '',
+  batchKey: (input) => inputTypeOfTask(input.taskType) ?? 'search_document',
   encodeRequest(inputs, request, model): EncodedEmbeddingCall {
     const known = modelOf(model) ?? COHERE_V3;
     const texts = inputs.map((input) => {
