@@ -7,6 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
+import { GoogleGenAI } from '@google/genai';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -300,6 +301,22 @@ describe('Gemini callers → Bedrock', () => {
     expect(res.status).toBe(200);
     expect(bodyOf(fake.last!)).toEqual({ inputText: 'What is the meaning of life?', dimensions: 512, normalize: true });
     expect(res.body).toEqual({ embedding: { values: fakeVector('What is the meaning of life?', 512) } });
+  });
+
+  it('@google/genai embedContent to Cohere: 100 contents in calls of 96 and 4, taskType → input_type', async () => {
+    const gw = await gateway([keys(fake)]);
+    const genai = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: gw.url, timeout: 10_000 } });
+    const contents = texts(100, 'genai');
+    const result = await genai.models.embedContent({
+      model: 'cohere-ml',
+      contents,
+      config: { taskType: 'RETRIEVAL_QUERY' },
+    });
+    const sent = fake.requests.map(bodyOf);
+    expect(sent.map((b) => (b.texts as string[]).length).sort((a, b) => b - a)).toEqual([96, 4]);
+    expect(sent.every((b) => b.input_type === 'search_query')).toBe(true);
+    expect(fake.requests[0]!.path).toBe('/model/cohere.embed-multilingual-v3/invoke');
+    expect(result.embeddings?.map((e) => e.values)).toEqual(contents.map((t) => fakeCohereVector(t, 'search_query')));
   });
 
   it(':embedContent refuses an outputDimensionality Titan cannot answer, in Gemini shape', async () => {
