@@ -113,11 +113,18 @@ function checkDimensions(
   );
 }
 
-function commonWarnings(inputs: readonly EmbeddingInput[], request: EmbeddingRequest, task: boolean): string[] {
+/** What a Bedrock call leaves out: Gemini's `taskType` (Titan only: Cohere maps it) and `title`, OpenAI's `user`. */
+function droppedWarnings(
+  inputs: readonly EmbeddingInput[],
+  request: EmbeddingRequest,
+  wire: 'bedrock-titan' | 'bedrock-cohere',
+): string[] {
   const warnings: string[] = [];
-  if (task && inputs.some((input) => input.taskType !== undefined || input.title !== undefined)) {
-    warnings.push('dropped-embedding-task: Titan embedding models have no taskType or title');
-  } else if (!task && inputs.some((input) => input.title !== undefined)) {
+  if (wire === 'bedrock-titan') {
+    if (inputs.some((input) => input.taskType !== undefined || input.title !== undefined)) {
+      warnings.push('dropped-embedding-task: Titan embedding models have no taskType or title');
+    }
+  } else if (inputs.some((input) => input.title !== undefined)) {
     warnings.push('dropped-embedding-title: Cohere Embed has no title');
   }
   if (request.user !== undefined) warnings.push('dropped-embedding-user: Bedrock has no end-user field');
@@ -158,7 +165,7 @@ export const bedrockTitanEmbeddingUpstream: EmbeddingUpstreamShape = {
       if (normalize !== undefined && typeof normalize !== 'boolean') invalid('normalize', 'must be a boolean');
       body.normalize = normalize ?? true;
     }
-    return { body, warnings: commonWarnings(inputs, request, true) };
+    return { body, warnings: droppedWarnings(inputs, request, 'bedrock-titan') };
   },
   decodeResponse(body, count, headers): EmbeddingBatchResult {
     const byType = isRecord(body.embeddingsByType) ? body.embeddingsByType.float : undefined;
@@ -238,7 +245,7 @@ export const bedrockCohereEmbeddingUpstream: EmbeddingUpstreamShape = {
         body.truncate = truncate;
       }
     }
-    return { body, warnings: commonWarnings(inputs, request, false) };
+    return { body, warnings: droppedWarnings(inputs, request, 'bedrock-cohere') };
   },
   decodeResponse(body, count, headers): EmbeddingBatchResult {
     // `embeddings_floats` answers an array of vectors; `embeddings_by_type` an object with `float`.
