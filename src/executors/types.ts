@@ -107,9 +107,10 @@ export interface Executor {
   /** Lists the models a credential can use. */
   listModels?(credential: Credential, signal?: AbortSignal): Promise<ModelInfo[]>;
   /**
-   * The embedding API the upstream has for this credential (`openai`: `POST …/embeddings`; `gemini`:
-   * `:batchEmbedContents`), which shapes the bodies of `embed` calls. Absent, or undefined for a
-   * credential: it cannot embed, and the Manager never routes embeddings to it.
+   * The embedding API the upstream has for this credential and upstream model (`openai`: `POST
+   * …/embeddings`; `gemini`: `:batchEmbedContents`; Bedrock's InvokeModel bodies `bedrock-titan` and
+   * `bedrock-cohere`, by model), which shapes the bodies of `embed` calls. Absent, or undefined for a
+   * credential and model: it cannot embed them, and the Manager never routes embeddings to it.
    */
-  embeddingWire?(credential: Credential): EmbeddingWire | undefined;
+  embeddingWire?(credential: Credential, model: string): EmbeddingWire | undefined;
 }

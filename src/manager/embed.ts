@@ -45,15 +45,16 @@ export interface EmbedArgs {
  */
 export async function embedOnCredential(args: EmbedArgs): Promise<{ result: ExecuteResult; usage: Usage }> {
   const { executor, credential, request, model } = args;
-  const wire = executor.embeddingWire?.(credential);
+  const wire = executor.embeddingWire?.(credential, model);
   if (!wire) {
-    throw new InvalidRequestError(`Provider '${credential.provider}' has no embeddings API`, {
+    throw new InvalidRequestError(`Provider '${credential.provider}' has no embeddings API for '${model}'`, {
       credentialId: credential.id,
     });
   }
   const plan = planEmbeddings(request, wire, model);
   const raw: Uint8Array[] = new Array(plan.calls.length);
   const answers: JsonObject[] = new Array(plan.calls.length);
+  const headers: Array<Record<string, string>> = new Array(plan.calls.length);
   let next = 0;
   let failed: unknown;
   const worker = async () => {
@@ -72,6 +73,7 @@ export async function embedOnCredential(args: EmbedArgs): Promise<{ result: Exec
           requestId: args.requestId,
         });
         await args.onQuota(response);
+        headers[index] = response.headers;
         raw[index] = await readAll(response.body);
         answers[index] = parseObject(raw[index]!);
       } catch (err) {
@@ -81,7 +83,7 @@ export async function embedOnCredential(args: EmbedArgs): Promise<{ result: Exec
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENT_CALLS, plan.calls.length) }, worker));
   if (failed !== undefined) throw failed;
-  const answer = answerEmbeddings(plan, answers, model);
+  const answer = answerEmbeddings(plan, answers, model, headers);
   const usage: Usage = { inputTokens: answer.inputTokens, outputTokens: 0 };
   const warnings = [...args.common.warnings, ...plan.warnings];
   if (answer.estimated) warnings.push(ESTIMATED_TOKENS_WARNING);

@@ -566,10 +566,12 @@ export class Manager {
     return error;
   }
 
-  /** The route cut to the credentials whose executor can embed; undefined when none can. */
+  /** The route cut to the credentials whose executor can embed their upstream model; undefined when none can. */
   #embeddingRoute(route: Route): Route | undefined {
     const candidates = route.candidates.filter(
-      (c) => this.#executors.get(c.provider)?.embeddingWire?.(c) !== undefined,
+      (c) =>
+        this.#executors.get(c.provider)?.embeddingWire?.(c, route.upstreamModel.get(c.id) ?? route.request.model) !==
+        undefined,
     );
     if (candidates.length === 0) return undefined;
     return candidates.length === route.candidates.length ? route : { ...route, candidates };

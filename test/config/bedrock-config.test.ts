@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialsFromConfig, fromConfig, parseConfig } from '../../src/config/index.js';
 import { SwitchyardError } from '../../src/core/errors.js';
 import { type FakeBedrock, startFakeBedrock } from '../fakes/fake-bedrock.js';
+import { COHERE_EN, fakeCohereVector, startFakeBedrockEmbeddings, TITAN_V2 } from '../fakes/fake-bedrock-embeddings.js';
+import { fakeVector } from '../fakes/fake-server.js';
 
 function refusal(text: string): string {
   try {
@@ -143,6 +145,44 @@ bedrock:
       expect(answer.choices[0].message.content).toBe('Hello from fake Bedrock');
     } finally {
       await app.close();
+    }
+  });
+
+  it('serves Titan and Cohere embedding models listed on a bedrock entry, by alias', async () => {
+    const embeddings = await startFakeBedrockEmbeddings();
+    const path = join(dir, 'embed.yaml');
+    await writeFile(
+      path,
+      `auth-dir: ${JSON.stringify(join(dir, 'auths-embed'))}
+bedrock:
+  - id: aws-embed
+    region: ${embeddings.options.region}
+    access-key-id: ${embeddings.options.accessKeyId}
+    secret-access-key: ${embeddings.options.secretAccessKey}
+    endpoint: ${embeddings.url}
+    models:
+      - { name: ${TITAN_V2}, alias: titan }
+      - { name: ${COHERE_EN}, alias: cohere }
+`,
+    );
+    const app = await fromConfig(path, { env: {}, watch: false });
+    try {
+      const read = async (model: string) => {
+        const result = await app.manager.execute({
+          dialect: 'openai-chat',
+          operation: 'embed',
+          body: { model, input: ['a', 'b'], encoding_format: 'float' },
+        });
+        const answer = JSON.parse(new TextDecoder().decode(result.body as Uint8Array));
+        return answer.data.map((d: { embedding: number[] }) => d.embedding);
+      };
+      expect(await read('titan')).toEqual([fakeVector('a', 1024), fakeVector('b', 1024)]);
+      expect(await read('cohere')).toEqual([fakeCohereVector('a'), fakeCohereVector('b')]);
+      expect(embeddings.authFailures).toEqual([]);
+      expect(embeddings.requests.map((r) => r.path)).toContain('/model/cohere.embed-english-v3/invoke');
+    } finally {
+      await app.close();
+      await embeddings.close();
     }
   });
 });

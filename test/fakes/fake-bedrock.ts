@@ -86,8 +86,17 @@ const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).u
 const rfc3986 = (s: string) =>
   encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
+/** The account a fake Bedrock endpoint authenticates callers against. */
+export type FakeBedrockAccount = Pick<
+  FakeBedrockOptions,
+  'region' | 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'apiKey'
+>;
+
 /** Why a SigV4 request is refused, or undefined when its signature is right. */
-function verifySigV4(req: RecordedRequest, options: FakeBedrockOptions): { type: string; why: string } | undefined {
+export function verifySigV4(
+  req: RecordedRequest,
+  options: FakeBedrockAccount,
+): { type: string; why: string } | undefined {
   const auth = String(req.headers.authorization ?? '');
   const match =
     /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(
@@ -132,6 +141,42 @@ function verifySigV4(req: RecordedRequest, options: FakeBedrockOptions): { type:
   return undefined;
 }
 
+/**
+ * Authenticates a request as the Bedrock runtime does: a Bedrock API key as `Authorization: Bearer`, or
+ * a SigV4 signature verified by {@link verifySigV4}. The error answer when it fails (the reason pushed
+ * onto `failures`), undefined when it passes.
+ */
+export function refuseBedrockAuth(
+  req: RecordedRequest,
+  account: FakeBedrockAccount,
+  failures: string[],
+): FakeResponse | undefined {
+  const auth = String(req.headers.authorization ?? '');
+  if (auth.startsWith('Bearer ')) {
+    if (auth.slice(7) === account.apiKey) return undefined;
+    failures.push('wrong API key');
+    return bedrockError(
+      403,
+      'UnrecognizedClientException',
+      'Invalid API Key format: Must start with pre-defined prefix',
+    );
+  }
+  if (auth === '') {
+    failures.push('no Authorization');
+    return bedrockError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
+  }
+  const refused = verifySigV4(req, account);
+  if (!refused) return undefined;
+  failures.push(refused.why);
+  return bedrockError(
+    403,
+    refused.type,
+    refused.type === 'UnrecognizedClientException'
+      ? 'The security token included in the request is invalid.'
+      : 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+  );
+}
+
 /** Bedrock pads stream payloads with a `p` field of varying length. */
 const pad = (n: number) => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123'.slice(0, 4 + (n % 40));
 
@@ -160,32 +205,8 @@ export async function startFakeBedrock(
 
   function handle(req: RecordedRequest): FakeResponse {
     const o = fake.options;
-    const auth = String(req.headers.authorization ?? '');
-    if (auth.startsWith('Bearer ')) {
-      if (auth.slice(7) !== o.apiKey) {
-        authFailures.push('wrong API key');
-        return bedrockError(
-          403,
-          'UnrecognizedClientException',
-          'Invalid API Key format: Must start with pre-defined prefix',
-        );
-      }
-    } else if (auth === '') {
-      authFailures.push('no Authorization');
-      return bedrockError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
-    } else {
-      const refused = verifySigV4(req, o);
-      if (refused) {
-        authFailures.push(refused.why);
-        return bedrockError(
-          403,
-          refused.type,
-          refused.type === 'UnrecognizedClientException'
-            ? 'The security token included in the request is invalid.'
-            : 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
-        );
-      }
-    }
+    const refused = refuseBedrockAuth(req, o, authFailures);
+    if (refused) return refused;
     const route =
       /^\/model\/([^/?]+)\/(converse|converse-stream|invoke|invoke-with-response-stream|count-tokens)$/.exec(
         req.path.split('?')[0]!,

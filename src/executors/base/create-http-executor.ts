@@ -266,7 +266,7 @@ export function createHttpExecutor(declaration: ProviderDeclaration, options: Ht
     close: () => transport.close(),
   };
   const embeddingWire = declaration.embeddingWire;
-  if (embeddingWire) executor.embeddingWire = (credential) => embeddingWire(credential);
+  if (embeddingWire) executor.embeddingWire = (credential, model) => embeddingWire(credential, model);
   return executor;
 }
 

@@ -57,7 +57,7 @@ export interface ProviderDeclaration {
    * The embedding API of the upstream (see {@link Executor.embeddingWire}); absent when it has none. The
    * `embed` operation's `path` must then answer too.
    */
-  embeddingWire?(credential: Credential): EmbeddingWire | undefined;
+  embeddingWire?(credential: Credential, model: string): EmbeddingWire | undefined;
   /** The path after the base URL, query included; undefined when the operation is not supported. */
   path(input: PathInput): string | undefined;
   /** The body actually sent. Must not mutate `request.body`; return a shallow copy when adding fields. */

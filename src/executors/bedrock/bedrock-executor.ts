@@ -2,6 +2,7 @@ import type { Credential } from '../../core/credential.js';
 import type { ErrorClassification, UpstreamFailure } from '../../core/upstream-failure.js';
 import { readBedrockError } from '../../translate/bedrock-converse/errors.js';
 import type { Dialect } from '../../translate/dialect.js';
+import { bedrockEmbeddingWire } from '../../translate/embeddings/bedrock.js';
 import { createHttpExecutor } from '../base/create-http-executor.js';
 import type { HttpExecutor, HttpExecutorOptions, PathInput, ProviderDeclaration, SignInput } from '../base/types.js';
 import type { ExecutorRequest } from '../types.js';
@@ -21,6 +22,8 @@ const SIGNING_SERVICE = 'bedrock';
 function bedrockPath({ dialect, operation, model, stream }: PathInput): string | undefined {
   const base = bedrockModelPath(model);
   if (operation === 'count_tokens') return `${base}/count-tokens`;
+  // Embedding models are called through InvokeModel with their own body (Titan's, Cohere's).
+  if (operation === 'embed') return bedrockEmbeddingWire(model) ? `${base}/invoke` : undefined;
   if (dialect === 'bedrock-converse') return `${base}/${stream ? 'converse-stream' : 'converse'}`;
   if (dialect === 'anthropic-messages') return `${base}/${stream ? 'invoke-with-response-stream' : 'invoke'}`;
   return undefined;
@@ -34,6 +37,7 @@ function bedrockPath({ dialect, operation, model, stream }: PathInput): string |
  * @see https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages-request-response.html
  */
 function bedrockBody(request: ExecutorRequest): Record<string, unknown> {
+  if (request.operation === 'embed') return request.body;
   const { model: _model, stream: _stream, ...body } = request.body;
   if (request.operation === 'count_tokens') return countTokensBody(request.dialect, body);
   if (request.dialect !== 'anthropic-messages') return body;
@@ -125,7 +129,8 @@ function signBedrock(input: SignInput): Record<string, string> {
  * AWS Bedrock runtime as a {@link ProviderDeclaration}. Each model is called through Converse /
  * ConverseStream (dialect `bedrock-converse`) or, for Claude, InvokeModel /
  * InvokeModelWithResponseStream with the Anthropic Messages body (dialect `anthropic-messages`), as its
- * mode says (see {@link BedrockMode}); model ids with `:`, inference-profile ids and ARNs are
+ * mode says (see {@link BedrockMode}); embeddings through InvokeModel with the Titan or Cohere Embed
+ * body (see `bedrockEmbeddingWire`); model ids with `:`, inference-profile ids and ARNs are
  * percent-encoded into the path. Requests are signed with SigV4 (service `bedrock`, the credential's
  * region) or carry a Bedrock API key as `Authorization: Bearer`. Stream answers are AWS event streams,
  * turned into SSE of the request's dialect before translation.
@@ -148,6 +153,8 @@ export function bedrockDeclaration(provider = BEDROCK_PROVIDER): ProviderDeclara
       if (settings.accessKeyId !== undefined) return {};
       return credential.apiKey ? { authorization: `Bearer ${credential.apiKey}` } : {};
     },
+    // Bedrock has no model-independent embedding API: the model's InvokeModel body decides.
+    embeddingWire: (_credential: Credential, model: string) => bedrockEmbeddingWire(model),
     requestHeaders: (request) => ({
       accept: request.stream ? 'application/vnd.amazon.eventstream' : 'application/json',
     }),

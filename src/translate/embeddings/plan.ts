@@ -77,11 +77,17 @@ export interface EmbeddingAnswer {
 
 /**
  * Joins the upstream's answers into the caller's, in the caller's order. `model` is the upstream model
- * named in an OpenAI-shaped answer.
+ * named in an OpenAI-shaped answer; `headers` are each answer's response headers (lower-case names),
+ * for upstreams that report usage there (Bedrock).
  *
  * @throws {UpstreamError} when an answer does not hold one vector per input.
  */
-export function answerEmbeddings(plan: EmbeddingPlan, answers: readonly JsonObject[], model: string): EmbeddingAnswer {
+export function answerEmbeddings(
+  plan: EmbeddingPlan,
+  answers: readonly JsonObject[],
+  model: string,
+  headers?: ReadonlyArray<Readonly<Record<string, string>> | undefined>,
+): EmbeddingAnswer {
   const shape = embeddingUpstreamShape(plan.upstream);
   const { request } = plan;
   const vectors: number[][] = [];
@@ -89,7 +95,7 @@ export function answerEmbeddings(plan: EmbeddingPlan, answers: readonly JsonObje
   let estimated = false;
   let offset = 0;
   plan.calls.forEach((call, i) => {
-    const result: EmbeddingBatchResult = shape.decodeResponse(answers[i] ?? {}, call.count);
+    const result: EmbeddingBatchResult = shape.decodeResponse(answers[i] ?? {}, call.count, headers?.[i]);
     for (const vector of result.vectors) vectors.push(vector);
     if (result.inputTokens !== undefined) inputTokens += result.inputTokens;
     else {

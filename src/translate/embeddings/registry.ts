@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect.js';
+import { bedrockCohereEmbeddingUpstream, bedrockTitanEmbeddingUpstream } from './bedrock.js';
 import { geminiEmbeddingCaller, geminiEmbeddingUpstream } from './gemini.js';
 import { openaiEmbeddingCaller, openaiEmbeddingUpstream } from './openai.js';
 import type { EmbeddingCallerShape, EmbeddingUpstreamShape, EmbeddingWire } from './types.js';
@@ -7,6 +8,8 @@ import type { EmbeddingCallerShape, EmbeddingUpstreamShape, EmbeddingWire } from
 const UPSTREAMS: Readonly<Record<EmbeddingWire, EmbeddingUpstreamShape>> = {
   openai: openaiEmbeddingUpstream,
   gemini: geminiEmbeddingUpstream,
+  'bedrock-titan': bedrockTitanEmbeddingUpstream,
+  'bedrock-cohere': bedrockCohereEmbeddingUpstream,
 };
 
 /** The shapes callers speak to switchyard. */

@@ -4,11 +4,13 @@ import type { JsonObject } from '../json.js';
  * The request and response shape of an embedding API:
  * - `openai`: `POST /v1/embeddings` (OpenAI and every OpenAI-compatible service, Azure OpenAI deployments).
  * - `gemini`: `models/{model}:embedContent` / `:batchEmbedContents`.
+ * - `bedrock-titan`: Amazon Titan text embeddings through Bedrock InvokeModel (upstream only).
+ * - `bedrock-cohere`: Cohere Embed v3 through Bedrock InvokeModel (upstream only).
  *
- * Adding an upstream shape (Bedrock Titan, Cohere) is one file implementing {@link EmbeddingUpstreamShape}
- * plus its name here and in the registry.
+ * Adding an upstream shape is one file implementing {@link EmbeddingUpstreamShape} plus its name here
+ * and in the registry.
  */
-export type EmbeddingWire = 'openai' | 'gemini';
+export type EmbeddingWire = 'openai' | 'gemini' | 'bedrock-titan' | 'bedrock-cohere';
 
 /** One thing to embed, in the canonical form every embedding shape converts to and from. */
 export interface EmbeddingInput {
@@ -75,11 +77,12 @@ export interface EmbeddingUpstreamShape {
    */
   encodeRequest(inputs: EmbeddingInput[], request: EmbeddingRequest, model: string): EncodedEmbeddingCall;
   /**
-   * Reads one answer holding `count` vectors.
+   * Reads one answer holding `count` vectors. `headers` are the answer's (lower-case names), for
+   * upstreams that report usage there (Bedrock's `x-amzn-bedrock-input-token-count`).
    *
    * @throws {UpstreamError} when the answer does not hold `count` vectors.
    */
-  decodeResponse(body: JsonObject, count: number): EmbeddingBatchResult;
+  decodeResponse(body: JsonObject, count: number, headers?: Readonly<Record<string, string>>): EmbeddingBatchResult;
   /**
    * True when this one answer is already what a caller of the same shape wants, byte for byte (then it
    * passes through unparsed again). Default false.
