@@ -412,6 +412,8 @@ export const configSchema = z
   .object({
     host: z.string().optional(),
     port: z.number().int().min(0).max(65535).optional(),
+    /** Ours: processes of `switchyard serve` sharing the port (node:cluster), or `auto` (one per core). */
+    workers: z.union([z.number().int().min(1).max(1024), z.literal('auto')]).optional(),
     tls: z
       .object({ enable: z.boolean().optional(), cert: z.string().optional(), key: z.string().optional() })
       .strict()
