@@ -63,7 +63,9 @@ type ToPrimary =
 type ToWorker = { switchyard: 'lock-result'; id: number; granted: boolean } | { switchyard: 'reload' };
 
 function isMessage<T extends { switchyard: string }>(value: unknown): value is T {
-  return typeof value === 'object' && value !== null && typeof (value as { switchyard?: unknown }).switchyard === 'string';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { switchyard?: unknown }).switchyard === 'string'
+  );
 }
 
 /** Tells the primary this worker listens; the primary prints `banner` once every worker does. */
@@ -254,7 +256,10 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
     // A worker stuck past its own grace period is killed (and the exit code says so).
     const force = setTimeout(() => {
       for (const slot of alive()) {
-        logger.error({ stuckWorker: slot.index, stuckPid: slot.worker?.process.pid }, 'worker did not stop; killing it');
+        logger.error(
+          { stuckWorker: slot.index, stuckPid: slot.worker?.process.pid },
+          'worker did not stop; killing it',
+        );
         slot.worker?.process.kill('SIGKILL');
       }
     }, options.graceMs + 5_000);

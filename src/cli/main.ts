@@ -6,9 +6,9 @@ import { parseArgs } from 'node:util';
 import { createNodeListener } from '../adapters/node/index.js';
 import { fromConfig } from '../config/from-config.js';
 import { loadConfig } from '../config/load-config.js';
+import type { SwitchyardConfig } from '../config/schema.js';
 import { SwitchyardError } from '../core/errors.js';
 import { combineHandlers } from '../http/combine-handlers.js';
-import type { SwitchyardConfig } from '../config/schema.js';
 import {
   clusterStateStore,
   onReload,
@@ -137,7 +137,12 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
   const worker = workerIndex();
   if (worker === undefined) {
     // The primary of --workers N, or the single process: read the count (the CLI's wins over the file's).
-    const file = values.config ? await loadConfig(values.config).then(({ config: c }) => c, () => undefined) : undefined;
+    const file = values.config
+      ? await loadConfig(values.config).then(
+          ({ config: c }) => c,
+          () => undefined,
+        )
+      : undefined;
     let workers: number;
     try {
       workers =
@@ -158,7 +163,9 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
         workers,
         graceMs: grace,
         logger,
-        notes: [`state:       ${shared.redis ? 'shared through Redis' : 'per worker (no redis.url): see the warning above'}`],
+        notes: [
+          `state:       ${shared.redis ? 'shared through Redis' : 'per worker (no redis.url): see the warning above'}`,
+        ],
         stdout: (text) => process.stdout.write(text),
       });
       process.exit(code);
@@ -260,16 +267,16 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
         ? 'NONE: no client keys, every client that reaches this address is served (allow-unauthenticated)'
         : 'no client keys: loopback clients only (requests with forwarding headers are refused)';
   const banner = [
-      `switchyard listening on ${scheme}://${shownHost}:${actualPort}`,
-      `  providers:   ${providers.join(', ') || '(none)'}`,
-      `  credentials: ${credentials.map((c) => `${c.id} (${c.provider}${c.label ? `, ${c.label}` : ''})`).join(', ') || '(none)'}`,
-      `  models:      ${models.map((m) => m.id).join(', ') || 'any model of the providers above'}`,
-      `  auth:        ${auth}`,
-      ...(app.proxy ? [`  proxy:       ${[...app.proxy.pools.keys()].map((n) => `/proxy/${n}/`).join(', ')}`] : []),
-      `  management:  ${managementLine(app.management.handles('/v0/management'), config['remote-management']?.['allow-remote'] === true)}`,
-      ...(app.management.handles('/manage/') ? [`  dashboard:   ${scheme}://${shownHost}:${actualPort}/manage/`] : []),
-      '',
-    ].join('\n');
+    `switchyard listening on ${scheme}://${shownHost}:${actualPort}`,
+    `  providers:   ${providers.join(', ') || '(none)'}`,
+    `  credentials: ${credentials.map((c) => `${c.id} (${c.provider}${c.label ? `, ${c.label}` : ''})`).join(', ') || '(none)'}`,
+    `  models:      ${models.map((m) => m.id).join(', ') || 'any model of the providers above'}`,
+    `  auth:        ${auth}`,
+    ...(app.proxy ? [`  proxy:       ${[...app.proxy.pools.keys()].map((n) => `/proxy/${n}/`).join(', ')}`] : []),
+    `  management:  ${managementLine(app.management.handles('/v0/management'), config['remote-management']?.['allow-remote'] === true)}`,
+    ...(app.management.handles('/manage/') ? [`  dashboard:   ${scheme}://${shownHost}:${actualPort}/manage/`] : []),
+    '',
+  ].join('\n');
   // Workers report to the primary, which prints one banner once every worker listens.
   if (worker === undefined) process.stdout.write(banner);
   else reportReady(banner);
@@ -311,7 +318,12 @@ async function workerOptions(
   path: string | undefined,
   worker: number,
 ): Promise<{ instance: string; state?: ReturnType<typeof clusterStateStore> }> {
-  const file = path ? await loadConfig(path).then(({ config }) => config, () => undefined) : undefined;
+  const file = path
+    ? await loadConfig(path).then(
+        ({ config }) => config,
+        () => undefined,
+      )
+    : undefined;
   const { redis } = sharedState(file ?? {}, process.env);
   return { instance: `w${worker}`, ...(redis ? {} : { state: clusterStateStore() }) };
 }
