@@ -129,4 +129,35 @@ describe('switchyard serve --workers', () => {
       expect(result.stdout).not.toContain('listening');
     }
   }, 30_000);
+
+  it('exits with the code of a worker that cannot start, reporting its reason once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-workers-'));
+    try {
+      const config = join(dir, 'config.yaml');
+      writeFileSync(config, `mock: true\nauth-dir: ${join(dir, 'auths')}\n`);
+      // No client keys on a non-loopback address: every worker would refuse; the first one says so.
+      const result = await runCli(['serve', '-c', config, '--workers', '2', '--host', '0.0.0.0', '--port', '0']);
+      expect(result.code).toBe(2);
+      expect(result.stderr.match(/refusing to listen on 0\.0\.0\.0 without client keys/g)).toHaveLength(1);
+      expect(result.stdout).not.toContain('listening');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('refuses workers: 0 in the config file with the key named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-workers-'));
+    try {
+      const config = join(dir, 'config.yaml');
+      writeFileSync(config, `mock: true\nworkers: 0\nauth-dir: ${join(dir, 'auths')}\n`);
+      const result = await runCli(['serve', '-c', config, '--port', '0']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        'workers (line 2): must be a whole number of processes from 1 to 1024, or "auto"',
+      );
+      expect(result.stdout).not.toContain('listening');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
