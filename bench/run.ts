@@ -80,7 +80,7 @@ const anthropicIn = {
   'anthropic-version': '2023-06-01',
 };
 
-type ServerId = 'upstream' | 'floor' | 'node' | 'serve' | 'observed' | 'express' | 'hono' | 'portkey';
+type ServerId = 'upstream' | 'floor' | 'node' | 'serve' | 'serve-workers' | 'observed' | 'express' | 'hono' | 'portkey';
 
 interface Scenario {
   id: string;
@@ -158,6 +158,15 @@ const ALL_SCENARIOS: Scenario[] = [
     id: '3c',
     label: '3c switchyard serve (the CLI, client key, defaults), OpenAI → OpenAI',
     server: 'serve',
+    call: () => chatCall('gpt-4o-mini'),
+    expect: 'chat.completion',
+    floor: '2',
+    direct: '1',
+  },
+  {
+    id: '3w',
+    label: '3w switchyard serve --workers 2 (node:cluster, state per worker), OpenAI → OpenAI',
+    server: 'serve-workers',
     call: () => chatCall('gpt-4o-mini'),
     expect: 'chat.completion',
     floor: '2',
@@ -268,6 +277,11 @@ function serverOptions(server: Exclude<ServerId, 'upstream'>, upstream: string):
     };
   }
   if (server === 'serve') return { entry: 'bench/servers/serve.ts', env };
+  if (server === 'serve-workers') {
+    // The same as 3c with two workers, to compare 1 and 2 processes on this machine's cores.
+    const args = `${process.env.BENCH_SERVE_ARGS ?? ''} --workers 2`.trim();
+    return { entry: 'bench/servers/serve.ts', env: { ...env, BENCH_SERVE_ARGS: args } };
+  }
   if (server === 'observed') {
     return { entry: 'bench/servers/switchyard.ts', env: { ...env, BENCH_ADAPTER: 'node', BENCH_OBSERVE: '1' } };
   }

@@ -27,16 +27,31 @@ writeFileSync(
     '      - api-key: sk-fake-openai',
     '    models:',
     '      - name: gpt-4o-mini',
+    // BENCH_SERVE_YAML: more top-level YAML, to see what one default costs (e.g. `usage: { sink: memory }`).
+    process.env.BENCH_SERVE_YAML ?? '',
     '',
   ].join('\n'),
 );
 
-const cli = fileURLToPath(new URL('../../dist/cli/switchyard.js', import.meta.url));
-const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--config', config], {
-  cwd: dir,
-  env: { ...process.env, NODE_ENV: 'production' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+// BENCH_SERVE_CLI: another build's CLI (the A/B baseline of scenario 3c0).
+const cli = process.env.BENCH_SERVE_CLI ?? fileURLToPath(new URL('../../dist/cli/switchyard.js', import.meta.url));
+const child: ChildProcess = spawn(
+  process.execPath,
+  // BENCH_SERVE_ARGS: more CLI arguments (e.g. `--log-level warn`); BENCH_SERVE_NODE_FLAGS: node's own.
+  [
+    ...(process.env.BENCH_SERVE_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+    cli,
+    'serve',
+    '--config',
+    config,
+    ...(process.env.BENCH_SERVE_ARGS?.split(' ').filter(Boolean) ?? []),
+  ],
+  {
+    cwd: dir,
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 
 const port = await new Promise<number>((resolve, reject) => {
   let banner = '';
