@@ -56,11 +56,18 @@ export function tagLogger(logger: Logger, worker: number | 'primary'): Logger {
 }
 
 /** Messages between the primary and its workers (tagged, so nothing else on the channel is mistaken for one). */
-type ToPrimary =
+export type ToPrimary =
   | { switchyard: 'ready'; banner: string }
   | { switchyard: 'lock'; id: number; key: string; ttlMs: number }
   | { switchyard: 'unlock'; id: number };
-type ToWorker = { switchyard: 'lock-result'; id: number; granted: boolean } | { switchyard: 'reload' };
+export type ToWorker = { switchyard: 'lock-result'; id: number; granted: boolean } | { switchyard: 'reload' };
+
+/** A worker's end of the IPC channel (`process` in a worker). */
+export interface PrimaryChannel {
+  send?(message: ToPrimary): unknown;
+  readonly connected?: boolean;
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+}
 
 function isMessage<T extends { switchyard: string }>(value: unknown): value is T {
   return (
@@ -86,36 +93,37 @@ export function onReload(reload: () => void): void {
  * the primary holds for all workers. A primary that does not answer in time (it is going away) leaves
  * the worker a local lock, as a single process would have.
  */
-export function clusterStateStore(): StateStore {
+export function clusterStateStore(
+  channel: PrimaryChannel = process as PrimaryChannel,
+  answerMs = LOCK_ANSWER_MS,
+): StateStore {
   const local = new MemoryStateStore();
   const pending = new Map<number, (granted: boolean) => void>();
   let next = 0;
-  process.on('message', (message: unknown) => {
+  channel.on('message', (message: unknown) => {
     if (!isMessage<ToWorker>(message) || message.switchyard !== 'lock-result') return;
     pending.get(message.id)?.(message.granted);
     pending.delete(message.id);
   });
   const lock = async (key: string, ttlMs: number): Promise<(() => void) | undefined> => {
-    if (!process.connected || !process.send) return local.lock(key, ttlMs);
+    if (!channel.connected || !channel.send) return local.lock(key, ttlMs);
     const id = ++next;
     const granted = await new Promise<boolean | undefined>((resolve) => {
       const timer = setTimeout(() => {
         pending.delete(id);
         resolve(undefined);
-      }, LOCK_ANSWER_MS);
+      }, answerMs);
       timer.unref();
       pending.set(id, (answer) => {
         clearTimeout(timer);
         resolve(answer);
       });
-      const request: ToPrimary = { switchyard: 'lock', id, key, ttlMs };
-      process.send?.(request);
+      channel.send?.({ switchyard: 'lock', id, key, ttlMs });
     });
     if (granted === undefined) return local.lock(key, ttlMs);
     if (!granted) return undefined;
     return () => {
-      const release: ToPrimary = { switchyard: 'unlock', id };
-      if (process.connected) process.send?.(release);
+      if (channel.connected) channel.send?.({ switchyard: 'unlock', id });
     };
   };
   // Every other method is the memory store's own, bound once (they are called on every request).
@@ -130,6 +138,39 @@ export function clusterStateStore(): StateStore {
       return out;
     },
   }) as StateStore;
+}
+
+/** The primary's locks, held for every worker: answers lock requests, releases what a dead worker held. */
+export function createLockTable(): {
+  /** The answer to `message` from worker `owner` (its pid), or undefined when none is due. */
+  handle(owner: number, message: ToPrimary): ToWorker | undefined;
+  /** Releases every lock `owner` holds (it exited). */
+  releaseAll(owner: number): void;
+} {
+  const locks = new MemoryStateStore();
+  /** `<owner>:<request id>` → release. */
+  const held = new Map<string, () => void>();
+  return {
+    handle(owner, message) {
+      if (message.switchyard === 'lock') {
+        const release = locks.lock(message.key, message.ttlMs);
+        if (release) held.set(`${owner}:${message.id}`, release);
+        return { switchyard: 'lock-result', id: message.id, granted: release !== undefined };
+      }
+      if (message.switchyard === 'unlock') {
+        held.get(`${owner}:${message.id}`)?.();
+        held.delete(`${owner}:${message.id}`);
+      }
+      return undefined;
+    },
+    releaseAll(owner) {
+      for (const [key, release] of held) {
+        if (!key.startsWith(`${owner}:`)) continue;
+        release();
+        held.delete(key);
+      }
+    },
+  };
 }
 
 /** Options of {@link runPrimary}. */
@@ -168,9 +209,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
     strikes: 0,
     timer: undefined,
   }));
-  const locks = new MemoryStateStore();
-  /** Locks held by workers: `<worker pid>:<request id>` → release. */
-  const held = new Map<string, () => void>();
+  const locks = createLockTable();
   let stopping = false;
   let ready = false;
   let failure: number | undefined;
@@ -183,18 +222,12 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
 
   const onMessage = (slot: Slot, worker: Worker, message: unknown) => {
     if (!isMessage<ToPrimary>(message)) return;
-    if (message.switchyard === 'lock') {
-      const release = locks.lock(message.key, message.ttlMs);
-      if (release) held.set(`${worker.process.pid}:${message.id}`, release);
-      const answer: ToWorker = { switchyard: 'lock-result', id: message.id, granted: release !== undefined };
-      if (worker.isConnected()) worker.send(answer);
-    } else if (message.switchyard === 'unlock') {
-      const key = `${worker.process.pid}:${message.id}`;
-      held.get(key)?.();
-      held.delete(key);
-    } else if (message.switchyard === 'ready') {
+    if (message.switchyard === 'ready') {
       readyWaiters.get(slot)?.(message.banner);
+      return;
     }
+    const answer = locks.handle(worker.process.pid ?? 0, message);
+    if (answer && worker.isConnected()) worker.send(answer);
   };
 
   const fork = (slot: Slot): Promise<string | undefined> => {
@@ -207,12 +240,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
       readyWaiters.get(slot)?.(undefined);
       readyWaiters.delete(slot);
       slot.worker = undefined;
-      for (const key of [...held.keys()]) {
-        if (key.startsWith(`${worker.process.pid}:`)) {
-          held.get(key)?.();
-          held.delete(key);
-        }
-      }
+      locks.releaseAll(worker.process.pid ?? 0);
       if (code !== 0) failure ??= code ?? 1;
       if (stopping || !ready) {
         if (alive().length === 0) stopped(failure ?? 0);
