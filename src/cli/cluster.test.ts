@@ -104,7 +104,13 @@ describe('clusterStateStore: refresh locks held by the primary for every worker'
 
   it('keeps everything else in the worker’s memory', async () => {
     const { a, b } = wired();
-    await a.store.setCooldown({ credentialId: 'c1', model: 'm', until: Date.now() + 60_000, reason: 'rate_limited' });
+    await a.store.setCooldown({
+      credentialId: 'c1',
+      model: 'm',
+      until: Date.now() + 60_000,
+      reason: 'rate_limited',
+      strikes: 1,
+    });
     expect(await a.store.getCooldown('c1', 'm')).toMatchObject({ credentialId: 'c1' });
     expect(await b.store.getCooldown('c1', 'm')).toBeUndefined();
   });
