@@ -116,9 +116,17 @@ describe('switchyard serve --workers', () => {
   }, 30_000);
 
   it('takes workers: from the config file, the flag winning over it', async () => {
+    const fromFile = await startGateway({ mock: true, workers: 2 });
+    expect(bannerPids(fromFile)).toHaveLength(2);
+    await fromFile.stop();
     const gateway = await startGateway({ mock: true, workers: 3 }, ['--workers', '2']);
     expect(bannerPids(gateway)).toHaveLength(2);
     await gateway.stop();
+    // --workers 1 is the single process: no primary, no workers line.
+    const single = await startGateway({ mock: true, workers: 3 }, ['--workers', '1']);
+    expect(single.stdout()).not.toContain('workers:');
+    expect(single.stderr()).not.toContain(WARNING);
+    await single.stop();
   }, 30_000);
 
   it('refuses a --workers value that is not a positive whole number or auto', async () => {
