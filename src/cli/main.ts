@@ -305,11 +305,12 @@ function memoryStateWarning(workers: number, usage: 'memory' | 'file' | 'postgre
         : undefined;
   return (
     `${workers} workers without Redis: round-robin cursors, cooldowns, in-flight counts, circuit breakers, ` +
-    'client rate limits, sticky sessions, dashboard sessions' +
-    (ledger ? ` and ${ledger}` : '') +
+    'client rate limits and sticky sessions' +
+    (ledger ? `, and ${ledger},` : '') +
     ' are per worker: a credential cooling down in one worker can still be picked by another, and a limit of ' +
     `N requests per minute lets up to ${workers}×N through. To share routing state and limits, set redis.url ` +
-    '(or REDIS_URL). Credential refreshes are locked across workers by the primary either way.'
+    '(or REDIS_URL). Dashboard logins stay per worker even then (log in again, or use a one-worker instance for ' +
+    'the dashboard). Credential refreshes are locked across workers by the primary either way.'
   );
 }
 
