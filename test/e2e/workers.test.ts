@@ -90,6 +90,22 @@ describe('switchyard serve --workers', () => {
     await gateway.stop();
   }, 30_000);
 
+  it('backs off between restarts of a worker that keeps failing, and recovers once it can start', async () => {
+    const gateway = await startGateway({ mock: true }, ['--workers', '2']);
+    const [, victim] = bannerPids(gateway);
+    // A broken edit: the running workers refuse it and keep serving, but a new worker cannot start.
+    writeFileSync(gateway.configPath, 'mock: true\nno-such-key: 1\n');
+    await waitUntil(() => gateway.stderr().includes('config edit refused'), 5_000);
+    process.kill(victim!, 'SIGKILL');
+    await waitUntil(() => /restartInMs=1000 crashesInARow=3/.test(gateway.stderr()), 10_000);
+    const delays = [...gateway.stderr().matchAll(/exitedWorker=2 .*restartInMs=(\d+)/g)].map((m) => Number(m[1]));
+    expect(delays.slice(0, 3)).toEqual([250, 500, 1000]);
+    expect((await chat(gateway.url)).status).toBe(200);
+    gateway.writeConfig({ mock: true });
+    await waitUntil(() => /worker restarted restartedWorker=2/.test(gateway.stderr()), 10_000);
+    await gateway.stop();
+  }, 30_000);
+
   it('drains every worker on SIGTERM (an in-flight call finishes) and exits 0', async () => {
     // One credential whose answers take 1.5 s, so a call is in flight when the signal comes.
     const dir = mkdtempSync(join(tmpdir(), 'switchyard-workers-'));
