@@ -86,6 +86,7 @@ type ServerId =
   | 'node'
   | 'serve'
   | 'serve-baseline'
+  | 'serve-workers'
   | 'observed'
   | 'express'
   | 'hono'
@@ -167,6 +168,15 @@ const ALL_SCENARIOS: Scenario[] = [
     id: '3c',
     label: '3c switchyard serve (the CLI, client key, defaults), OpenAI → OpenAI',
     server: 'serve',
+    call: () => chatCall('gpt-4o-mini'),
+    expect: 'chat.completion',
+    floor: '2',
+    direct: '1',
+  },
+  {
+    id: '3w',
+    label: '3w switchyard serve --workers 2 (node:cluster, state per worker), OpenAI → OpenAI',
+    server: 'serve-workers',
     call: () => chatCall('gpt-4o-mini'),
     expect: 'chat.completion',
     floor: '2',
@@ -289,6 +299,11 @@ function serverOptions(server: Exclude<ServerId, 'upstream'>, upstream: string):
     };
   }
   if (server === 'serve') return { entry: 'bench/servers/serve.ts', env };
+  if (server === 'serve-workers') {
+    // The same as 3c with two workers, to compare 1 and 2 processes on this machine's cores.
+    const args = `${process.env.BENCH_SERVE_ARGS ?? ''} --workers 2`.trim();
+    return { entry: 'bench/servers/serve.ts', env: { ...env, BENCH_SERVE_ARGS: args } };
+  }
   if (server === 'serve-baseline') {
     const dist = process.env.BENCH_BASELINE_DIST;
     if (!dist) throw new Error('set BENCH_BASELINE_DIST to the dist/ folder of a baseline build');

@@ -55,6 +55,26 @@ describe('createCliLogger', () => {
     expect(total).toHaveLength(101);
   });
 
+  it('cuts a batch at line ends into writes of at most 4096 bytes (atomic on a shared pipe)', async () => {
+    const { stream, writes } = capture();
+    const logger = createCliLogger({ stream, format: 'json' });
+    const text = 'y'.repeat(300);
+    for (let i = 0; i < 40; i++) logger.info({ i, text }, 'line');
+    await nextTurn();
+    expect(writes.length).toBeGreaterThan(1);
+    expect(writes.length).toBeLessThan(10);
+    for (const write of writes) {
+      expect(write.length).toBeLessThanOrEqual(4096);
+      expect(write.endsWith('\n')).toBe(true);
+    }
+    const numbers = writes
+      .join('')
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { i: number }).i);
+    expect(numbers).toEqual([...Array(40).keys()]);
+  });
+
   it('drops lines below the level', async () => {
     const { stream, writes } = capture();
     const logger = createCliLogger({ stream, level: 'warn' });

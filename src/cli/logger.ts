@@ -26,6 +26,11 @@ export interface CliLogger extends Logger {
 
 /** A backlog this large is written at once rather than at the end of the turn. */
 const FLUSH_BYTES = 64 * 1024;
+/**
+ * Writes to a pipe up to this size are atomic (PIPE_BUF on Linux): `serve --workers` share one stderr,
+ * so a batch is cut at line ends into writes no larger, and no worker's line is split by another's.
+ */
+const ATOMIC_BYTES = 4096;
 
 /**
  * The CLI's logger: readable lines by default, pino-compatible JSON with `format: 'json'`. The Manager
@@ -45,10 +50,18 @@ export function createCliLogger(options: CliLoggerOptions = {}): CliLogger {
   let scheduled = false;
   const flush = () => {
     if (queue.length === 0) return;
-    const text = queue.join('');
+    const lines = queue;
     queue = [];
     queuedBytes = 0;
-    stream.write(text);
+    let chunk = '';
+    for (const line of lines) {
+      if (chunk !== '' && chunk.length + line.length > ATOMIC_BYTES) {
+        stream.write(chunk);
+        chunk = '';
+      }
+      chunk += line;
+    }
+    stream.write(chunk);
   };
   const onTurnEnd = () => {
     scheduled = false;

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -5,8 +6,18 @@ import { parseArgs } from 'node:util';
 import { createNodeListener } from '../adapters/node/index.js';
 import { fromConfig } from '../config/from-config.js';
 import { loadConfig } from '../config/load-config.js';
+import type { SwitchyardConfig } from '../config/schema.js';
 import { SwitchyardError } from '../core/errors.js';
 import { combineHandlers } from '../http/combine-handlers.js';
+import {
+  clusterStateStore,
+  onReload,
+  parseWorkers,
+  reportReady,
+  runPrimary,
+  tagLogger,
+  workerIndex,
+} from './cluster.js';
 import { runImport } from './import-command.js';
 import { createCliLogger } from './logger.js';
 import { metricsRoute } from './metrics-route.js';
@@ -25,7 +36,7 @@ Run "switchyard serve --help" for the options of serve.
 const SERVE_HELP = `switchyard serve — run the gateway
 
 Usage:
-  switchyard serve [--config file] [--host addr] [--port n] [--allow-unauthenticated]
+  switchyard serve [--config file] [--host addr] [--port n] [--workers n|auto] [--allow-unauthenticated]
 
 Options:
   -c, --config <file>   YAML config (CLIProxyAPI's keys: api-keys, auth-dir, claude-api-key, ...).
@@ -38,6 +49,10 @@ Options:
                         Serve clients without keys on a non-loopback address (as the config's
                         "allow-unauthenticated: true"). Without client keys (api-keys) switchyard
                         otherwise refuses to listen anywhere but loopback.
+      --workers <n|auto>
+                        Processes serving the same port (node:cluster; "auto": one per core). Default 1
+                        (as the config's "workers:"). Without Redis (redis.url) each worker keeps its own
+                        cursors, cooldowns and rate limits; see docs/config.md.
       --grace <ms>      On SIGINT/SIGTERM, how long in-flight requests and streams may finish. Default 10000.
       --log-level <l>   debug | info | warn | error. Default info (debug when the config says debug: true).
       --log-format <f>  text (one readable line per entry, default) | json (pino-compatible).
@@ -91,6 +106,7 @@ function parseServeArgs(args: string[]) {
       config: { type: 'string', short: 'c' },
       host: { type: 'string' },
       port: { type: 'string', short: 'p' },
+      workers: { type: 'string' },
       grace: { type: 'string' },
       'log-level': { type: 'string' },
       'log-format': { type: 'string' },
@@ -117,11 +133,54 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
     process.stderr.write(`switchyard serve: --grace must be a number of milliseconds, got "${values.grace}"\n`);
     return 2;
   }
-  const logger = createCliLogger({ level: level as 'info', format });
+  const cliLogger = createCliLogger({ level: level as 'info', format });
+  const worker = workerIndex();
+  if (worker === undefined) {
+    // The primary of --workers N, or the single process: read the count (the CLI's wins over the file's).
+    const file = values.config
+      ? await loadConfig(values.config).then(
+          ({ config: c }) => c,
+          () => undefined,
+        )
+      : undefined;
+    let workers: number;
+    try {
+      workers =
+        values.workers !== undefined
+          ? parseWorkers(values.workers)
+          : file?.workers !== undefined
+            ? parseWorkers(file.workers, 'workers (in the config file)')
+            : 1;
+    } catch (err) {
+      process.stderr.write(`switchyard serve: ${(err as Error).message}\n`);
+      return 2;
+    }
+    if (workers > 1) {
+      const logger = tagLogger(cliLogger, 'primary');
+      const shared = sharedState(file ?? {}, process.env);
+      if (!shared.redis) logger.warn({ workers }, memoryStateWarning(workers, shared.usage));
+      const code = await runPrimary({
+        workers,
+        graceMs: grace,
+        logger,
+        notes: [
+          `state:       ${shared.redis ? 'shared through Redis' : 'per worker (no redis.url): see the warning above'}`,
+        ],
+        stdout: (text) => process.stdout.write(text),
+      });
+      process.exit(code);
+    }
+  }
+  const logger = worker === undefined ? cliLogger : tagLogger(cliLogger, worker);
   const allowFlag = values['allow-unauthenticated'] === true;
   let app: Awaited<ReturnType<typeof fromConfig>>;
   try {
-    app = await fromConfig(values.config, { logger, allowUnauthenticated: allowFlag, defaultUsageSink: 'file' });
+    app = await fromConfig(values.config, {
+      logger,
+      allowUnauthenticated: allowFlag,
+      defaultUsageSink: 'file',
+      ...(worker === undefined ? {} : await workerOptions(values.config, worker)),
+    });
   } catch (err) {
     process.stderr.write(`switchyard: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
@@ -186,6 +245,14 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  if (worker !== undefined) {
+    // The primary forwards SIGHUP; a hang-up sent to the whole process group reloads too instead of killing.
+    const reload = () => void app.reload();
+    onReload(reload);
+    process.on('SIGHUP', reload);
+    // A primary that went away (killed with SIGKILL) leaves no orphan serving the port.
+    cluster.worker?.once('disconnect', () => stop('primary gone'));
+  }
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const scheme = config.tls?.enable ? 'https' : 'http';
@@ -199,21 +266,67 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
       : open
         ? 'NONE: no client keys, every client that reaches this address is served (allow-unauthenticated)'
         : 'no client keys: loopback clients only (requests with forwarding headers are refused)';
-  process.stdout.write(
-    [
-      `switchyard listening on ${scheme}://${shownHost}:${actualPort}`,
-      `  providers:   ${providers.join(', ') || '(none)'}`,
-      `  credentials: ${credentials.map((c) => `${c.id} (${c.provider}${c.label ? `, ${c.label}` : ''})`).join(', ') || '(none)'}`,
-      `  models:      ${models.map((m) => m.id).join(', ') || 'any model of the providers above'}`,
-      `  auth:        ${auth}`,
-      ...(app.proxy ? [`  proxy:       ${[...app.proxy.pools.keys()].map((n) => `/proxy/${n}/`).join(', ')}`] : []),
-      `  management:  ${managementLine(app.management.handles('/v0/management'), config['remote-management']?.['allow-remote'] === true)}`,
-      ...(app.management.handles('/manage/') ? [`  dashboard:   ${scheme}://${shownHost}:${actualPort}/manage/`] : []),
-      '',
-    ].join('\n'),
-  );
+  const banner = [
+    `switchyard listening on ${scheme}://${shownHost}:${actualPort}`,
+    `  providers:   ${providers.join(', ') || '(none)'}`,
+    `  credentials: ${credentials.map((c) => `${c.id} (${c.provider}${c.label ? `, ${c.label}` : ''})`).join(', ') || '(none)'}`,
+    `  models:      ${models.map((m) => m.id).join(', ') || 'any model of the providers above'}`,
+    `  auth:        ${auth}`,
+    ...(app.proxy ? [`  proxy:       ${[...app.proxy.pools.keys()].map((n) => `/proxy/${n}/`).join(', ')}`] : []),
+    `  management:  ${managementLine(app.management.handles('/v0/management'), config['remote-management']?.['allow-remote'] === true)}`,
+    ...(app.management.handles('/manage/') ? [`  dashboard:   ${scheme}://${shownHost}:${actualPort}/manage/`] : []),
+    '',
+  ].join('\n');
+  // Workers report to the primary, which prints one banner once every worker listens.
+  if (worker === undefined) process.stdout.write(banner);
+  else reportReady(banner);
 
   return new Promise<number>(() => {});
+}
+
+/** What a config shares between the workers of `--workers N`, and where its usage records go. */
+function sharedState(
+  config: SwitchyardConfig,
+  env: NodeJS.ProcessEnv,
+): { redis: boolean; usage: 'memory' | 'file' | 'postgres' } {
+  return {
+    redis: Boolean(config.redis?.url ?? env.REDIS_URL),
+    usage: config.usage ? (config.usage.sink ?? 'file') : 'file',
+  };
+}
+
+/** The one warning of `--workers N` without Redis: what each worker keeps for itself, and how to share it. */
+function memoryStateWarning(workers: number, usage: 'memory' | 'file' | 'postgres'): string {
+  const ledger =
+    usage === 'memory'
+      ? 'the in-memory usage ledger (each worker answers usage queries with its own records; usage.sink: postgres shares it)'
+      : usage === 'file'
+        ? 'the usage ledger read back at start (each worker appends to its own usage.w<N>.jsonl and answers queries with the records of its own run; usage.sink: postgres shares it)'
+        : undefined;
+  return (
+    `${workers} workers without Redis: round-robin cursors, cooldowns, in-flight counts, circuit breakers, ` +
+    'client rate limits and sticky sessions' +
+    (ledger ? `, and ${ledger},` : '') +
+    ' are per worker: a credential cooling down in one worker can still be picked by another, and a limit of ' +
+    `N requests per minute lets up to ${workers}×N through. To share routing state and limits, set redis.url ` +
+    '(or REDIS_URL). Dashboard logins stay per worker even then (log in again, or use a one-worker instance for ' +
+    'the dashboard). Credential refreshes are locked across workers by the primary either way.'
+  );
+}
+
+/** What a worker of `--workers N` passes to fromConfig: its name, and the primary's refresh locks without Redis. */
+async function workerOptions(
+  path: string | undefined,
+  worker: number,
+): Promise<{ instance: string; state?: ReturnType<typeof clusterStateStore> }> {
+  const file = path
+    ? await loadConfig(path).then(
+        ({ config }) => config,
+        () => undefined,
+      )
+    : undefined;
+  const { redis } = sharedState(file ?? {}, process.env);
+  return { instance: `w${worker}`, ...(redis ? {} : { state: clusterStateStore() }) };
 }
 
 /** What the banner says about the management API. */
@@ -241,10 +354,13 @@ function isLoopbackHost(host: string): boolean {
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // A worker's channel to the primary keeps it alive: a worker that could not start exits now.
+    if (cluster.isWorker) process.exit(code);
   },
   (err: unknown) => {
     const message = SwitchyardError.is(err) || err instanceof Error ? err.message : String(err);
     process.stderr.write(`switchyard: ${message}\n`);
     process.exitCode = 1;
+    if (cluster.isWorker) process.exit(1);
   },
 );

@@ -78,6 +78,12 @@ export interface FromConfigOptions {
   usageSink?: UsageSink;
   /** The sink when the config has no `usage:` section. Default `memory`; `switchyard serve` uses `file`. */
   defaultUsageSink?: DefaultUsageSink;
+  /**
+   * This process's name when several processes run the same config (`switchyard serve --workers N`
+   * passes `w1`, `w2`, ...): the file usage sink then appends to its own file in the shared directory.
+   * Letters, digits and `_`. Default: none.
+   */
+  instance?: string;
 }
 
 /** What {@link fromConfig} builds. */
@@ -118,6 +124,7 @@ const CLIENT_KEY_FILE = 'client-keys.json';
 const RESTART_KEYS = [
   'host',
   'port',
+  'workers',
   'tls',
   'auth-dir',
   'pgstore',
@@ -227,6 +234,7 @@ export async function fromConfig(
         ...(path ? { configPath: path } : {}),
         fallback: options.defaultUsageSink ?? 'memory',
         ...(pg ? { pgDsn: pg.dsn } : {}),
+        ...(options.instance ? { writer: options.instance } : {}),
         logger,
       }));
   } catch (err) {

@@ -408,10 +408,26 @@ const priceSchema = z
   })
   .strict();
 
+const WORKERS_MESSAGE = 'must be a whole number of processes from 1 to 1024, or "auto" (one per core)';
+
 export const configSchema = z
   .object({
     host: z.string().optional(),
     port: z.number().int().min(0).max(65535).optional(),
+    /** Ours: processes of `switchyard serve` sharing the port (node:cluster), or `auto` (one per core). */
+    workers: z
+      .union(
+        [
+          z
+            .number()
+            .int({ message: WORKERS_MESSAGE })
+            .min(1, { message: WORKERS_MESSAGE })
+            .max(1024, { message: WORKERS_MESSAGE }),
+          z.literal('auto'),
+        ],
+        { message: WORKERS_MESSAGE },
+      )
+      .optional(),
     tls: z
       .object({ enable: z.boolean().optional(), cert: z.string().optional(), key: z.string().optional() })
       .strict()

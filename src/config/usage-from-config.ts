@@ -49,6 +49,8 @@ export interface UsageSinkContext {
   fallback: DefaultUsageSink;
   /** Connection string of the `pgstore:` section or `PGSTORE_DSN`, the PostgreSQL sink's default. */
   pgDsn?: string;
+  /** The file sink's writer name, when several processes share its directory (see `FileUsageSink`). */
+  writer?: string;
   logger: Logger;
 }
 
@@ -76,6 +78,7 @@ export async function usageSinkFromConfig(config: SwitchyardConfig, context: Usa
       return await FileUsageSink.open({
         dir,
         logger: context.logger,
+        ...(context.writer ? { writer: context.writer } : {}),
         ...(usage?.['max-bytes'] ? { maxBytes: usage['max-bytes'] } : {}),
         ...(usage?.['max-age'] !== undefined ? { maxAgeMs: durationMs(usage['max-age']) } : {}),
         ...(retentionMs !== undefined ? { retentionMs } : {}),

@@ -143,4 +143,28 @@ describe('FileUsageSink', () => {
     expect(sink.dropped).toBe(2);
     await rm(dir, { force: true });
   });
+
+  it('gives each writer of a shared directory its own files, and reads back every writer on open', async () => {
+    const w1 = await open({ writer: 'w1', maxAgeMs: H });
+    const w2 = await open({ writer: 'w2', maxAgeMs: H });
+    w1.write(rec({ requestId: 'a1', timestamp: now }));
+    w2.write(rec({ requestId: 'b1', timestamp: now }));
+    await Promise.all([w1.flush(), w2.flush()]);
+    expect(await files()).toEqual(['usage.w1.jsonl', 'usage.w2.jsonl']);
+    now += H;
+    w1.write(rec({ requestId: 'a2', timestamp: now }));
+    await w1.flush();
+    // w1 rotated its own file only; w2's keeps being appended to.
+    expect(await files()).toEqual(['usage.w1-20260115T130000000Z.jsonl', 'usage.w1.jsonl', 'usage.w2.jsonl']);
+    // Each answers from its own records; a process opening the directory later sees them all.
+    expect((await w2.records()).records.map((r) => r.requestId)).toEqual(['b1']);
+    const later = await open();
+    expect((await later.records()).records.map((r) => r.requestId).sort()).toEqual(['a1', 'a2', 'b1']);
+    const w1Again = await open({ writer: 'w1' });
+    expect((await w1Again.records()).records.map((r) => r.requestId).sort()).toEqual(['a1', 'a2', 'b1']);
+  });
+
+  it('refuses a writer name that could not be told from a rotated file', async () => {
+    await expect(FileUsageSink.open({ dir, writer: 'w-1' })).rejects.toThrow(/writer must be letters, digits or '_'/);
+  });
 });

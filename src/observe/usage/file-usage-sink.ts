@@ -22,13 +22,24 @@ export interface FileUsageSinkOptions {
   flushIntervalMs?: number;
   /** Records buffered while the disk is slow or failing; past it new ones are dropped (counted). Default 50 000. */
   maxPending?: number;
+  /**
+   * This process's name when several processes share the directory (`switchyard serve --workers N`
+   * names its workers `w1`, `w2`, ...): it appends to `usage.<writer>.jsonl` and rotates to
+   * `usage.<writer>-<UTC time>.jsonl`, so no two processes append to or rotate the same file, while
+   * opening still reads back the records of every writer. Letters, digits and `_`. Default: none
+   * (`usage.jsonl`).
+   */
+  writer?: string;
   logger?: Logger;
   /** Clock, ms. Default `Date.now`. */
   now?: () => number;
 }
 
-const CURRENT = 'usage.jsonl';
-const ROTATED = /^usage-(\d{8}T\d{9}Z)(?:-(\d+))?\.jsonl$/;
+/** `usage.jsonl`, or `usage.<writer>.jsonl`: a file being appended to. */
+const CURRENT = /^usage(?:\.([A-Za-z0-9_]+))?\.jsonl$/;
+/** `usage-<time>.jsonl`, or `usage.<writer>-<time>.jsonl`: a rotated file. */
+const ROTATED = /^usage(?:\.([A-Za-z0-9_]+))?-(\d{8}T\d{9}Z)(?:-(\d+))?\.jsonl$/;
+const WRITER = /^[A-Za-z0-9_]+$/;
 const DAY = 86_400_000;
 /** Buffered records that trigger an append before the next tick. */
 const EAGER_FLUSH = 1_000;
@@ -43,7 +54,7 @@ const EAGER_FLUSH = 1_000;
  * retention (at most `memoryRecords`, the newest), and keeps every new record there too. Scanning
  * files on every query would make a dashboard's reads cost disk time per request; a bounded window in
  * memory answers at once, and a longer history belongs in the PostgreSQL sink. One process per
- * directory: two writers would interleave rotations.
+ * directory and writer name: two processes sharing a directory each need their own `writer`.
  *
  * @example
  * ```ts
@@ -60,6 +71,9 @@ export class FileUsageSink implements UsageSink {
   readonly #maxPending: number;
   readonly #logger: Logger;
   readonly #now: () => number;
+  /** This process's current file, and the prefix of its rotated files. */
+  readonly #current: string;
+  readonly #rotatedPrefix: string;
   /** Records not yet appended (serialised off the request path, when appended). */
   #pending: UsageRecord[] = [];
   #chain: Promise<void> = Promise.resolve();
@@ -78,6 +92,13 @@ export class FileUsageSink implements UsageSink {
     this.#maxPending = options.maxPending ?? 50_000;
     this.#logger = options.logger ?? silentLogger;
     this.#now = options.now ?? Date.now;
+    if (options.writer !== undefined && !WRITER.test(options.writer)) {
+      throw new TypeError(
+        `FileUsageSink: writer must be letters, digits or '_', got ${JSON.stringify(options.writer)}`,
+      );
+    }
+    this.#current = options.writer ? `usage.${options.writer}.jsonl` : 'usage.jsonl';
+    this.#rotatedPrefix = options.writer ? `usage.${options.writer}-` : 'usage-';
     this.#window = new MemoryUsageSink({
       capacity: options.memoryRecords ?? 100_000,
       retentionMs: this.#retentionMs,
@@ -141,9 +162,11 @@ export class FileUsageSink implements UsageSink {
     const cutoff = this.#now() - this.#retentionMs;
     for (const { name, time } of await this.#rotatedFiles()) {
       if (time >= cutoff) continue;
-      await unlink(join(this.dir, name)).catch((err: Error) =>
-        this.#logger.warn({ file: name, error: err.message }, 'could not delete an expired usage file'),
-      );
+      // Another writer sharing the directory may have deleted it first.
+      await unlink(join(this.dir, name)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT')
+          this.#logger.warn({ file: name, error: err.message }, 'could not delete an expired usage file');
+      });
     }
   }
 
@@ -151,7 +174,10 @@ export class FileUsageSink implements UsageSink {
     await mkdir(this.dir, { recursive: true });
     await this.prune();
     const cutoff = this.#now() - this.#retentionMs;
-    const files = [...(await this.#rotatedFiles()).map((f) => f.name), CURRENT];
+    // Every writer's files (other processes of the same gateway), this process's current file last.
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const others = names.filter((n) => CURRENT.test(n) && n !== this.#current).sort();
+    const files = [...(await this.#rotatedFiles()).map((f) => f.name), ...others, this.#current];
     let unreadable = 0;
     for (const name of files) {
       let text: string;
@@ -161,7 +187,7 @@ export class FileUsageSink implements UsageSink {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
         throw err;
       }
-      if (name === CURRENT) this.#size = Buffer.byteLength(text);
+      if (name === this.#current) this.#size = Buffer.byteLength(text);
       for (const line of text.split('\n')) {
         if (line === '') continue;
         let record: UsageRecord;
@@ -172,7 +198,7 @@ export class FileUsageSink implements UsageSink {
           unreadable++;
           continue;
         }
-        if (name === CURRENT) this.#startedAt ??= record.timestamp;
+        if (name === this.#current) this.#startedAt ??= record.timestamp;
         if (typeof record.timestamp === 'number' && record.timestamp >= cutoff) this.#window.write(record);
       }
     }
@@ -189,7 +215,7 @@ export class FileUsageSink implements UsageSink {
       const bytes = Buffer.byteLength(chunk);
       try {
         await this.#rotateIfDue(bytes);
-        await appendFile(join(this.dir, CURRENT), chunk);
+        await appendFile(join(this.dir, this.#current), chunk);
         this.#size += bytes;
         this.#startedAt ??= this.#now();
       } catch (err) {
@@ -211,9 +237,10 @@ export class FileUsageSink implements UsageSink {
     const byAge = this.#startedAt !== undefined && this.#now() - this.#startedAt >= this.#maxAgeMs;
     if (!bySize && !byAge) return;
     const stamp = new Date(this.#now()).toISOString().replace(/[-:.]/g, '');
-    let name = `usage-${stamp}.jsonl`;
-    for (let n = 1; await exists(join(this.dir, name)); n++) name = `usage-${stamp}-${n}.jsonl`;
-    await rename(join(this.dir, CURRENT), join(this.dir, name));
+    const prefix = this.#rotatedPrefix;
+    let name = `${prefix}${stamp}.jsonl`;
+    for (let n = 1; await exists(join(this.dir, name)); n++) name = `${prefix}${stamp}-${n}.jsonl`;
+    await rename(join(this.dir, this.#current), join(this.dir, name));
     this.#size = 0;
     this.#startedAt = undefined;
     await this.prune();
@@ -226,7 +253,7 @@ export class FileUsageSink implements UsageSink {
     for (const name of names) {
       const match = ROTATED.exec(name);
       if (!match) continue;
-      const s = match[1]!;
+      const s = match[2]!;
       const iso = `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(9, 11)}:${s.slice(11, 13)}:${s.slice(13, 15)}.${s.slice(15, 18)}Z`;
       out.push({ name, time: Date.parse(iso) });
     }

@@ -1,0 +1,12 @@
+import { createStreamConverter } from '/work/main/dist/translate/index.js';
+const words = ['The', ' sky', ' is', ' blue', ' because', ' of', ' Rayleigh', ' scattering', ' — ', 'é', '.'];
+const N = 20000;
+const chunk = (text, last) => `data: ${JSON.stringify({ candidates: [{ content: { parts: [{ text }], role: 'model' }, index: 0, ...(last ? { finishReason: 'STOP' } : {}) }], usageMetadata: last ? { promptTokenCount: 9, candidatesTokenCount: N, totalTokenCount: N + 9 } : { promptTokenCount: 9, totalTokenCount: 9 }, modelVersion: 'gemini-2.5-flash', responseId: 'resp-1' })}\r\n\r\n`;
+let text = ''; for (let i = 0; i < N; i++) text += chunk(words[i % words.length], i === N - 1);
+const bytes = new TextEncoder().encode(text);
+const input = []; for (let at = 0; at < bytes.byteLength; at += 4096) input.push(bytes.subarray(at, at + 4096));
+let sink = 0;
+const run = () => { const c = createStreamConverter({ from: 'gemini', to: 'anthropic-messages' }); for (const ch of input) sink += c.transform(ch)?.byteLength ?? 0; sink += c.flush()?.byteLength ?? 0; };
+const rounds = Number(process.env.ROUNDS ?? 3);
+for (let i = 0; i < rounds; i++) run();
+console.log(sink);
