@@ -128,9 +128,8 @@ export function createStreamConverter(options: StreamConverterOptions): StreamCo
         if (event.event !== 'ping') sawContent = true;
         return;
       }
-      const parts = decoder.event(
-        event.event === undefined ? { data: event.data } : { event: event.event, data: event.data },
-      );
+      // The parser's message is an SseEvent already (its `id` is ignored): no copy per event.
+      const parts = decoder.event(event);
       for (const part of parts) onPart(part);
     },
   });
@@ -248,6 +247,16 @@ const TEXT_EVENT = /^response\.(output_|content_part|reasoning|function_call|ref
 
 function mergeUsage(previous: Usage | undefined, next: Usage): Usage {
   if (!previous) return { ...next };
+  // Gemini repeats the same counts on every chunk: nothing new, nothing to copy.
+  if (
+    (!next.inputTokens || next.inputTokens === previous.inputTokens) &&
+    (!next.outputTokens || next.outputTokens === previous.outputTokens) &&
+    (!next.cacheReadTokens || next.cacheReadTokens === previous.cacheReadTokens) &&
+    (!next.cacheWriteTokens || next.cacheWriteTokens === previous.cacheWriteTokens) &&
+    (!next.reasoningTokens || next.reasoningTokens === previous.reasoningTokens)
+  ) {
+    return previous;
+  }
   const merged: Usage = { ...previous };
   // Usage parts are cumulative; a later report wins field by field, zeros never erase a known count.
   if (next.inputTokens) merged.inputTokens = next.inputTokens;

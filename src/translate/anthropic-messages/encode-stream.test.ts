@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StreamPart } from '../canonical.js';
 import { createStreamEncoder } from './encode-stream.js';
@@ -178,5 +179,28 @@ describe('anthropic-messages stream encoder', () => {
       'event: error\ndata: {"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}\n\n',
     );
     expect(encoder.end()).toBe('');
+  });
+
+  it('writes every delta as the exact JSON of its event, whatever the text holds', () => {
+    const event = (index: number, delta: Record<string, string>) =>
+      `event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index, delta })}\n\n`;
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', minLength: 1 }), (text) => {
+        const encoder = createStreamEncoder();
+        encoder.encode({ type: 'start', id: 'msg_1', model: 'm' });
+        const textOut = encoder.encode({ type: 'text-delta', text });
+        expect(textOut.slice(textOut.indexOf('event: content_block_delta'))).toBe(
+          event(0, { type: 'text_delta', text }),
+        );
+        const thinking = encoder.encode({ type: 'reasoning-delta', text });
+        expect(thinking.slice(thinking.indexOf('event: content_block_delta'))).toBe(
+          event(1, { type: 'thinking_delta', thinking: text }),
+        );
+        encoder.encode({ type: 'tool-call-start', index: 0, id: 'toolu_1', name: 'f' });
+        expect(encoder.encode({ type: 'tool-call-delta', index: 0, argumentsDelta: text })).toBe(
+          event(2, { type: 'input_json_delta', partial_json: text }),
+        );
+      }),
+    );
   });
 });

@@ -78,6 +78,12 @@ export function createStreamEncoder(options: StreamEncoderOptions = {}): StreamE
   };
   const delta = (index: number, body: JsonObject): string =>
     sse('content_block_delta', { type: 'content_block_delta', index, delta: body });
+  /**
+   * A `content_block_delta` whose delta carries one string field: the most frequent event, written
+   * from a template with only the string escaped (the same bytes as {@link delta}, about half the work).
+   */
+  const textDelta = (index: number, type: string, field: string, text: string): string =>
+    `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"${type}","${field}":${JSON.stringify(text)}}}\n\n`;
   const openThinking = (): string =>
     open === 'thinking' && !signed ? '' : openBlock('thinking', { type: 'thinking', thinking: '', signature: '' });
   const signatureFor = (signature: string, origin: ReasoningOrigin | undefined): string =>
@@ -94,12 +100,12 @@ export function createStreamEncoder(options: StreamEncoderOptions = {}): StreamE
           if (part.text === '') return '';
           let out = ensureStarted();
           if (open !== 'text') out += openBlock('text', { type: 'text', text: '' });
-          return out + delta(openIndex, { type: 'text_delta', text: part.text });
+          return out + textDelta(openIndex, 'text_delta', 'text', part.text);
         }
         case 'reasoning-delta': {
           if (part.text === '') return '';
           const out = ensureStarted() + openThinking();
-          return out + delta(openIndex, { type: 'thinking_delta', thinking: part.text });
+          return out + textDelta(openIndex, 'thinking_delta', 'thinking', part.text);
         }
         case 'reasoning-signature': {
           const out = ensureStarted() + openThinking();
@@ -136,7 +142,7 @@ export function createStreamEncoder(options: StreamEncoderOptions = {}): StreamE
           // A source that interleaves parallel calls (OpenAI may) gets each delta on its own block's index.
           const index = open === 'tool' && openTool === part.index ? openIndex : toolBlocks.get(part.index);
           if (index === undefined) return '';
-          return delta(index, { type: 'input_json_delta', partial_json: part.argumentsDelta });
+          return textDelta(index, 'input_json_delta', 'partial_json', part.argumentsDelta);
         }
         case 'tool-call-end':
           return open === 'tool' && openTool === part.index ? close() : '';
