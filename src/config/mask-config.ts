@@ -53,7 +53,9 @@ function secretsOf(node: Node | null): SecretAt[] {
         } else walk(value, at, key);
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, i) => walk(item, [...path, i], parentKey));
+      node.items.forEach((item, i) => {
+        walk(item, [...path, i], parentKey);
+      });
     }
   };
   walk(node, [], undefined);
