@@ -35,8 +35,10 @@ export async function request(method, path, body, options = {}) {
     credentials: 'same-origin',
     signal: options.signal,
   });
-  if (res.status === 401 && !options.raw) {
-    window.dispatchEvent(new Event('switchyard:logged-out'));
+  // The session is gone (expired, ended elsewhere, or the gateway restarted: sessions live in its memory).
+  if (res.status === 401 && !options.raw && session.csrf) {
+    session.csrf = '';
+    window.dispatchEvent(new Event('switchyard:session-expired'));
   }
   if (options.raw) return res;
   if (!res.ok) throw await failure(res);

@@ -22,7 +22,7 @@ const PAGES = [
 
 const current = () => location.hash.replace(/^#\/?/, '') || 'overview';
 
-function Login({ onDone }) {
+function Login({ onDone, expired }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e) => {
@@ -41,6 +41,12 @@ function Login({ onDone }) {
   };
   return html`<main class="login">
     <h1>switchyard</h1>
+    ${
+      expired &&
+      html`<p id="session-expired" class="notice" role="alert">
+        Your session has ended (it expired, was logged out, or the gateway restarted). Log in again to go on.
+      </p>`
+    }
     <form onSubmit=${submit} aria-label="Log in">
       <label for="secret">Management secret</label>
       <input id="secret" name="secret" type="password" autocomplete="current-password" required autofocus />
@@ -56,16 +62,18 @@ function App() {
   useEffect(() => {
     loadSession().then((ok) => setState(ok ? 'in' : 'out'));
     const onHash = () => setPage(current());
-    const onOut = () => setState('out');
+    const onExpired = () => setState('expired');
     window.addEventListener('hashchange', onHash);
-    window.addEventListener('switchyard:logged-out', onOut);
+    window.addEventListener('switchyard:session-expired', onExpired);
     return () => {
       window.removeEventListener('hashchange', onHash);
-      window.removeEventListener('switchyard:logged-out', onOut);
+      window.removeEventListener('switchyard:session-expired', onExpired);
     };
   }, []);
   if (state === 'loading') return html`<p class="loading">Loading…</p>`;
-  if (state === 'out') return html`<${Login} onDone=${() => setState('in')} />`;
+  if (state === 'out' || state === 'expired') {
+    return html`<${Login} expired=${state === 'expired'} onDone=${() => setState('in')} />`;
+  }
   const active = PAGES.find((p) => p.id === page) ?? PAGES[0];
   const out = async () => {
     await logout();

@@ -2,6 +2,7 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { del, get, post, qs } from '../api.js';
 import { ErrorText, fmtCost, fmtNum, StateBadge } from '../format.js';
+import { OAuthAccounts } from './oauth-accounts.js';
 
 /** Fields of the credential schema the add form offers, in this order (an API-key credential). */
 const FORM_FIELDS = [
@@ -98,6 +99,7 @@ export function CredentialsPage() {
         })}</tbody>
       </table></div>`
     }
+    <${OAuthAccounts} onAdded=${load} />
     <h2>Add an API-key credential</h2>
     <${AddCredential} onAdded=${load} />
   </section>`;
