@@ -24,6 +24,7 @@ const PAGES = ['overview', 'credentials', 'keys', 'usage', 'playground', 'config
 const BUDGET_GZIP_BYTES = 150 * 1024;
 
 const { browser, reason } = await launchChromium();
+const shots = mkdtempSync(join(tmpdir(), 'switchyard-dashboard-embedded-shots-'));
 
 /** A non-loopback IPv4 address of this machine, to reach the server as a remote peer would. */
 const lanAddress = Object.values(networkInterfaces())
@@ -68,9 +69,10 @@ function gateway(options: Partial<DashboardOptions> = {}) {
   });
   const usage = new MemoryUsageSink();
   const now = Date.now();
-  for (let i = 0; i < 3; i++) {
+  // More than two pages of the Usage table (50 a page).
+  for (let i = 0; i < 120; i++) {
     usage.write({
-      timestamp: now - i * 60_000,
+      timestamp: now - i * 20_000,
       requestId: `req-${i}`,
       credentialId: 'mock-primary',
       provider: 'mock',
@@ -127,6 +129,7 @@ describe.skipIf(!browser)(`the embedded dashboard in chromium${reason ? ` (skipp
     page = await context.newPage();
     page.setDefaultTimeout(5_000);
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    console.log(`[dashboard, embedded] screenshots in ${shots}`);
   });
 
   afterAll(async () => {
@@ -135,6 +138,7 @@ describe.skipIf(!browser)(`the embedded dashboard in chromium${reason ? ` (skipp
     await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
   });
 
+  const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
   /** What shows once each page has its data. */
   const READY: Record<(typeof PAGES)[number], string> = {
     overview: '#status-table',
@@ -251,6 +255,7 @@ describe.skipIf(!browser)(`the embedded dashboard in chromium${reason ? ` (skipp
         // The navigation stays on screen.
         const nav = await page.locator('nav[aria-label="Pages"]').boundingBox();
         expect(nav!.x + nav!.width, id).toBeLessThanOrEqual(width);
+        if (width < 500) await shot(`${id}-phone`);
       }
     }
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -265,6 +270,7 @@ describe.skipIf(!browser)(`the embedded dashboard in chromium${reason ? ` (skipp
       }));
     };
     const dark = await colours('dark');
+    await shot('overview-dark');
     const light = await colours('light');
     expect(light.bg).toBe('rgb(255, 255, 255)');
     expect(dark.bg).not.toBe(light.bg);
@@ -321,6 +327,7 @@ describe.skipIf(!browser)(`the embedded dashboard in chromium${reason ? ` (skipp
     expect(await link.getAttribute('target')).toBe('_blank');
     expect(await link.getAttribute('rel')).toContain('noopener');
     expect(await page.textContent('#oauth-state')).toContain('waiting for the sign-in');
+    await shot('oauth-sign-in');
     // Polled every 2 s while pending.
     await page.waitForTimeout(4_500);
     const polls = oauth.calls.filter((c) => c.method === 'GET' && c.path === `/oauth/flows/${flow.id}`);
@@ -347,6 +354,7 @@ describe.skipIf(!browser)(`the embedded dashboard in chromium${reason ? ` (skipp
     await page.click('button[aria-label="Add account: GitHub Copilot"]');
     await page.waitForSelector('#oauth-code');
     expect(await page.textContent('#oauth-code')).toBe('WDJB-MJHT');
+    await shot('oauth-device');
     expect(await page.getAttribute('#oauth-verify', 'href')).toBe('https://idp.example/device?user_code=WDJB-MJHT');
     expect(await page.isDisabled('button[aria-label="Add account: Claude Pro"]')).toBe(true);
     const flow = [...oauth.flows.values()].at(-1)!;
@@ -366,6 +374,76 @@ describe.skipIf(!browser)(`the embedded dashboard in chromium${reason ? ` (skipp
     await page.waitForSelector('#credentials-table');
     expect(await page.locator('#oauth-accounts').count()).toBe(0);
     expect(await page.locator('main [role=alert]').count()).toBe(0);
+  });
+
+  it('the playground answers in each caller dialect, whole and streamed', { timeout: 30_000 }, async () => {
+    await go('playground');
+    await page.selectOption('#pg-model', 'mock-model').catch(() => undefined);
+    await page.fill('#pg-prompt', 'hello dialect');
+    for (const dialect of ['openai-chat', 'openai-responses', 'anthropic-messages', 'gemini']) {
+      await page.selectOption('#pg-dialect', dialect);
+      for (const stream of [false, true]) {
+        await page.setChecked('#pg-stream', stream);
+        await page.click('#playground-form button[type=submit]');
+        await expect
+          .poll(() => page.textContent('#pg-answer'), { message: `${dialect} stream=${stream}` })
+          .toBe('Mock reply to: hello dialect');
+        await page.waitForSelector('#pg-meta');
+        expect(await page.textContent('[data-testid=pg-credential]'), dialect).toContain('(mock)');
+        expect(await page.locator('main [role=alert]').count(), dialect).toBe(0);
+      }
+      const sent = JSON.parse((await page.textContent('#pg-request'))!);
+      expect(JSON.stringify(sent), dialect).toContain('hello dialect');
+    }
+    await shot('playground-gemini');
+  });
+
+  it('copies a new client key with the copy button, and revokes a key only after confirming', async () => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await go('keys');
+    await page.fill('#key-name', 'copy-me');
+    await page.click('#create-key button[type=submit]');
+    const key = await page.inputValue('#new-key');
+    expect(key).toMatch(/^sk-/);
+    await page.getByRole('button', { name: 'Copy', exact: true }).click();
+    await page.getByRole('button', { name: 'Copied', exact: true }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+    await page.getByRole('button', { name: 'Done', exact: true }).click();
+    expect(await page.content()).not.toContain(key);
+    const row = page.locator('#keys-table tr', { hasText: 'copy-me' });
+    await row.locator('text=Revoke').click();
+    expect(await row.count()).toBe(1);
+    await row.locator('text=Really revoke').click();
+    await expect.poll(() => page.locator('#keys-table tr', { hasText: 'copy-me' }).count()).toBe(0);
+  });
+
+  it('pages through usage records, older and newer', async () => {
+    await go('usage');
+    const rows = () => page.locator('#usage-table tbody tr').count();
+    expect(await rows()).toBe(50);
+    const first = await page.textContent('#usage-table tbody tr');
+    await page.click('.pager >> text=Older');
+    await page.waitForSelector('.pager >> text=Page 2');
+    expect(await page.textContent('#usage-table tbody tr')).not.toBe(first);
+    await page.click('.pager >> text=Older');
+    await page.waitForSelector('.pager >> text=Page 3');
+    expect(await rows()).toBe(20);
+    expect(await page.isDisabled('.pager >> text=Older')).toBe(true);
+    await page.click('.pager >> text=Newer');
+    await page.click('.pager >> text=Newer');
+    await page.waitForSelector('.pager >> text=Page 1');
+    expect(await page.textContent('#usage-table tbody tr')).toBe(first);
+  });
+
+  it('deletes a credential only after confirming', async () => {
+    await go('credentials');
+    const row = page.locator('#credentials-table tr[data-credential="claude-pro-1"]');
+    await row.locator('button', { hasText: /^Delete$/ }).click();
+    await row.locator('text=Cancel').click();
+    expect(await row.count()).toBe(1);
+    await row.locator('button', { hasText: /^Delete$/ }).click();
+    await row.locator('text=Really delete').click();
+    await expect.poll(() => row.count()).toBe(0);
   });
 
   it('says the session ended when the API answers 401, and logging in again returns to the page', async () => {
