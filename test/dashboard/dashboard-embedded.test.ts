@@ -251,6 +251,13 @@ describe.skipIf(!browser)(`the embedded dashboard in chromium${reason ? ` (skipp
           font: Number.parseFloat(getComputedStyle(document.body).fontSize),
         }));
         expect(scroll, `${id} at ${width} px`).toBeLessThanOrEqual(inner);
+        // Nor inside a box: every control is on screen (tables turn into cards on a phone).
+        const offscreen = await page.evaluate(() =>
+          [...document.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea')]
+            .filter((el) => el.getClientRects().length > 0 && el.getBoundingClientRect().right > window.innerWidth + 1)
+            .map((el) => el.outerHTML.slice(0, 80)),
+        );
+        expect(offscreen, `${id} at ${width} px`).toEqual([]);
         expect(font).toBeGreaterThanOrEqual(14);
         // The navigation stays on screen.
         const nav = await page.locator('nav[aria-label="Pages"]').boundingBox();

@@ -96,4 +96,29 @@ function App() {
   </div>`;
 }
 
-render(html`<${App} />`, document.getElementById('app'));
+/**
+ * Each table cell gets its column's heading as `data-label`, which the narrow layout shows beside the
+ * value when a table's rows become cards (app.css), so a phone needs no sideways scrolling.
+ */
+function labelCells(root) {
+  for (const table of root.querySelectorAll('table')) {
+    const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+    for (const tr of table.querySelectorAll('tbody tr')) {
+      [...tr.children].forEach((cell, i) => {
+        if (heads[i] && cell.dataset.label !== heads[i]) cell.dataset.label = heads[i];
+      });
+    }
+  }
+}
+
+const root = document.getElementById('app');
+let queued = false;
+new MutationObserver(() => {
+  if (queued) return;
+  queued = true;
+  queueMicrotask(() => {
+    queued = false;
+    labelCells(root);
+  });
+}).observe(root, { childList: true, subtree: true });
+render(html`<${App} />`, root);

@@ -5,8 +5,8 @@ import { ErrorText, fmtClock } from '../format.js';
 
 const POLL_MS = 2000;
 const FLOW_NAMES = {
-  authorization_code: 'sign in in the browser',
-  device: 'enter a code on another device',
+  authorization_code: 'browser sign-in',
+  device: 'code on another device',
   client_credentials: 'client credentials',
 };
 
