@@ -454,9 +454,19 @@ describe.skipIf(!browser)(`the embedded dashboard in chromium${reason ? ` (skipp
   });
 
   it('says the session ended when the API answers 401, and logging in again returns to the page', async () => {
-    await go('usage');
     // What a gateway restart does: the cookie names a session the process no longer knows.
-    await context.addCookies([{ name: 'switchyard_session', value: 'from-before-the-restart', url: base }]);
+    const restart = () =>
+      context.addCookies([{ name: 'switchyard_session', value: 'from-before-the-restart', url: base }]);
+    await go('playground');
+    await restart();
+    await page.click('#playground-form button[type=submit]');
+    await page.waitForSelector('#session-expired');
+    await page.fill('#secret', SECRET);
+    await page.press('#secret', 'Enter');
+    await page.waitForSelector('main[data-page="playground"]');
+
+    await go('usage');
+    await restart();
     await page.click('nav a[href="#/credentials"]');
     await page.waitForSelector('#session-expired');
     expect(await page.textContent('#session-expired')).toContain('Log in again');

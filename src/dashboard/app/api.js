@@ -36,7 +36,9 @@ export async function request(method, path, body, options = {}) {
     signal: options.signal,
   });
   // The session is gone (expired, ended elsewhere, or the gateway restarted: sessions live in its memory).
-  if (res.status === 401 && !options.raw && session.csrf) {
+  // A raw answer (the playground's) may be an upstream's 401, which says what served it.
+  const refused = res.status === 401 && (!options.raw || !res.headers.has('x-switchyard-attempts'));
+  if (refused && session.csrf) {
     session.csrf = '';
     window.dispatchEvent(new Event('switchyard:session-expired'));
   }
