@@ -351,6 +351,7 @@ describe.skipIf(!browser)(`the embedded dashboard in chromium${reason ? ` (skipp
     const row = page.locator('#credentials-table tr[data-credential="claude-pro-1"]');
     await row.waitFor();
     expect(await row.locator('code').textContent()).toBe('oauth');
+    expect(await row.locator('[data-testid=token-times]').textContent()).toMatch(/^token until \d/);
     expect(await page.content()).not.toContain('oauth-access-planted');
     const after = oauth.calls.length;
     await page.waitForTimeout(2_500);
