@@ -376,6 +376,17 @@ describe.skipIf(!browser)(`the embedded dashboard in chromium${reason ? ` (skipp
     expect(await page.isEnabled('button[aria-label="Add account: Claude Pro"]')).toBe(true);
   });
 
+  it('finishes a sign-in done on another machine from the address pasted back', async () => {
+    await page.click('button[aria-label="Add account: Claude Pro"]');
+    await page.waitForSelector('#oauth-redirect');
+    await page.fill('#oauth-redirect', 'http://localhost:1455/auth/callback?code=pasted-code-42&state=x');
+    await page.click('#oauth-paste button[type=submit]');
+    await expect.poll(() => page.textContent('#oauth-state')).toContain('added as claude-pro-2');
+    expect(oauth.pastes.at(-1)).toBe('pasted-code-42');
+    // Listed at once, not at the list's next 5 s refresh.
+    await page.locator('#credentials-table tr[data-credential="claude-pro-2"]').waitFor({ timeout: 1_500 });
+  });
+
   it('shows no OAuth section when the gateway has no OAuth routes (404)', async () => {
     oauth.profiles = undefined;
     await go('credentials');

@@ -35,6 +35,8 @@ export interface FakeOAuth extends MountableHandler {
   readonly flows: Map<string, FakeFlow>;
   /** Every request the fake answered: method and path below the API prefix, with the time. */
   readonly calls: Array<{ method: string; path: string; at: number }>;
+  /** The codes pasted (`POST /oauth/flows/{id}/code`), in order. */
+  readonly pastes: string[];
   /** Finishes a pending flow as a sign-in would: adds an OAuth credential to the Manager. */
   complete(id: string): Promise<void>;
 }
@@ -49,6 +51,7 @@ const API = '/v0/management';
 export function withFakeOAuth(inner: ManagementHandler, manager: Manager): FakeOAuth {
   const flows = new Map<string, FakeFlow>();
   const calls: FakeOAuth['calls'] = [];
+  const pastes: string[] = [];
   let added = 0;
   const complete = async (id: string) => {
     const flow = flows.get(id);
@@ -103,6 +106,17 @@ export function withFakeOAuth(inner: ManagementHandler, manager: Manager): FakeO
       if (profile.flow === 'client_credentials') await complete(id);
       return json(201, flow);
     }
+    const pasted = /^\/oauth\/flows\/([^/]+)\/code$/.exec(sub);
+    if (pasted && request.method === 'POST') {
+      const flow = flows.get(decodeURIComponent(pasted[1]!));
+      if (!flow) return failure(404, 'not_found', 'No such OAuth flow');
+      const body = (await readJsonBody(request.body, 4096, 4)).value as { url?: string; code?: string } | null;
+      const code = body?.code ?? (body?.url ? new URL(body.url).searchParams.get('code') : null);
+      if (!code) return failure(400, 'invalid_request', 'Send {"url"} (the address you were sent back to) or {"code"}');
+      pastes.push(code);
+      await complete(flow.id);
+      return json(200, flow);
+    }
     const match = /^\/oauth\/flows\/([^/]+)$/.exec(sub);
     const flow = match ? flows.get(decodeURIComponent(match[1]!)) : undefined;
     if (match && !flow) return failure(404, 'not_found', 'No such OAuth flow');
@@ -137,6 +151,7 @@ export function withFakeOAuth(inner: ManagementHandler, manager: Manager): FakeO
     profiles: undefined as FakeProfile[] | undefined,
     flows,
     calls,
+    pastes,
     complete,
     handles: (path: string) => path === '/fake-idp/authorize' || inner.handles(path),
   });

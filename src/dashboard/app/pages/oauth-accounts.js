@@ -83,11 +83,11 @@ export function OAuthAccounts({ onAdded }) {
         </tr>`,
       )}</tbody>
     </table></div>
-    ${flow && html`<${FlowPanel} flow=${flow} onCancel=${cancel} onChange=${setFlow} onError=${setError} />`}
+    ${flow && html`<${FlowPanel} flow=${flow} onCancel=${cancel} onChange=${setFlow} onError=${setError} onAdded=${onAdded} />`}
   </section>`;
 }
 
-function FlowPanel({ flow, onCancel, onChange, onError }) {
+function FlowPanel({ flow, onCancel, onChange, onError, onAdded }) {
   const pending = flow.state === 'pending';
   const authUrl = webUrl(flow.authorizationUrl);
   const verify = webUrl(flow.verificationUriComplete) ?? webUrl(flow.verificationUri);
@@ -101,6 +101,7 @@ function FlowPanel({ flow, onCancel, onChange, onError }) {
       const next = await post(`oauth/flows/${encodeURIComponent(flow.id)}/code`, body);
       field.value = '';
       onChange((f) => ({ ...f, ...next }));
+      if (next.state === 'succeeded') onAdded();
     } catch (err) {
       onError(err);
     }
