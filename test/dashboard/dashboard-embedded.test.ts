@@ -336,7 +336,7 @@ describe.skipIf(!browser)(`the embedded dashboard in chromium${reason ? ` (skipp
     expect(await page.textContent('#oauth-state')).toContain('waiting for the sign-in');
     await shot('oauth-sign-in');
     // Polled every 2 s while pending.
-    await page.waitForTimeout(4_500);
+    await page.waitForTimeout(5_000);
     const polls = oauth.calls.filter((c) => c.method === 'GET' && c.path === `/oauth/flows/${flow.id}`);
     expect(polls.length).toBeGreaterThanOrEqual(2);
     expect(polls.length).toBeLessThanOrEqual(3);
@@ -482,8 +482,10 @@ describe.skipIf(!browser)(`the embedded dashboard in chromium${reason ? ` (skipp
     await page.click('nav a[href="#/credentials"]');
     await page.waitForSelector('#session-expired');
     expect(await page.textContent('#session-expired')).toContain('Log in again');
-    await page.fill('#secret', SECRET);
-    await page.press('#secret', 'Enter');
+    // The secret field has the focus: type and press Enter.
+    expect((await focused()).id).toBe('secret');
+    await page.keyboard.type(SECRET);
+    await page.keyboard.press('Enter');
     await page.waitForSelector('main[data-page="credentials"] #credentials-table');
     expect(pageErrors).toEqual([]);
   });

@@ -25,6 +25,8 @@ const current = () => location.hash.replace(/^#\/?/, '') || 'overview';
 function Login({ onDone, expired }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  // `autofocus` works on the first page load only; the form also comes back when a session ends.
+  useEffect(() => document.getElementById('secret')?.focus(), []);
   const submit = async (e) => {
     e.preventDefault();
     const field = e.currentTarget.elements.secret;
