@@ -199,6 +199,8 @@ describe.skipIf(!browser)(`the embedded dashboard in chromium${reason ? ` (skipp
 
   it('every control of every page has a label and is reached with Tab', { timeout: 60_000 }, async () => {
     oauth.profiles = [{ name: 'claude-pro', flow: 'authorization_code', provider: 'claude', label: 'Claude Pro' }];
+    /** Controls that showed no focus ring when reached with Tab. */
+    const unringed = new Set<string>();
     for (const id of PAGES) {
       await go(id);
       const unlabelled = await page.evaluate(() => {
@@ -233,11 +235,21 @@ describe.skipIf(!browser)(`the embedded dashboard in chromium${reason ? ` (skipp
       const reached = new Set<string>();
       for (let i = 0; i < controls * 3 + 10 && reached.size < controls; i++) {
         await page.keyboard.press('Tab');
-        const k = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.k);
-        if (k !== undefined) reached.add(k);
+        const { k, outline, what } = await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          return {
+            k: el?.dataset.k,
+            outline: el ? getComputedStyle(el).outlineStyle : '',
+            what: el?.outerHTML.slice(0, 60),
+          };
+        });
+        if (k === undefined) continue;
+        reached.add(k);
+        if (outline !== 'solid') unringed.add(`${id}: ${what} (${outline})`);
       }
       expect(reached.size, `${id}: ${controls} controls`).toBe(controls);
     }
+    expect([...unringed]).toEqual([]);
   });
 
   it('reads at 1280 px and at a 375 px phone width without scrolling sideways', { timeout: 60_000 }, async () => {
