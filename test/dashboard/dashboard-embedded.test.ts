@@ -453,17 +453,21 @@ describe.skipIf(!browser)(`the embedded dashboard in chromium${reason ? ` (skipp
     const rows = () => page.locator('#usage-table tbody tr').count();
     expect(await rows()).toBe(50);
     const first = await page.textContent('#usage-table tbody tr');
+    const top = () => page.textContent('#usage-table tbody tr');
+    // The page number changes at once, the rows when they arrive: wait for the rows.
     await page.click('.pager >> text=Older');
     await page.waitForSelector('.pager >> text=Page 2');
-    expect(await page.textContent('#usage-table tbody tr')).not.toBe(first);
+    await expect.poll(top).not.toBe(first);
+    const second = await top();
     await page.click('.pager >> text=Older');
     await page.waitForSelector('.pager >> text=Page 3');
-    expect(await rows()).toBe(20);
+    await expect.poll(rows).toBe(20);
     expect(await page.isDisabled('.pager >> text=Older')).toBe(true);
     await page.click('.pager >> text=Newer');
+    await expect.poll(top).toBe(second);
     await page.click('.pager >> text=Newer');
     await page.waitForSelector('.pager >> text=Page 1');
-    expect(await page.textContent('#usage-table tbody tr')).toBe(first);
+    await expect.poll(top).toBe(first);
   });
 
   it('deletes a credential only after confirming', async () => {
