@@ -399,6 +399,15 @@ describe.skipIf(!browser)(`the embedded dashboard in chromium${reason ? ` (skipp
     await page.locator('#credentials-table tr[data-credential="claude-pro-2"]').waitFor({ timeout: 1_500 });
   });
 
+  it('a client-credentials profile is added at once, without a sign-in', async () => {
+    oauth.profiles = [{ name: 'service', flow: 'client_credentials', provider: 'mock' }];
+    await go('credentials');
+    await page.click('button[aria-label="Add account: service"]');
+    await expect.poll(() => page.textContent('#oauth-state')).toContain('added as service-');
+    expect(await page.locator('#oauth-link, #oauth-code').count()).toBe(0);
+    await page.locator('#credentials-table tr[data-credential^="service-"]').waitFor({ timeout: 1_500 });
+  });
+
   it('shows no OAuth section when the gateway has no OAuth routes (404)', async () => {
     oauth.profiles = undefined;
     await go('credentials');
