@@ -7,7 +7,7 @@ import type { Manager } from '../manager/manager.js';
 import { writeAtomic } from '../manager/stores/file/write-atomic.js';
 import type { UsageSink } from '../observe/usage/types.js';
 import { parseConfig } from './load-config.js';
-import { maskConfigText, refuseMaskedSecrets } from './mask-config.js';
+import { maskConfigText, restoreMaskedSecrets } from './mask-config.js';
 import type { SwitchyardConfig } from './schema.js';
 
 /** What the management handler needs from the gateway built from a config file. */
@@ -31,8 +31,9 @@ export interface ManagementSetup {
  * The management API as `remote-management` configures it: its secret (`secret-key`, or the
  * `SWITCHYARD_MANAGEMENT_KEY` environment variable; none means management is off) and `allow-remote`;
  * the web dashboard at `/manage/` with it unless `dashboard: false` (its cookie `Secure` under `tls.enable`).
- * With a config file, `PUT config` validates a new file as the loader does, refuses one that still
- * holds masked secrets, writes it in place (atomically) and applies it by the reload path.
+ * With a config file, `PUT config` puts back the secrets a new file still holds masked as `GET config`
+ * showed them (from the running file, by path; a mask with no secret to keep is refused naming its path),
+ * validates it as the loader does, writes it in place (atomically) and applies it by the reload path.
  */
 export function managementFromConfig(config: SwitchyardConfig, setup: ManagementSetup): ManagementHandler {
   const settings = config['remote-management'] ?? {};
@@ -50,9 +51,10 @@ export function managementFromConfig(config: SwitchyardConfig, setup: Management
       ? {
           config: {
             read: async () => maskConfigText(await readFile(path, 'utf8')),
-            write: async (text: string) => {
-              if (text.trim() === '') throw new ConfigError('The new config is empty');
-              refuseMaskedSecrets(text);
+            write: async (sent: string) => {
+              if (sent.trim() === '') throw new ConfigError('The new config is empty');
+              // Secrets still masked as `read` showed them are kept from the running file.
+              const text = restoreMaskedSecrets(sent, await readFile(path, 'utf8'));
               const { config: next } = parseConfig(text, path, { env: setup.env });
               setup.check(next);
               // The new file keeps the old one's permissions.

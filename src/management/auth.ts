@@ -19,8 +19,9 @@ export type AuthRefusal =
 /**
  * The management secret's check: the secret is kept only as its SHA-256, a presented key (Bearer or
  * `x-management-key`) is hashed and compared in constant time, a peer that is not loopback is refused
- * unless remote management is allowed, and an address that keeps failing waits longer each time
- * (1 s after the fifth failure in a row, doubling up to 15 minutes). With dashboard sessions, a live
+ * unless remote management is allowed, and an address that keeps presenting a wrong secret waits longer
+ * each time (1 s after the fifth failure in a row, doubling up to 15 minutes; a request with no secret
+ * at all is refused without counting). With dashboard sessions, a live
  * session cookie is accepted instead of the secret; a write with it must carry the session's CSRF token
  * and come from the same origin.
  */
@@ -72,7 +73,9 @@ export class ManagementAuth {
       this.#failures.delete(address);
       return undefined;
     }
-    this.#fail(address, now);
+    // Only a wrong secret is a guess: a request without one (a stale session cookie after a restart,
+    // polled by every open tab) must not lock the operator out.
+    if (presented !== undefined) this.#fail(address, now);
     return {
       status: 401,
       message:

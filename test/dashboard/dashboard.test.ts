@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -14,7 +14,9 @@ const MGMT_SECRET = 'planted-mgmt-secret-7f3a9c1e5d';
 const ANTHROPIC_KEY = 'sk-ant-planted-anthropic-4b8e2d6f0a';
 const OPENAI_KEY = 'sk-planted-openai-added-9c1d3e5f7b';
 const CLIENT_KEY = 'sk-planted-config-client-2a4c6e8f0b';
-const PLANTED = [MGMT_SECRET, ANTHROPIC_KEY, OPENAI_KEY, CLIENT_KEY];
+/** Written into the config file as such (not from the environment): the Config page shows it masked. */
+const LITERAL_KEY = 'sk-planted-literal-client-6d8f0a2c4e';
+const PLANTED = [MGMT_SECRET, ANTHROPIC_KEY, OPENAI_KEY, CLIENT_KEY, LITERAL_KEY];
 /** A `${NAME}` reference to the environment, as the config file holds it. */
 const ref = (name: string) => `\${${name}}`;
 
@@ -43,7 +45,7 @@ describe.skipIf(!browser)(`dashboard in chromium${reason ? ` (skipped: ${reason}
       DASH_CLIENT_KEY: CLIENT_KEY,
     });
     gateway = await startGateway({
-      'api-keys': [ref('DASH_CLIENT_KEY')],
+      'api-keys': [ref('DASH_CLIENT_KEY'), LITERAL_KEY],
       'remote-management': { 'secret-key': ref('DASH_MGMT_SECRET') },
       'claude-api-key': [{ 'api-key': ref('DASH_ANTHROPIC_KEY'), 'base-url': anthropic.url, id: 'claude-main' }],
     });
@@ -254,9 +256,26 @@ describe.skipIf(!browser)(`dashboard in chromium${reason ? ` (skipped: ${reason}
     const bad = await page.$$eval('.gutter .bad-line', (els) => els.map((e) => e.getAttribute('data-line')));
     expect(bad).toEqual([String(lines)]);
     await shot('config');
+
+    // The literal key is shown masked; an edited mask has no secret to keep, and its line is marked.
+    const mask = `${LITERAL_KEY.slice(0, 4)}…${LITERAL_KEY.slice(-4)}`;
+    expect(text).toContain(`- ${mask}`);
+    const maskLine = text.split('\n').findIndex((l) => l.includes(mask)) + 1;
+    await page.fill('#config-text', text.replace(mask, `${mask}0`));
+    await page.click('#config-form button[type=submit]');
+    await expect.poll(() => page.textContent('#config-error')).toContain('api-keys.1');
+    expect(await page.textContent('#config-error')).toContain('not the mask of the running secret');
+    expect(await page.$$eval('.gutter .bad-line', (els) => els.map((e) => e.getAttribute('data-line')))).toEqual([
+      String(maskLine),
+    ]);
+
+    // Saved back as shown, the masked secret keeps its value: the key still works, the file still holds it.
     await page.fill('#config-text', text);
     await page.click('#config-form button[type=submit]');
     await page.waitForSelector('#config-form [role=status]');
+    expect(readFileSync(gateway.configPath, 'utf8')).toContain(LITERAL_KEY);
+    const models = await fetch(`${gateway.url}/v1/models`, { headers: { authorization: `Bearer ${LITERAL_KEY}` } });
+    expect(models.status).toBe(200);
   });
 
   it('never shows a planted secret in the page or any answer it received, and the page threw nothing', async () => {

@@ -55,13 +55,22 @@ describe('switchyard serve: the management API', () => {
     const bad = await put(`${before}bogus-key: 1\n`);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('bogus-key');
-    const masked = await put(shown.yaml);
-    expect(masked.status).toBe(400);
     expect(readFileSync(gateway.configPath, 'utf8')).toBe(before);
+    // The masked file sent back keeps its secrets; a mask where there is no secret is refused by path.
+    const masked = await put(shown.yaml);
+    expect(masked.status).toBe(200);
+    expect(readFileSync(gateway.configPath, 'utf8')).toContain(CLIENT_KEY);
+    expect((await chat(gateway.url, CLIENT_KEY)).status).toBe(200);
+    const stray = await put(`${shown.yaml.trimEnd()}\nclaude-api-key:\n  - api-key: sk-a…1234\n`);
+    expect(stray.status).toBe(400);
+    expect(((await stray.json()) as { error: { message: string } }).error.message).toMatch(
+      /^claude-api-key\.0\.api-key \(line \d+\): a masked value/,
+    );
     expect((await chat(gateway.url, NEW_KEY)).status).toBe(401);
+    const kept = readFileSync(gateway.configPath, 'utf8');
 
-    const next = before.replace(`- ${CLIENT_KEY}`, `- ${CLIENT_KEY}\n  - ${NEW_KEY}`);
-    expect(next).not.toBe(before);
+    const next = kept.replace(`- ${CLIENT_KEY}`, `- ${CLIENT_KEY}\n  - ${NEW_KEY}`);
+    expect(next).not.toBe(kept);
     const good = await put(next);
     expect(good.status).toBe(200);
     expect(readFileSync(gateway.configPath, 'utf8')).toBe(next);

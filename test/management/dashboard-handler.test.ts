@@ -205,6 +205,16 @@ describe('createDashboardHandler: sessions', () => {
   });
 });
 
+describe('createDashboardHandler: a stale session', () => {
+  it('is refused with 401 without counting towards the back-off, so logging in again works', async () => {
+    const { call, login } = setup();
+    const stale = { cookie: 'switchyard_session=from-before-a-restart' };
+    for (let i = 0; i < 12; i++) expect((await call('GET', '/v0/management/status', stale)).status).toBe(401);
+    expect((await call('GET', '/manage/session', stale)).status).toBe(401);
+    expect((await login()).res.status).toBe(200);
+  });
+});
+
 describe('management playground route', () => {
   it('answers in the caller dialect and says which credential served it', async () => {
     const { call, login } = setup();

@@ -35,8 +35,12 @@ export async function request(method, path, body, options = {}) {
     credentials: 'same-origin',
     signal: options.signal,
   });
-  if (res.status === 401 && !options.raw) {
-    window.dispatchEvent(new Event('switchyard:logged-out'));
+  // The session is gone (expired, ended elsewhere, or the gateway restarted: sessions live in its memory).
+  // A raw answer (the playground's) may be an upstream's 401, which says what served it.
+  const refused = res.status === 401 && (!options.raw || !res.headers.has('x-switchyard-attempts'));
+  if (refused && session.csrf) {
+    session.csrf = '';
+    window.dispatchEvent(new Event('switchyard:session-expired'));
   }
   if (options.raw) return res;
   if (!res.ok) throw await failure(res);

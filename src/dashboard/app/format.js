@@ -20,7 +20,8 @@ export function fmtIn(until, now = Date.now()) {
 export function stateOf(state) {
   if (!state) return { kind: 'unknown', text: 'unknown' };
   if (state.disabled) {
-    return { kind: 'disabled', text: `disabled${state.lastErrorKind ? ` (${state.lastErrorKind})` : ''}` };
+    const why = state.disabledReason ?? state.lastErrorKind;
+    return { kind: 'disabled', text: `disabled${why ? ` (${why})` : ''}` };
   }
   if (state.cooldowns.length > 0) {
     const text = state.cooldowns

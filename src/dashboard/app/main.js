@@ -22,9 +22,11 @@ const PAGES = [
 
 const current = () => location.hash.replace(/^#\/?/, '') || 'overview';
 
-function Login({ onDone }) {
+function Login({ onDone, expired }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  // `autofocus` works on the first page load only; the form also comes back when a session ends.
+  useEffect(() => document.getElementById('secret')?.focus(), []);
   const submit = async (e) => {
     e.preventDefault();
     const field = e.currentTarget.elements.secret;
@@ -41,6 +43,12 @@ function Login({ onDone }) {
   };
   return html`<main class="login">
     <h1>switchyard</h1>
+    ${
+      expired &&
+      html`<p id="session-expired" class="notice" role="alert">
+        Your session has ended (it expired, was logged out, or the gateway restarted). Log in again to go on.
+      </p>`
+    }
     <form onSubmit=${submit} aria-label="Log in">
       <label for="secret">Management secret</label>
       <input id="secret" name="secret" type="password" autocomplete="current-password" required autofocus />
@@ -56,16 +64,18 @@ function App() {
   useEffect(() => {
     loadSession().then((ok) => setState(ok ? 'in' : 'out'));
     const onHash = () => setPage(current());
-    const onOut = () => setState('out');
+    const onExpired = () => setState('expired');
     window.addEventListener('hashchange', onHash);
-    window.addEventListener('switchyard:logged-out', onOut);
+    window.addEventListener('switchyard:session-expired', onExpired);
     return () => {
       window.removeEventListener('hashchange', onHash);
-      window.removeEventListener('switchyard:logged-out', onOut);
+      window.removeEventListener('switchyard:session-expired', onExpired);
     };
   }, []);
   if (state === 'loading') return html`<p class="loading">Loading…</p>`;
-  if (state === 'out') return html`<${Login} onDone=${() => setState('in')} />`;
+  if (state === 'out' || state === 'expired') {
+    return html`<${Login} expired=${state === 'expired'} onDone=${() => setState('in')} />`;
+  }
   const active = PAGES.find((p) => p.id === page) ?? PAGES[0];
   const out = async () => {
     await logout();
@@ -88,4 +98,29 @@ function App() {
   </div>`;
 }
 
-render(html`<${App} />`, document.getElementById('app'));
+/**
+ * Each table cell gets its column's heading as `data-label`, which the narrow layout shows beside the
+ * value when a table's rows become cards (app.css), so a phone needs no sideways scrolling.
+ */
+function labelCells(root) {
+  for (const table of root.querySelectorAll('table')) {
+    const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+    for (const tr of table.querySelectorAll('tbody tr')) {
+      [...tr.children].forEach((cell, i) => {
+        if (heads[i] && cell.dataset.label !== heads[i]) cell.dataset.label = heads[i];
+      });
+    }
+  }
+}
+
+const root = document.getElementById('app');
+let queued = false;
+new MutationObserver(() => {
+  if (queued) return;
+  queued = true;
+  queueMicrotask(() => {
+    queued = false;
+    labelCells(root);
+  });
+}).observe(root, { childList: true, subtree: true });
+render(html`<${App} />`, root);

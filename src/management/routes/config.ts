@@ -22,6 +22,7 @@ export const CONFIG_ROUTES: readonly Route[] = [
     path: '/config',
     summary:
       'Replaces the config: validated like the loader does and applied by the reload path, or refused whole (400) when invalid. ' +
+      'Secrets left masked as GET showed them keep their running value (by path); a mask with no secret to keep is refused naming its path. ' +
       'Send {"yaml": "..."} as JSON or the file itself as application/yaml or text/plain',
     body: configTextSchema,
     text: true,

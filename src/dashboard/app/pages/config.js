@@ -32,13 +32,13 @@ export function ConfigPage() {
   const bad = error ? errorLines(error.message) : new Set();
   const count = text.split('\n').length;
   return html`<form id="config-form" onSubmit=${save}>
-    <p class="muted">Secrets are masked; a file that still holds a masked secret is refused. Put the real value or an \${ENV} reference.</p>
+    <p class="muted" id="config-help">Secrets are masked. Leave a mask as shown to keep that secret; to change one, put the real value or an \${ENV} reference.</p>
     <div class="editor">
       <ol class="gutter" aria-hidden="true">
         ${Array.from({ length: count }, (_, i) => html`<li class=${bad.has(i + 1) ? 'bad-line' : ''} data-line=${i + 1}>${i + 1}</li>`)}
       </ol>
       <label for="config-text" class="visually-hidden">Config YAML</label>
-      <textarea id="config-text" spellcheck="false" rows=${Math.min(40, count + 2)} value=${text} onInput=${(e) => setText(e.currentTarget.value)} aria-invalid=${error ? 'true' : undefined} aria-describedby="config-error"></textarea>
+      <textarea id="config-text" spellcheck="false" rows=${Math.min(40, count + 2)} value=${text} onInput=${(e) => setText(e.currentTarget.value)} aria-invalid=${error ? 'true' : undefined} aria-describedby="config-help config-error"></textarea>
     </div>
     <div id="config-error">
       ${error && html`<p class="error" role="alert">${[...bad].length ? `Line ${[...bad].join(', ')}: ` : ''}${error.message}</p>`}

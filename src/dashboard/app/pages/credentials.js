@@ -1,7 +1,8 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { del, get, post, qs } from '../api.js';
-import { ErrorText, fmtCost, fmtNum, StateBadge } from '../format.js';
+import { ErrorText, fmtClock, fmtCost, fmtNum, StateBadge } from '../format.js';
+import { OAuthAccounts } from './oauth-accounts.js';
 
 /** Fields of the credential schema the add form offers, in this order (an API-key credential). */
 const FORM_FIELDS = [
@@ -74,7 +75,7 @@ export function CredentialsPage() {
           return html`<tr data-credential=${c.id}>
             <th scope="row">${c.id}${c.label ? html` <small>${c.label}</small>` : ''}</th>
             <td>${c.provider}</td>
-            <td><code>${c.apiKey ?? (c.oauth ? 'oauth' : '')}</code></td>
+            <td><code>${c.apiKey ?? (c.oauth ? 'oauth' : '')}</code>${c.oauth ? html`<${TokenTimes} c=${c} />` : ''}</td>
             <td>${c.group ?? ''}</td>
             <td><${StateBadge} state=${c.state} /></td>
             <td>${u ? `${fmtNum(u.requests)} req, ${fmtNum(u.promptTokens + u.completionTokens)} tok, ${fmtCost(u.cost)}` : '—'}</td>
@@ -98,9 +99,19 @@ export function CredentialsPage() {
         })}</tbody>
       </table></div>`
     }
+    <${OAuthAccounts} onAdded=${load} />
     <h2>Add an API-key credential</h2>
     <${AddCredential} onAdded=${load} />
   </section>`;
+}
+
+/** When an OAuth credential's access token expires and was last refreshed. */
+function TokenTimes({ c }) {
+  const expires = c.state?.expiresAt ?? c.oauth?.expiresAt;
+  const refreshed = c.state?.lastRefreshAt ?? c.oauth?.lastRefreshAt;
+  const parts = [expires && `token until ${fmtClock(expires)}`, refreshed && `refreshed ${fmtClock(refreshed)}`];
+  const text = parts.filter(Boolean).join(', ');
+  return text ? html` <small data-testid="token-times">${text}</small>` : null;
 }
 
 /** The add form, its fields taken from the CredentialInput schema of the OpenAPI document. */

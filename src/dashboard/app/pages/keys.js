@@ -99,6 +99,7 @@ export function KeysPage() {
         <button type="button" class="quiet" onClick=${() => setCreated(null)}>Done</button>
       </div>`
     }
+    ${keys && keys.length === 0 && html`<p class="muted">No client keys yet.</p>`}
     ${
       keys &&
       html`<div class="table-wrap"><table id="keys-table">
