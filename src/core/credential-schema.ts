@@ -21,6 +21,8 @@ export const credentialSchema = z
         expiresAt: z.number().optional(),
         tokenUrl: z.string().optional(),
         clientId: z.string().optional(),
+        clientSecret: z.string().optional(),
+        lastRefreshAt: z.number().optional(),
       })
       .optional(),
     baseUrl: z.string().optional(),
@@ -33,6 +35,7 @@ export const credentialSchema = z
     priority: z.number().optional(),
     weight: z.number().min(0).optional(),
     disabled: z.boolean().optional(),
+    disabledReason: z.string().optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
     version: z.number().int().optional(),
   })
