@@ -23,6 +23,8 @@ export const credentialSchema = z
         clientId: z.string().optional(),
         clientSecret: z.string().optional(),
         lastRefreshAt: z.number().optional(),
+        grant: z.literal('client_credentials').optional(),
+        scope: z.string().optional(),
       })
       .optional(),
     baseUrl: z.string().optional(),

@@ -24,6 +24,13 @@ export interface OAuthTokens {
   clientSecret?: string;
   /** When the access token was last obtained or refreshed, epoch milliseconds. */
   lastRefreshAt?: number;
+  /**
+   * `client_credentials`: a new access token is obtained with the client-credentials grant (client id
+   * and `clientSecret`, with `scope`) instead of a refresh token. Default: the refresh-token grant.
+   */
+  grant?: 'client_credentials';
+  /** Scope sent with a `client_credentials` renewal (space-separated). */
+  scope?: string;
 }
 
 /**

@@ -40,7 +40,10 @@ export const credentialStatusSchema = z
     quota: z.record(z.string(), z.unknown()).optional().describe("The upstream's latest rate-limit snapshot"),
     disabledReason: z.string().optional().describe('Why switchyard disabled it (an OAuth grant refused), when it did'),
     expiresAt: z.number().optional().describe('OAuth: when the access token expires, epoch ms'),
-    lastRefreshAt: z.number().optional().describe('OAuth: when the access token was last obtained or refreshed, epoch ms'),
+    lastRefreshAt: z
+      .number()
+      .optional()
+      .describe('OAuth: when the access token was last obtained or refreshed, epoch ms'),
   })
   .register(managementSchemas, { id: 'CredentialStatus' });
 

@@ -170,7 +170,10 @@ export class CredentialRefresher {
     } catch {
       this.#adopt({ ...credential, disabled: true, disabledReason: reason });
     }
-    logger.warn({ credentialId: credential.id, oauthError: code }, 'credential disabled: its refresh grant was refused');
+    logger.warn(
+      { credentialId: credential.id, oauthError: code },
+      'credential disabled: its refresh grant was refused',
+    );
     return new RefreshFailedError(`Credential ${credential.id} was disabled: ${reason}`, {
       credentialId: credential.id,
     });

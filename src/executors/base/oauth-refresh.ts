@@ -41,6 +41,17 @@ export interface TokenRefreshContext {
 }
 
 /**
+ * True when {@link refreshWithTokenUrl} can renew the credential: a `tokenUrl` and a refresh token, or
+ * a client-credentials grant with its client id and secret.
+ */
+export function canRefreshWithTokenUrl(credential: Credential): boolean {
+  const oauth = credential.oauth;
+  if (!oauth?.tokenUrl) return false;
+  if (oauth.refreshToken !== undefined) return true;
+  return oauth.grant === 'client_credentials' && oauth.clientId !== undefined && oauth.clientSecret !== undefined;
+}
+
+/**
  * Refreshes an OAuth credential against its own token endpoint (`oauth.tokenUrl`) with the standard
  * refresh-token grant (RFC 6749 §6): a form-encoded POST of `grant_type=refresh_token`, the refresh
  * token and, when set, `oauth.clientId`. The answer's `access_token` replaces the old one,
@@ -66,6 +77,18 @@ export async function refreshWithTokenUrl(credential: Credential, context: Token
       `Credential ${credential.id} has no oauth.tokenUrl; ${provider} cannot refresh it`,
       options,
     );
+  }
+  if (oauth.grant === 'client_credentials' && !oauth.refreshToken) {
+    if (!oauth.clientId || !oauth.clientSecret) {
+      throw new UnauthorizedError(`Credential ${credential.id} needs oauth.clientId and oauth.clientSecret`, options);
+    }
+    const grant = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: oauth.clientId,
+      client_secret: oauth.clientSecret,
+    });
+    if (oauth.scope) grant.set('scope', oauth.scope);
+    return exchangeToken(credential, oauth.tokenUrl, grant, context);
   }
   if (!oauth.refreshToken) {
     throw new UnauthorizedError(`Credential ${credential.id} has no refresh token`, options);
@@ -167,7 +190,8 @@ function tokenError(
   );
   const message = `The token endpoint of ${provider} answered ${status}${detail ? `: ${detail}` : ''}`;
   const options = { credentialId: credential.id, status: ok ? 502 : status };
-  if (code && REVOKED.has(code)) return Object.assign(new UnauthorizedError(message, options), { [REVOKED_GRANT]: code });
+  if (code && REVOKED.has(code))
+    return Object.assign(new UnauthorizedError(message, options), { [REVOKED_GRANT]: code });
   if (ok) return new UpstreamError(message, options);
   return createError(kindFromStatus(status), message, options);
 }
