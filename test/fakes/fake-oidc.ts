@@ -199,7 +199,10 @@ export async function startFakeOidc(options: FakeOidcOptions = {}): Promise<Fake
     const p = url.searchParams;
     const client = clients.get(p.get('client_id') ?? '');
     const redirectUri = p.get('redirect_uri');
-    if (!client || !redirectUri) return sendJson(res, 400, { error: 'invalid_request' });
+    if (!client || !redirectUri) {
+      sendJson(res, 400, { error: 'invalid_request' });
+      return;
+    }
     const target = new URL(redirectUri);
     if (p.get('response_type') !== 'code' || p.get('code_challenge_method') !== 'S256' || !p.get('code_challenge')) {
       target.searchParams.set('error', 'invalid_request');

@@ -204,7 +204,7 @@ describe('device authorization', () => {
   it('stops polling when cancelled', async () => {
     const registry = flows(
       (ms, signal) =>
-        new Promise((resolve, reject) => {
+        new Promise((_resolve, reject) => {
           sleeps.push(ms);
           signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
         }),
