@@ -124,6 +124,7 @@ const RESTART_KEYS = [
   'redis',
   'secret-key',
   'remote-management',
+  'oauth-profiles',
   'proxy-url',
   'timeouts',
   'max-event-bytes',
