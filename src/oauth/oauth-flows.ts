@@ -91,6 +91,7 @@ interface FlowRecord {
   abort: AbortController;
   done: Promise<void>;
   resolveDone: () => void;
+  timer?: NodeJS.Timeout;
 }
 
 /**
@@ -309,6 +310,14 @@ export class OAuthFlows {
       resolveDone,
     };
     this.#flows.set(record.view.id, record);
+    // Expires on time even when nobody asks (a CLI waiting on it); the sweep covers injected clocks.
+    record.timer = setTimeout(
+      () => {
+        if (record.view.state === 'pending' && !record.exchanging) this.#finish(record, 'expired');
+      },
+      Math.max(0, expiresAtMs - this.#now()),
+    );
+    record.timer.unref?.();
     this.#logger.info({ flow: record.view.id, profile: profile.name, grant: flow }, 'oauth login started');
     return record;
   }
@@ -376,6 +385,7 @@ export class OAuthFlows {
     if (record.pending) this.#byState.delete(record.pending.state);
     delete record.pending;
     record.abort.abort();
+    if (record.timer) clearTimeout(record.timer);
     record.resolveDone();
   }
 
