@@ -8,6 +8,7 @@ import { writeAtomic } from '../manager/stores/file/write-atomic.js';
 import type { UsageSink } from '../observe/usage/types.js';
 import { parseConfig } from './load-config.js';
 import { maskConfigText, refuseMaskedSecrets } from './mask-config.js';
+import { oauthProfilesFromConfig } from './oauth-from-config.js';
 import type { SwitchyardConfig } from './schema.js';
 
 /** What the management handler needs from the gateway built from a config file. */
@@ -46,6 +47,7 @@ export function managementFromConfig(config: SwitchyardConfig, setup: Management
     clientKeys: setup.clientKeys,
     usage: setup.usage,
     logger: setup.logger,
+    oauth: oauthProfilesFromConfig(config),
     ...(path
       ? {
           config: {
