@@ -54,12 +54,14 @@ export function canRefreshWithTokenUrl(credential: Credential): boolean {
 /**
  * Refreshes an OAuth credential against its own token endpoint (`oauth.tokenUrl`) with the standard
  * refresh-token grant (RFC 6749 §6): a form-encoded POST of `grant_type=refresh_token`, the refresh
- * token and, when set, `oauth.clientId`. The answer's `access_token` replaces the old one,
- * `refresh_token` replaces the old one when the server rotates it, and `expires_in` sets `expiresAt`
- * (left unset when the server does not say).
+ * token and, when set, `oauth.clientId` and `oauth.clientSecret` (`client_secret_post`). A credential
+ * with `oauth.grant: 'client_credentials'` and no refresh token gets the client-credentials grant
+ * instead (RFC 6749 §4.4: client id, secret and `oauth.scope`). The answer's `access_token` replaces
+ * the old one, `refresh_token` replaces the old one when the server rotates it, `expires_in` sets
+ * `expiresAt` (left unset when the server does not say), and `lastRefreshAt` is set.
  *
- * `invalid_grant` (and `invalid_client`, `unauthorized_client`) throw an {@link UnauthorizedError}: the
- * account must be authorised again. A credential without `tokenUrl` or refresh token cannot be
+ * `invalid_grant` (and `invalid_client`, `unauthorized_client`) throw an {@link UnauthorizedError}
+ * carrying {@link REVOKED_GRANT}: the account must be authorised again. A credential without `tokenUrl` or refresh token cannot be
  * refreshed here and throws one too.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
