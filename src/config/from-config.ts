@@ -201,13 +201,16 @@ export async function fromConfig(
   const usable = declared.credentials.length > 0 || stored.length > 0;
   // A gateway for proxied REST services only needs no LLM credential (and gets no mock).
   const proxyOnly = !usable && (config['proxy-services'] ?? []).length > 0;
-  if (!usable && !mockAsked && !proxyOnly && source !== undefined) {
+  // With OAuth profiles the credentials come from logins (`switchyard login`, the management API).
+  const awaitingLogin = !usable && Object.keys(config['oauth-profiles'] ?? {}).length > 0;
+  if (!usable && !mockAsked && !proxyOnly && !awaitingLogin && source !== undefined) {
     return fail(
       new ConfigError(
         `${path ?? 'The config'} declares no usable credentials, so switchyard would have nothing to serve. ` +
           'Add an entry under claude-api-key, gemini-api-key, codex-api-key, openai-compatibility, azure-openai or vertex, ' +
           `put credential files in the auth directory (${authDir}), set OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY, ` +
-          "write 'mock: true' to serve the offline mock provider, or list REST services under proxy-services",
+          "write 'mock: true' to serve the offline mock provider, list REST services under proxy-services, " +
+          'or define oauth-profiles and log an account in (switchyard login <profile>)',
       ),
     );
   }
@@ -246,7 +249,7 @@ export async function fromConfig(
 
   const stores: TokenStore[] = [configStore, authStore];
   const mockSettings = typeof config.mock === 'object' ? config.mock : {};
-  if (mockAsked || (!usable && !proxyOnly)) {
+  if (mockAsked || (!usable && !proxyOnly && !awaitingLogin)) {
     const count = mockSettings.credentials ?? DEFAULT_MOCK_CREDENTIALS;
     stores.push(
       new MemoryTokenStore(
