@@ -33,6 +33,8 @@ import { CombinedTokenStore } from '../manager/stores/combined/combined-token-st
 import { FileTokenStore } from '../manager/stores/file/file-token-store.js';
 import { MemoryTokenStore } from '../manager/stores/memory/memory-token-store.js';
 import type { TokenStore } from '../manager/stores/types.js';
+import { saveLoginToManager } from '../oauth/credential-from-tokens.js';
+import { OAuthFlows } from '../oauth/oauth-flows.js';
 import { attachUsageSink } from '../observe/usage/attach-usage-sink.js';
 import { SpendCounter } from '../observe/usage/spend.js';
 import type { UsageSink } from '../observe/usage/types.js';
@@ -50,6 +52,7 @@ import {
 export { redactUrl } from './stores-from-config.js';
 
 import { managementFromConfig } from './management-from-config.js';
+import { oauthProfilesFromConfig } from './oauth-from-config.js';
 import { proxyServicesFromConfig } from './proxy-from-config.js';
 import type { SwitchyardConfig } from './schema.js';
 import { executorTimeouts, handlerSettings, managerSettings, selectorFor } from './settings.js';
@@ -403,7 +406,22 @@ export async function fromConfig(
     });
   }
 
-  const management = managementFromConfig(config, { manager, logger, env, path, check, reload, clientKeys, usage });
+  const profiles = oauthProfilesFromConfig(config);
+  const oauth =
+    profiles.length === 0
+      ? undefined
+      : new OAuthFlows({ profiles, logger, save: (credential) => saveLoginToManager(manager, credential) });
+  const management = managementFromConfig(config, {
+    manager,
+    logger,
+    env,
+    path,
+    check,
+    reload,
+    clientKeys,
+    usage,
+    oauth,
+  });
 
   return {
     manager,
@@ -417,6 +435,7 @@ export async function fromConfig(
     reload,
     async close(closeOptions = {}) {
       watcher?.close();
+      oauth?.close();
       stopSeeding();
       if (timer) clearTimeout(timer);
       await manager.close(closeOptions.graceMs === undefined ? {} : { graceMs: closeOptions.graceMs });

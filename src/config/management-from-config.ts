@@ -5,10 +5,10 @@ import type { ClientKeyStore } from '../http/client-keys/types.js';
 import { createDashboardHandler, createManagementHandler, type ManagementHandler } from '../management/index.js';
 import type { Manager } from '../manager/manager.js';
 import { writeAtomic } from '../manager/stores/file/write-atomic.js';
+import type { OAuthFlows } from '../oauth/oauth-flows.js';
 import type { UsageSink } from '../observe/usage/types.js';
 import { parseConfig } from './load-config.js';
 import { maskConfigText, refuseMaskedSecrets } from './mask-config.js';
-import { oauthProfilesFromConfig } from './oauth-from-config.js';
 import type { SwitchyardConfig } from './schema.js';
 
 /** What the management handler needs from the gateway built from a config file. */
@@ -26,6 +26,8 @@ export interface ManagementSetup {
   clientKeys: ClientKeyStore;
   /** The usage ledger `usage` reads. */
   usage: UsageSink;
+  /** The OAuth logins of `oauth-profiles` (absent: none configured). */
+  oauth: OAuthFlows | undefined;
 }
 
 /**
@@ -47,7 +49,7 @@ export function managementFromConfig(config: SwitchyardConfig, setup: Management
     clientKeys: setup.clientKeys,
     usage: setup.usage,
     logger: setup.logger,
-    oauth: oauthProfilesFromConfig(config),
+    ...(setup.oauth ? { oauth: setup.oauth } : {}),
     ...(path
       ? {
           config: {

@@ -4,7 +4,7 @@ import { HttpError } from '../http/error-response.js';
 import { readJsonBody, readTextBody } from '../http/read-body.js';
 import type { CoreRequest, CoreResponse, MountableHandler } from '../http/types.js';
 import type { Manager } from '../manager/manager.js';
-import { mergeLogin } from '../oauth/credential-from-tokens.js';
+import { saveLoginToManager } from '../oauth/credential-from-tokens.js';
 import { OAuthFlows } from '../oauth/oauth-flows.js';
 import { ManagementAuth } from './auth.js';
 import { openApiDocument } from './openapi.js';
@@ -147,12 +147,7 @@ function oauthFlows(manager: Manager, options: ManagementOptions): OAuthFlows | 
   return new OAuthFlows({
     profiles: given,
     ...(options.logger ? { logger: options.logger } : {}),
-    async save(credential) {
-      const existing =
-        manager.credentials().find((c) => c.id === credential.id) ?? (await manager.store.get(credential.id));
-      const merged = mergeLogin(existing, credential);
-      return existing ? manager.updateCredential(merged) : manager.addCredential(merged);
-    },
+    save: (credential) => saveLoginToManager(manager, credential),
   });
 }
 

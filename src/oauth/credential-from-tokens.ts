@@ -105,3 +105,22 @@ export function mergeLogin(existing: Credential | undefined, credential: Credent
   }
   return merged;
 }
+
+/** What {@link saveLoginToManager} needs of a Manager. */
+export interface LoginTarget {
+  credentials(): Credential[];
+  readonly store: Pick<TokenStore, 'get'>;
+  addCredential(credential: Credential): Promise<Credential>;
+  updateCredential(credential: Credential): Promise<Credential>;
+}
+
+/**
+ * Saves a login's credential through the Manager (so it serves at once and every instance following
+ * the store sees it), merged into the existing record of the same id as {@link saveLoginCredential} does.
+ */
+export async function saveLoginToManager(manager: LoginTarget, credential: Credential): Promise<Credential> {
+  const existing =
+    manager.credentials().find((c) => c.id === credential.id) ?? (await manager.store.get(credential.id));
+  const merged = mergeLogin(existing, credential);
+  return existing ? manager.updateCredential(merged) : manager.addCredential(merged);
+}

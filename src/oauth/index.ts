@@ -1,5 +1,6 @@
 /** @module oauth */
-export { credentialFromTokens, mergeLogin, saveLoginCredential } from './credential-from-tokens.js';
+export type { LoginTarget } from './credential-from-tokens.js';
+export { credentialFromTokens, mergeLogin, saveLoginCredential, saveLoginToManager } from './credential-from-tokens.js';
 export type { OAuthFetch, ResolvedServer, ResolveServerOptions } from './discovery.js';
 export { resolveServer } from './discovery.js';
 export type { DeviceAuthorization, PendingAuthorization, PollDeviceOptions } from './flows.js';
