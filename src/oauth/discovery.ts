@@ -1,5 +1,6 @@
-import * as oauth from 'oauth4webapi';
+import type * as oauth from 'oauth4webapi';
 import { ConfigError } from '../core/errors.js';
+import { type OAuth4WebApi, oauth4webapi } from './load-oauth4webapi.js';
 import { oauthFailure } from './oauth-error.js';
 import type { ResolvedOAuthProfile } from './profile.js';
 
@@ -8,6 +9,8 @@ export type OAuthFetch = (url: string, init: RequestInit) => Promise<Response>;
 
 /** An authorization server as the flows use it. */
 export interface ResolvedServer {
+  /** The oauth4webapi module (loaded on first use). */
+  lib: OAuth4WebApi;
   as: oauth.AuthorizationServer;
   client: oauth.Client;
   clientAuth: oauth.ClientAuth;
@@ -49,15 +52,16 @@ export async function resolveServer(
       );
     }
   }
+  const lib = await oauth4webapi();
   const http: ResolvedServer['http'] = {};
-  if (urls.some((u) => u.startsWith('http:'))) http[oauth.allowInsecureRequests] = true;
-  if (options.fetch) http[oauth.customFetch] = options.fetch as never;
+  if (urls.some((u) => u.startsWith('http:'))) http[lib.allowInsecureRequests] = true;
+  if (options.fetch) http[lib.customFetch] = options.fetch as never;
   if (options.signal) http.signal = options.signal;
 
   let as: oauth.AuthorizationServer;
   let oidc = profile.scopes.includes('openid');
   if (profile.issuer) {
-    as = await discover(profile, new URL(profile.issuer), http);
+    as = await discover(lib, profile, new URL(profile.issuer), http);
     oidc ||= as.userinfo_endpoint !== undefined || as.id_token_signing_alg_values_supported !== undefined;
   } else {
     as = { issuer: new URL(profile.endpoints!.token!).origin };
@@ -75,11 +79,12 @@ export async function resolveServer(
     throw new ConfigError(`OAuth profile '${profile.name}': the server names no token endpoint; set endpoints.token`);
   }
   const client: oauth.Client = { client_id: profile.clientId };
-  const clientAuth = profile.clientSecret ? oauth.ClientSecretPost(profile.clientSecret) : oauth.None();
-  return { as, client, clientAuth, oidc, http };
+  const clientAuth = profile.clientSecret ? lib.ClientSecretPost(profile.clientSecret) : lib.None();
+  return { lib, as, client, clientAuth, oidc, http };
 }
 
 async function discover(
+  lib: OAuth4WebApi,
   profile: ResolvedOAuthProfile,
   issuer: URL,
   http: ResolvedServer['http'],
@@ -87,8 +92,8 @@ async function discover(
   let first: unknown;
   for (const algorithm of ['oidc', 'oauth2'] as const) {
     try {
-      const response = await oauth.discoveryRequest(issuer, { ...(http as oauth.DiscoveryRequestOptions), algorithm });
-      return await oauth.processDiscoveryResponse(issuer, response);
+      const response = await lib.discoveryRequest(issuer, { ...(http as oauth.DiscoveryRequestOptions), algorithm });
+      return await lib.processDiscoveryResponse(issuer, response);
     } catch (err) {
       first ??= err;
     }

@@ -1,4 +1,4 @@
-import * as oauth from 'oauth4webapi';
+import type * as oauth from 'oauth4webapi';
 import { UnauthorizedError, UpstreamError } from '../core/errors.js';
 import type { ResolvedServer } from './discovery.js';
 import { oauthErrorCode, oauthFailure } from './oauth-error.js';
@@ -33,8 +33,8 @@ export async function beginAuthorizationCode(
       `OAuth profile '${profile.name}': the server has no authorization endpoint; set endpoints.authorization or use flow device`,
     );
   }
-  const codeVerifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
+  const codeVerifier = server.lib.generateRandomCodeVerifier();
+  const state = server.lib.generateRandomState();
   const url = new URL(endpoint);
   const params = url.searchParams;
   for (const [k, v] of Object.entries(profile.authorizationParams ?? {})) params.set(k, v);
@@ -43,11 +43,11 @@ export async function beginAuthorizationCode(
   params.set('redirect_uri', redirectUri);
   if (profile.scopes.length > 0) params.set('scope', profile.scopes.join(' '));
   params.set('state', state);
-  params.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
+  params.set('code_challenge', await server.lib.calculatePKCECodeChallenge(codeVerifier));
   params.set('code_challenge_method', 'S256');
   const pending: PendingAuthorization = { url: '', state, codeVerifier, redirectUri };
   if (server.oidc) {
-    pending.nonce = oauth.generateRandomNonce();
+    pending.nonce = server.lib.generateRandomNonce();
     params.set('nonce', pending.nonce);
   }
   pending.url = url.href;
@@ -69,9 +69,9 @@ export async function finishAuthorizationCode(
   const what = `Login with OAuth profile '${profile.name}'`;
   let params: URLSearchParams;
   try {
-    params = oauth.validateAuthResponse(server.as, server.client, callback, pending.state);
+    params = server.lib.validateAuthResponse(server.as, server.client, callback, pending.state);
   } catch (err) {
-    if (err instanceof oauth.OperationProcessingError && /state/i.test(err.message)) {
+    if (err instanceof Error && /state/i.test(err.message)) {
       throw new UnauthorizedError(`${what}: the callback's state does not match this login (refused)`);
     }
     throw oauthFailure(err, what, secrets);
@@ -79,7 +79,7 @@ export async function finishAuthorizationCode(
   const code = params.get('code');
   if (code) secrets.push(code);
   try {
-    const response = await oauth.authorizationCodeGrantRequest(
+    const response = await server.lib.authorizationCodeGrantRequest(
       server.as,
       server.client,
       server.clientAuth,
@@ -88,12 +88,12 @@ export async function finishAuthorizationCode(
       pending.codeVerifier,
       { ...server.http, ...tokenParams(profile) },
     );
-    const tokens = await oauth.processAuthorizationCodeResponse(server.as, server.client, response, {
-      expectedNonce: pending.nonce ?? oauth.expectNoNonce,
+    const tokens = await server.lib.processAuthorizationCodeResponse(server.as, server.client, response, {
+      expectedNonce: pending.nonce ?? server.lib.expectNoNonce,
       requireIdToken: server.oidc,
     });
-    if (tokens.id_token) await oauth.validateApplicationLevelSignature(server.as, response, server.http);
-    return tokenResult(profile, tokens);
+    if (tokens.id_token) await server.lib.validateApplicationLevelSignature(server.as, response, server.http);
+    return tokenResult(server, profile, tokens);
   } catch (err) {
     throw oauthFailure(err, what, secrets);
   }
@@ -120,14 +120,14 @@ export async function beginDevice(server: ResolvedServer, profile: ResolvedOAuth
   try {
     const parameters: Record<string, string> = { ...(profile.tokenParams ?? {}) };
     if (profile.scopes.length > 0) parameters.scope = profile.scopes.join(' ');
-    const response = await oauth.deviceAuthorizationRequest(
+    const response = await server.lib.deviceAuthorizationRequest(
       server.as,
       server.client,
       server.clientAuth,
       parameters,
       server.http,
     );
-    const d = await oauth.processDeviceAuthorizationResponse(server.as, server.client, response);
+    const d = await server.lib.processDeviceAuthorizationResponse(server.as, server.client, response);
     const out: DeviceAuthorization = {
       deviceCode: d.device_code,
       userCode: d.user_code,
@@ -176,15 +176,15 @@ export async function pollDevice(
     await sleep(intervalMs, options.signal);
     if (options.signal?.aborted) throw new UpstreamError(`${what}: cancelled`);
     try {
-      const response = await oauth.deviceCodeGrantRequest(
+      const response = await server.lib.deviceCodeGrantRequest(
         server.as,
         server.client,
         server.clientAuth,
         device.deviceCode,
         { ...server.http, ...tokenParams(profile), ...(options.signal ? { signal: options.signal } : {}) },
       );
-      const tokens = await oauth.processDeviceCodeResponse(server.as, server.client, response);
-      return tokenResult(profile, tokens);
+      const tokens = await server.lib.processDeviceCodeResponse(server.as, server.client, response);
+      return tokenResult(server, profile, tokens);
     } catch (err) {
       const failure = oauthFailure(err, what, secrets);
       const code = oauthErrorCode(failure);
@@ -208,14 +208,18 @@ export async function clientCredentials(
   try {
     const parameters: Record<string, string> = { ...(profile.tokenParams ?? {}) };
     if (profile.scopes.length > 0) parameters.scope = profile.scopes.join(' ');
-    const response = await oauth.clientCredentialsGrantRequest(
+    const response = await server.lib.clientCredentialsGrantRequest(
       server.as,
       server.client,
       server.clientAuth,
       parameters,
       server.http,
     );
-    return tokenResult(profile, await oauth.processClientCredentialsResponse(server.as, server.client, response));
+    return tokenResult(
+      server,
+      profile,
+      await server.lib.processClientCredentialsResponse(server.as, server.client, response),
+    );
   } catch (err) {
     throw oauthFailure(err, `Client credentials for OAuth profile '${profile.name}'`, [profile.clientSecret ?? '']);
   }
@@ -233,11 +237,11 @@ export async function revokeToken(
 ): Promise<boolean> {
   if (!server.as.revocation_endpoint) return false;
   try {
-    const response = await oauth.revocationRequest(server.as, server.client, server.clientAuth, token, {
+    const response = await server.lib.revocationRequest(server.as, server.client, server.clientAuth, token, {
       ...server.http,
       additionalParameters: { token_type_hint: hint },
     });
-    await oauth.processRevocationResponse(response);
+    await server.lib.processRevocationResponse(response);
     return true;
   } catch (err) {
     throw oauthFailure(err, `Revoking a token of OAuth profile '${profile.name}'`, [token, profile.clientSecret ?? '']);
@@ -248,12 +252,16 @@ function tokenParams(profile: ResolvedOAuthProfile): { additionalParameters?: Re
   return profile.tokenParams ? { additionalParameters: profile.tokenParams } : {};
 }
 
-function tokenResult(profile: ResolvedOAuthProfile, tokens: oauth.TokenEndpointResponse): OAuthTokenResult {
+function tokenResult(
+  server: ResolvedServer,
+  profile: ResolvedOAuthProfile,
+  tokens: oauth.TokenEndpointResponse,
+): OAuthTokenResult {
   const result: OAuthTokenResult = { profile, accessToken: tokens.access_token, raw: { ...tokens } };
   if (tokens.refresh_token) result.refreshToken = tokens.refresh_token;
   if (typeof tokens.expires_in === 'number') result.expiresIn = tokens.expires_in;
   if (tokens.scope) result.scope = tokens.scope;
-  const claims = tokens.id_token ? oauth.getValidatedIdTokenClaims(tokens) : undefined;
+  const claims = tokens.id_token ? server.lib.getValidatedIdTokenClaims(tokens) : undefined;
   if (claims) result.claims = { ...claims };
   return result;
 }

@@ -1,4 +1,3 @@
-import * as oauth from 'oauth4webapi';
 import { SwitchyardError, UnauthorizedError, UpstreamError } from '../core/errors.js';
 import { scrubSecrets } from '../core/scrub-secrets.js';
 
@@ -11,23 +10,22 @@ import { scrubSecrets } from '../core/scrub-secrets.js';
 export function oauthFailure(err: unknown, what: string, secrets: readonly string[]): SwitchyardError {
   if (SwitchyardError.is(err)) return err;
   const clean = (text: string) => scrubSecrets(text, secrets);
-  if (err instanceof oauth.ResponseBodyError) {
-    const detail = err.error_description ? `${err.error}: ${err.error_description}` : err.error;
-    return Object.assign(new UnauthorizedError(clean(`${what}: the server answered ${err.status} ${detail}`)), {
-      oauthError: err.error,
-    });
+  // oauth4webapi's errors by their `code` (stable strings), not instanceof: the module is loaded lazily.
+  const e = err as OAuthLibraryError;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (code === 'OAUTH_RESPONSE_BODY_ERROR' || code === 'OAUTH_AUTHORIZATION_RESPONSE_ERROR') {
+    const detail = e.error_description ? `${e.error}: ${e.error_description}` : String(e.error);
+    const message =
+      code === 'OAUTH_RESPONSE_BODY_ERROR'
+        ? `${what}: the server answered ${e.status} ${detail}`
+        : `${what}: the authorization was refused (${detail})`;
+    return Object.assign(new UnauthorizedError(clean(message)), { oauthError: e.error });
   }
-  if (err instanceof oauth.AuthorizationResponseError) {
-    const detail = err.error_description ? `${err.error}: ${err.error_description}` : err.error;
-    return Object.assign(new UnauthorizedError(clean(`${what}: the authorization was refused (${detail})`)), {
-      oauthError: err.error,
-    });
+  if (code === 'OAUTH_WWW_AUTHENTICATE_CHALLENGE') {
+    return new UnauthorizedError(clean(`${what}: the server refused the client (${e.status})`));
   }
-  if (err instanceof oauth.WWWAuthenticateChallengeError) {
-    return new UnauthorizedError(clean(`${what}: the server refused the client (${err.status})`));
-  }
-  if (err instanceof oauth.OperationProcessingError) {
-    return new UpstreamError(clean(`${what}: ${err.message}`));
+  if (code.startsWith('OAUTH_') || code.startsWith('ERR_JW')) {
+    return new UpstreamError(clean(`${what}: ${e.message}`));
   }
   if (err instanceof TypeError) {
     const cause = (err as { cause?: { code?: string } }).cause?.code;
@@ -35,6 +33,15 @@ export function oauthFailure(err: unknown, what: string, secrets: readonly strin
   }
   if (err instanceof Error && err.name === 'AbortError') return new UpstreamError(`${what}: cancelled`);
   return new UpstreamError(clean(`${what}: ${err instanceof Error ? err.message : String(err)}`));
+}
+
+/** The fields of oauth4webapi's errors that are read here. */
+interface OAuthLibraryError {
+  code?: unknown;
+  message: string;
+  error?: string;
+  error_description?: string;
+  status?: number;
 }
 
 /** The OAuth error code an {@link oauthFailure} carries, if any. */
