@@ -182,6 +182,63 @@ describe('authorization code with PKCE', () => {
   });
 });
 
+describe('profiles', () => {
+  it('discovers an OAuth 2.0 server from RFC 8414 metadata, without OIDC', async () => {
+    const plain = await startFakeOidc({ oidc: false });
+    try {
+      const registry = new OAuthFlows({
+        profiles: [{ ...profiles()[0]!, issuer: plain.issuer, scopes: ['offline_access'] }],
+        save: (c) => store.save(c),
+      });
+      const flow = await registry.start('corp', { redirectUri: REDIRECT });
+      expect(new URL(flow.authorizationUrl!).searchParams.get('nonce')).toBeNull();
+      const done = await registry.callback((await approve(flow.authorizationUrl!)).searchParams);
+      // No ID token names the account: a hash of its refresh token does.
+      expect(done.credentialId).toMatch(/^corp-account-[0-9a-f]{10}$/);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('runs the hooks: the account from a claim, a post-token exchange', async () => {
+    const registry = new OAuthFlows({
+      profiles: [
+        {
+          ...profiles()[0]!,
+          hooks: {
+            accountId: (result) => `user-${String(result.claims?.sub)}`,
+            afterToken: (credential, result) => ({
+              ...credential,
+              metadata: { ...credential.metadata, scope: result.scope },
+            }),
+          },
+        },
+      ],
+      save: (c) => store.save(c),
+    });
+    const flow = await registry.start('corp', { redirectUri: REDIRECT });
+    const done = await registry.callback((await approve(flow.authorizationUrl!)).searchParams);
+    expect(done.credentialId).toBe('corp-user-user-1');
+    expect((await store.get('corp-user-user-1'))!.metadata).toMatchObject({ scope: 'openid email offline_access' });
+  });
+
+  it('refuses plain HTTP to a host that is not loopback', async () => {
+    const registry = new OAuthFlows({
+      profiles: [{ ...profiles()[0]!, issuer: 'http://login.example.com' }],
+      save: (c) => store.save(c),
+    });
+    await expect(registry.start('corp', { redirectUri: REDIRECT })).rejects.toThrow(
+      /http:\/\/login\.example\.com is plain HTTP; use https:\/\//,
+    );
+  });
+
+  it('refuses an invalid profile with its name and field', () => {
+    expect(
+      () => new OAuthFlows({ profiles: [{ ...profiles()[2]!, clientSecret: undefined }], save: (c) => store.save(c) }),
+    ).toThrow("OAuth profile 'svc': clientSecret: required for flow client_credentials");
+  });
+});
+
 describe('device authorization', () => {
   it('polls at the interval, adds 5 s on slow_down, and saves the credential', async () => {
     const registry = flows();
