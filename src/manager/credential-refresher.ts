@@ -42,6 +42,8 @@ export class CredentialRefresher {
   readonly #deps: RefresherDeps;
   readonly #inflight = new Map<string, Promise<Credential>>();
   readonly #failures = new Map<string, number>();
+  /** Refusals of a disabled credential: passed on as they are, with no backoff. */
+  readonly #disabledErrors = new WeakSet<SwitchyardError>();
 
   constructor(deps: RefresherDeps) {
     this.#deps = deps;
@@ -148,9 +150,11 @@ export class CredentialRefresher {
   /** A credential that was disabled (its grant revoked): no refresh is attempted. */
   #disabledError(credential: Credential): SwitchyardError {
     const reason = credential.disabledReason ?? 'it is disabled';
-    return new RefreshFailedError(`Credential ${credential.id} is not refreshed: ${reason}`, {
+    const err = new RefreshFailedError(`Credential ${credential.id} is not refreshed: ${reason}`, {
       credentialId: credential.id,
     });
+    this.#disabledErrors.add(err);
+    return err;
   }
 
   /**
@@ -180,7 +184,7 @@ export class CredentialRefresher {
   }
 
   async #failed(credential: Credential, err: unknown): Promise<SwitchyardError> {
-    if (SwitchyardError.is(err) && err.kind === 'refresh_failed') return err;
+    if (SwitchyardError.is(err) && this.#disabledErrors.has(err)) return err;
     const revoked = revokedGrantCode(err);
     if (revoked === 'invalid_grant') return this.#revoked(credential, revoked);
     const strikes = (this.#failures.get(credential.id) ?? 0) + 1;
