@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LoginIo, runLogin, runLogout } from '../../src/cli/login-command.js';
 import { type FakeOidc, startFakeOidc } from '../fakes/fake-oidc.js';
@@ -145,4 +147,20 @@ describe('switchyard logout', () => {
     expect(await runLogout(['corp-ann-example.com', '-c', config], io())).toBe(1);
     expectNoSecrets();
   });
+});
+
+describe('the switchyard binary', () => {
+  it('dispatches login and logout', async () => {
+    const run = promisify(execFile);
+    const main = join(import.meta.dirname, '../../src/cli/main.ts');
+    const env = { ...process.env, SVC_SECRET: SECRET };
+    const login = await run(process.execPath, ['--import', 'tsx', main, 'login', 'svc', '-c', config], { env });
+    expect(login.stdout).toContain('Signed in: svc-svc-app');
+    const logout = await run(process.execPath, ['--import', 'tsx', main, 'logout', 'svc-svc-app', '-c', config], {
+      env,
+    });
+    expect(logout.stdout).toContain('Logged out: svc-svc-app deleted');
+    for (const s of [SECRET, ...fake.accessTokens])
+      expect(login.stdout + login.stderr + logout.stdout).not.toContain(s);
+  }, 30_000);
 });
