@@ -101,6 +101,7 @@ export type {
   ManagerStatus,
   UsageRecord,
 } from './manager/types.js';
+export * from './oauth/index.js';
 export * from './observe/usage/index.js';
 export type { Dialect, Usage } from './translate/dialect.js';
 export type { EmbeddingWire } from './translate/embeddings/types.js';

@@ -120,7 +120,7 @@ function parseImportArgs(args: string[]) {
 }
 
 /** The token store `switchyard serve` would use with this config: PostgreSQL when named, else the auth directory. */
-async function openStore(
+export async function openStore(
   config: SwitchyardConfig,
   env: NodeJS.ProcessEnv,
 ): Promise<{ store: TokenStore; where: string }> {

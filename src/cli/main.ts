@@ -20,6 +20,7 @@ import {
 } from './cluster.js';
 import { runImport } from './import-command.js';
 import { createCliLogger } from './logger.js';
+import { runLogin, runLogout } from './login-command.js';
 import { metricsRoute } from './metrics-route.js';
 
 const HELP = `switchyard — many LLM provider credentials behind one endpoint
@@ -28,6 +29,9 @@ Usage:
   switchyard serve [options]     run the gateway
   switchyard import vertex <key.json> [options]
                                  add a Vertex AI service account to the token store
+  switchyard login <profile> [--device | --no-browser]
+                                 sign an OAuth account in (a profile of oauth-profiles:)
+  switchyard logout <credential> revoke an OAuth credential and delete it
   switchyard --help              this help
 
 Run "switchyard serve --help" for the options of serve.
@@ -80,6 +84,22 @@ async function main(argv: string[]): Promise<number> {
       stderr: (text) => process.stderr.write(text),
       env: process.env,
     });
+  }
+  if (command === 'login' || command === 'logout') {
+    const controller = new AbortController();
+    const onInt = () => controller.abort();
+    process.once('SIGINT', onInt);
+    const io = {
+      stdout: (text: string) => process.stdout.write(text),
+      stderr: (text: string) => process.stderr.write(text),
+      env: process.env,
+      signal: controller.signal,
+    };
+    try {
+      return await (command === 'login' ? runLogin(rest, io) : runLogout(rest, io));
+    } finally {
+      process.off('SIGINT', onInt);
+    }
   }
   if (command !== 'serve') {
     process.stderr.write(`switchyard: unknown command "${command}"\n\n${HELP}`);

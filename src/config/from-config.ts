@@ -33,6 +33,8 @@ import { CombinedTokenStore } from '../manager/stores/combined/combined-token-st
 import { FileTokenStore } from '../manager/stores/file/file-token-store.js';
 import { MemoryTokenStore } from '../manager/stores/memory/memory-token-store.js';
 import type { TokenStore } from '../manager/stores/types.js';
+import { saveLoginToManager } from '../oauth/credential-from-tokens.js';
+import { OAuthFlows } from '../oauth/oauth-flows.js';
 import { attachUsageSink } from '../observe/usage/attach-usage-sink.js';
 import { SpendCounter } from '../observe/usage/spend.js';
 import type { UsageSink } from '../observe/usage/types.js';
@@ -50,6 +52,7 @@ import {
 export { redactUrl } from './stores-from-config.js';
 
 import { managementFromConfig } from './management-from-config.js';
+import { oauthProfilesFromConfig } from './oauth-from-config.js';
 import { proxyServicesFromConfig } from './proxy-from-config.js';
 import type { SwitchyardConfig } from './schema.js';
 import { executorTimeouts, handlerSettings, managerSettings, selectorFor } from './settings.js';
@@ -131,6 +134,7 @@ const RESTART_KEYS = [
   'redis',
   'secret-key',
   'remote-management',
+  'oauth-profiles',
   'proxy-url',
   'timeouts',
   'max-event-bytes',
@@ -207,13 +211,16 @@ export async function fromConfig(
   const usable = declared.credentials.length > 0 || stored.length > 0;
   // A gateway for proxied REST services only needs no LLM credential (and gets no mock).
   const proxyOnly = !usable && (config['proxy-services'] ?? []).length > 0;
-  if (!usable && !mockAsked && !proxyOnly && source !== undefined) {
+  // With OAuth profiles the credentials come from logins (`switchyard login`, the management API).
+  const awaitingLogin = !usable && Object.keys(config['oauth-profiles'] ?? {}).length > 0;
+  if (!usable && !mockAsked && !proxyOnly && !awaitingLogin && source !== undefined) {
     return fail(
       new ConfigError(
         `${path ?? 'The config'} declares no usable credentials, so switchyard would have nothing to serve. ` +
           'Add an entry under claude-api-key, gemini-api-key, codex-api-key, openai-compatibility, azure-openai or vertex, ' +
           `put credential files in the auth directory (${authDir}), set OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY, ` +
-          "write 'mock: true' to serve the offline mock provider, or list REST services under proxy-services",
+          "write 'mock: true' to serve the offline mock provider, list REST services under proxy-services, " +
+          'or define oauth-profiles and log an account in (switchyard login <profile>)',
       ),
     );
   }
@@ -253,7 +260,7 @@ export async function fromConfig(
 
   const stores: TokenStore[] = [configStore, authStore];
   const mockSettings = typeof config.mock === 'object' ? config.mock : {};
-  if (mockAsked || (!usable && !proxyOnly)) {
+  if (mockAsked || (!usable && !proxyOnly && !awaitingLogin)) {
     const count = mockSettings.credentials ?? DEFAULT_MOCK_CREDENTIALS;
     stores.push(
       new MemoryTokenStore(
@@ -407,7 +414,22 @@ export async function fromConfig(
     });
   }
 
-  const management = managementFromConfig(config, { manager, logger, env, path, check, reload, clientKeys, usage });
+  const profiles = oauthProfilesFromConfig(config);
+  const oauth =
+    profiles.length === 0
+      ? undefined
+      : new OAuthFlows({ profiles, logger, save: (credential) => saveLoginToManager(manager, credential) });
+  const management = managementFromConfig(config, {
+    manager,
+    logger,
+    env,
+    path,
+    check,
+    reload,
+    clientKeys,
+    usage,
+    oauth,
+  });
 
   return {
     manager,
@@ -421,6 +443,7 @@ export async function fromConfig(
     reload,
     async close(closeOptions = {}) {
       watcher?.close();
+      oauth?.close();
       stopSeeding();
       if (timer) clearTimeout(timer);
       await manager.close(closeOptions.graceMs === undefined ? {} : { graceMs: closeOptions.graceMs });

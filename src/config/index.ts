@@ -16,6 +16,7 @@ export type { FromConfigOptions, Switchyard } from './from-config.js';
 export { fromConfig, redactUrl } from './from-config.js';
 export type { LoadedConfig, ParseConfigOptions } from './load-config.js';
 export { loadConfig, parseConfig } from './load-config.js';
+export { oauthProfilesFromConfig } from './oauth-from-config.js';
 export { DURATION_HINT, parseDuration } from './parse-duration.js';
 export type { SwitchyardConfig } from './schema.js';
 export { configSchema, isValidProxyUrl } from './schema.js';

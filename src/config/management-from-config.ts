@@ -5,6 +5,7 @@ import type { ClientKeyStore } from '../http/client-keys/types.js';
 import { createDashboardHandler, createManagementHandler, type ManagementHandler } from '../management/index.js';
 import type { Manager } from '../manager/manager.js';
 import { writeAtomic } from '../manager/stores/file/write-atomic.js';
+import type { OAuthFlows } from '../oauth/oauth-flows.js';
 import type { UsageSink } from '../observe/usage/types.js';
 import { parseConfig } from './load-config.js';
 import { maskConfigText, restoreMaskedSecrets } from './mask-config.js';
@@ -25,6 +26,8 @@ export interface ManagementSetup {
   clientKeys: ClientKeyStore;
   /** The usage ledger `usage` reads. */
   usage: UsageSink;
+  /** The OAuth logins of `oauth-profiles` (absent: none configured). */
+  oauth: OAuthFlows | undefined;
 }
 
 /**
@@ -47,6 +50,7 @@ export function managementFromConfig(config: SwitchyardConfig, setup: Management
     clientKeys: setup.clientKeys,
     usage: setup.usage,
     logger: setup.logger,
+    ...(setup.oauth ? { oauth: setup.oauth } : {}),
     ...(path
       ? {
           config: {

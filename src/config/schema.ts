@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_PRICES } from '../manager/cost/price-table.js';
+import { oauthProfilesConfigSchema } from './oauth-schema.js';
 import { DURATION_HINT, parseDuration } from './parse-duration.js';
 import { proxyServicesSchema } from './proxy-schema.js';
 
@@ -532,6 +533,8 @@ export const configSchema = z
     usage: usageSchema.optional(),
     /** Ours: REST services whose keys are rotated behind `/proxy/{name}/...` (see docs/proxy.md). */
     'proxy-services': proxyServicesSchema.optional(),
+    /** Ours: OAuth clients to log accounts in with (`switchyard login <name>`; see docs/oauth.md). */
+    'oauth-profiles': oauthProfilesConfigSchema.optional(),
     /** Ours: prices per model, per million tokens, over the shipped table. */
     prices: z
       .record(z.string().min(1), priceSchema)

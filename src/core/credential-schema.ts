@@ -21,6 +21,10 @@ export const credentialSchema = z
         expiresAt: z.number().optional(),
         tokenUrl: z.string().optional(),
         clientId: z.string().optional(),
+        clientSecret: z.string().optional(),
+        lastRefreshAt: z.number().optional(),
+        grant: z.literal('client_credentials').optional(),
+        scope: z.string().optional(),
       })
       .optional(),
     baseUrl: z.string().optional(),
@@ -33,6 +37,7 @@ export const credentialSchema = z
     priority: z.number().optional(),
     weight: z.number().min(0).optional(),
     disabled: z.boolean().optional(),
+    disabledReason: z.string().optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
     version: z.number().int().optional(),
   })

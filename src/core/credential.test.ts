@@ -9,7 +9,7 @@ describe('credentialSecrets', () => {
     id: 'c1',
     provider: 'openai',
     apiKey: 'sk-key-0123456789',
-    oauth: { accessToken: 'at-0123456789', refreshToken: 'rt-0123456789' },
+    oauth: { accessToken: 'at-0123456789', refreshToken: 'rt-0123456789', clientSecret: 'cs-0123456789' },
     headers: {
       'x-tenant': 'tenant-value-42',
       'cf-access-client-secret': 'cf-secret-abcdef',
@@ -24,6 +24,7 @@ describe('credentialSecrets', () => {
       'sk-key-0123456789',
       'at-0123456789',
       'rt-0123456789',
+      'cs-0123456789',
       'tenant-value-42',
       'cf-secret-abcdef',
       'Bearer proxy-token-xyz',
@@ -54,6 +55,21 @@ describe('credentialSecrets', () => {
 });
 
 describe('redactCredential', () => {
+  it('masks the OAuth tokens and the client secret', () => {
+    const copy = redactCredential({
+      id: 'c1',
+      provider: 'openai',
+      kind: 'oauth',
+      oauth: { accessToken: 'at-1', refreshToken: 'rt-1', clientSecret: 'cs-1', clientId: 'app' },
+    });
+    expect(copy.oauth).toEqual({
+      accessToken: '[redacted]',
+      refreshToken: '[redacted]',
+      clientSecret: '[redacted]',
+      clientId: 'app',
+    });
+  });
+
   it('masks every extra header value, whatever its name', () => {
     const copy = redactCredential({
       id: 'c1',

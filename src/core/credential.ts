@@ -17,6 +17,20 @@ export interface OAuthTokens {
   /** Token endpoint and client id for refreshing, when the executor does not know them itself. */
   tokenUrl?: string;
   clientId?: string;
+  /**
+   * Client secret of a confidential OAuth client, sent with each refresh (`client_secret_post`). A
+   * secret: masked, redacted and scrubbed like the tokens. Public clients (PKCE) have none.
+   */
+  clientSecret?: string;
+  /** When the access token was last obtained or refreshed, epoch milliseconds. */
+  lastRefreshAt?: number;
+  /**
+   * `client_credentials`: a new access token is obtained with the client-credentials grant (client id
+   * and `clientSecret`, with `scope`) instead of a refresh token. Default: the refresh-token grant.
+   */
+  grant?: 'client_credentials';
+  /** Scope sent with a `client_credentials` renewal (space-separated). */
+  scope?: string;
 }
 
 /**
@@ -71,6 +85,11 @@ export interface Credential {
   /** Share for the weighted selector; default 1; 0 excludes it there. */
   weight?: number;
   disabled?: boolean;
+  /**
+   * Why it was disabled, when switchyard disabled it (an OAuth grant the server revoked: log in again).
+   * Not a secret; cleared when the credential is enabled or its tokens are replaced.
+   */
+  disabledReason?: string;
   /** Free-form data for custom executors (project ids, account emails, ...). Not secret. */
   metadata?: Record<string, unknown>;
   /** Store version for optimistic concurrency; set by the store, not by you. */
@@ -109,6 +128,7 @@ export function redactCredential(credential: Credential): Credential {
   if (copy.oauth) {
     copy.oauth = { ...copy.oauth, accessToken: SECRET_MARK };
     if (copy.oauth.refreshToken) copy.oauth.refreshToken = SECRET_MARK;
+    if (copy.oauth.clientSecret) copy.oauth.clientSecret = SECRET_MARK;
   }
   if (copy.headers) copy.headers = Object.fromEntries(Object.keys(copy.headers).map((k) => [k, SECRET_MARK]));
   return copy;
@@ -135,6 +155,7 @@ export function credentialSecrets(credential: Credential): readonly string[] {
   if (credential.apiKey) raw.add(credential.apiKey);
   if (credential.oauth?.accessToken) raw.add(credential.oauth.accessToken);
   if (credential.oauth?.refreshToken) raw.add(credential.oauth.refreshToken);
+  if (credential.oauth?.clientSecret) raw.add(credential.oauth.clientSecret);
   for (const value of Object.values(credential.headers ?? {})) {
     if (typeof value !== 'string') continue;
     raw.add(value);

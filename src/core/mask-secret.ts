@@ -19,6 +19,7 @@ export function maskCredential(credential: Credential): Credential {
   if (view.oauth) {
     view.oauth = { ...view.oauth, accessToken: maskSecret(view.oauth.accessToken) };
     if (view.oauth.refreshToken) view.oauth.refreshToken = maskSecret(view.oauth.refreshToken);
+    if (view.oauth.clientSecret) view.oauth.clientSecret = maskSecret(view.oauth.clientSecret);
   }
   if (view.headers) {
     view.headers = Object.fromEntries(Object.entries(view.headers).map(([name, value]) => [name, maskSecret(value)]));

@@ -85,6 +85,11 @@ export class ManagementAuth {
     };
   }
 
+  /** The rule on remote peers alone, for routes served without the secret (the OAuth callback). */
+  checkPeer(request: CoreRequest): AuthRefusal | undefined {
+    return this.#peerRefusal(request);
+  }
+
   #peerRefusal(request: CoreRequest): AuthRefusal | undefined {
     if (!this.#allowRemote && !isLoopbackPeer(request)) {
       return {

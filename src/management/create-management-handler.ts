@@ -4,6 +4,8 @@ import { HttpError } from '../http/error-response.js';
 import { readJsonBody, readTextBody } from '../http/read-body.js';
 import type { CoreRequest, CoreResponse, MountableHandler } from '../http/types.js';
 import type { Manager } from '../manager/manager.js';
+import { saveLoginToManager } from '../oauth/credential-from-tokens.js';
+import { OAuthFlows } from '../oauth/oauth-flows.js';
 import { ManagementAuth } from './auth.js';
 import { openApiDocument } from './openapi.js';
 import { failure, failureFromError } from './respond.js';
@@ -59,6 +61,7 @@ export function buildManagementHandler(
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const startedAt = now();
   let openApi: Uint8Array | undefined;
+  const oauth = oauthFlows(manager, options);
 
   const under = (path: string) => path === basePath || path.startsWith(`${basePath}/`);
 
@@ -76,9 +79,10 @@ export function buildManagementHandler(
 
   const handler = async (request: CoreRequest): Promise<CoreResponse> => {
     if (!auth || !under(request.path)) return failure(404, 'not_found', 'Not found');
-    const refused = authorize(request);
-    if (refused) return refused;
     const path = request.path.slice(basePath.length) || '/';
+    const publicRoute = ROUTES.find((r) => r.public && r.method === request.method && matchPath(r.path, path));
+    const refused = publicRoute ? peerRefusal(auth, request) : authorize(request);
+    if (refused) return refused;
     if (path === '/openapi.json' && request.method === 'GET') {
       openApi ??= new TextEncoder().encode(JSON.stringify(openApiDocument(ROUTES, basePath, version)));
       return { status: 200, headers: { 'content-type': 'application/json' }, body: openApi };
@@ -108,6 +112,9 @@ export function buildManagementHandler(
         config: options.config,
         clientKeys: options.clientKeys,
         usage: options.usage,
+        oauth,
+        basePath,
+        oauthCallbackBase: options.oauthCallbackBase,
         query: readQuery(route, request),
         version,
         startedAt,
@@ -124,6 +131,24 @@ export function buildManagementHandler(
     }
   };
   return Object.assign(handler, { handles: (path: string) => auth !== undefined && under(path), authorize });
+}
+
+function peerRefusal(auth: ManagementAuth, request: CoreRequest): CoreResponse | undefined {
+  const refusal = auth.checkPeer(request);
+  return refusal ? failure(refusal.status, 'forbidden', refusal.message) : undefined;
+}
+
+/** The OAuth logins the options ask for; profiles given as data save through the Manager. */
+function oauthFlows(manager: Manager, options: ManagementOptions): OAuthFlows | undefined {
+  const given = options.oauth;
+  if (given === undefined) return undefined;
+  if (given instanceof OAuthFlows) return given;
+  if (given.length === 0) return undefined;
+  return new OAuthFlows({
+    profiles: given,
+    ...(options.logger ? { logger: options.logger } : {}),
+    save: (credential) => saveLoginToManager(manager, credential),
+  });
 }
 
 async function readInput(

@@ -29,7 +29,7 @@ export function openApiDocument(routes: readonly Route[], basePath: string, vers
     const operation: Record<string, unknown> = {
       summary: route.summary,
       operationId: operationId(route),
-      security: [{ bearer: [] }, { managementKey: [] }],
+      security: route.public ? [] : [{ bearer: [] }, { managementKey: [] }],
     };
     const parameters: unknown[] = params.map((name) => ({
       name,
@@ -64,10 +64,11 @@ export function openApiDocument(routes: readonly Route[], basePath: string, vers
     }
     const ok: Record<string, unknown> = { description: 'Success' };
     if (route.response.schema) ok.content = { 'application/json': { schema: ref(route.response.schema) } };
+    if (route.response.html) ok.content = { 'text/html': { schema: { type: 'string' } } };
     operation.responses = {
       [String(route.response.status)]: ok,
       ...(route.body ? { '400': errorResponse('The body is not valid; the message names the field') } : {}),
-      '401': errorResponse('No management secret, or a wrong one'),
+      ...(route.public ? {} : { '401': errorResponse('No management secret, or a wrong one') }),
       '403': errorResponse('A remote peer while remote management is not allowed'),
       ...(params.length > 0 ? { '404': errorResponse('No such credential') } : {}),
       '429': errorResponse('Too many failed logins from this address; see retry-after'),

@@ -38,6 +38,12 @@ export const credentialStatusSchema = z
     lastErrorKind: z.string().optional(),
     lastErrorAt: z.number().optional(),
     quota: z.record(z.string(), z.unknown()).optional().describe("The upstream's latest rate-limit snapshot"),
+    disabledReason: z.string().optional().describe('Why switchyard disabled it (an OAuth grant refused), when it did'),
+    expiresAt: z.number().optional().describe('OAuth: when the access token expires, epoch ms'),
+    lastRefreshAt: z
+      .number()
+      .optional()
+      .describe('OAuth: when the access token was last obtained or refreshed, epoch ms'),
   })
   .register(managementSchemas, { id: 'CredentialStatus' });
 
@@ -295,3 +301,61 @@ export const playgroundInputSchema = z
   })
   .strict()
   .register(managementSchemas, { id: 'PlaygroundInput' });
+
+const oauthFlowKind = z.enum(['authorization_code', 'device', 'client_credentials']);
+
+export const oauthProfileListSchema = z
+  .object({
+    profiles: z.array(
+      z.object({
+        name: z.string(),
+        flow: oauthFlowKind,
+        provider: z.string().describe('The provider the resulting credential serves'),
+        label: z.string().optional(),
+      }),
+    ),
+  })
+  .register(managementSchemas, { id: 'OAuthProfileList' });
+
+/** A login in progress or finished; never a token, code or verifier. */
+export const oauthFlowSchema = z
+  .object({
+    id: z.string(),
+    profile: z.string(),
+    flow: oauthFlowKind,
+    state: z.enum(['pending', 'succeeded', 'failed', 'cancelled', 'expired']),
+    expiresAt: z.string().describe('ISO time a pending login expires'),
+    authorizationUrl: z.string().optional().describe('authorization_code: open it in a browser'),
+    userCode: z.string().optional().describe('device: the code to enter'),
+    verificationUri: z.string().optional().describe('device: where to enter it'),
+    verificationUriComplete: z.string().optional().describe('device: the same with the code filled in'),
+    interval: z.number().optional().describe('device: seconds between polls of the server'),
+    credentialId: z.string().optional().describe('The saved credential, once succeeded'),
+    error: z.string().optional().describe('Why it failed'),
+  })
+  .register(managementSchemas, { id: 'OAuthFlow' });
+
+export const oauthFlowInputSchema = z
+  .object({ profile: z.string().min(1).describe('The name of an oauth-profiles entry') })
+  .strict()
+  .register(managementSchemas, { id: 'OAuthFlowInput' });
+
+/** A pasted redirect URL (the address the browser ended at) or the bare code. */
+export const oauthCodeInputSchema = z
+  .object({ url: z.string().min(1).optional(), code: z.string().min(1).optional() })
+  .strict()
+  .refine((v) => v.url !== undefined || v.code !== undefined, { message: 'give url or code' })
+  .register(managementSchemas, { id: 'OAuthCodeInput' });
+
+export const oauthCallbackQuerySchema = z
+  .object({
+    code: z.string().optional(),
+    state: z.string().optional(),
+    iss: z.string().optional(),
+    error: z.string().optional(),
+    error_description: z.string().optional(),
+    error_uri: z.string().optional(),
+    session_state: z.string().optional(),
+    scope: z.string().optional(),
+  })
+  .loose();

@@ -1,6 +1,8 @@
 import type { Awaitable } from '../core/awaitable.js';
 import type { Logger } from '../core/logger.js';
 import type { ClientKeyStore } from '../http/client-keys/types.js';
+import type { OAuthFlows } from '../oauth/oauth-flows.js';
+import type { OAuthProfile } from '../oauth/profile.js';
 import type { UsageSink } from '../observe/usage/types.js';
 
 /** Read and replace the running config, given by whoever built the gateway from it (`switchyard serve`). */
@@ -38,6 +40,17 @@ export interface ManagementOptions {
   clientKeys?: ClientKeyStore;
   /** The usage ledger `usage` and `usage/records` read. Absent: those routes answer 404. */
   usage?: UsageSink;
+  /**
+   * OAuth logins (`oauth/*` routes): the profiles accounts log in with (saved through the Manager, so
+   * the credential serves at once), or an {@link OAuthFlows} of your own. Absent: no profile.
+   */
+  oauth?: OAuthFlows | readonly OAuthProfile[];
+  /**
+   * Scheme and host browsers reach the gateway at (`https://gw.example.com`), for the OAuth callback
+   * URL `<this><basePath>/oauth/callback`. Default: `http://` and the request's Host header. A
+   * profile's own `redirectUri` wins over both.
+   */
+  oauthCallbackBase?: string;
   /** Largest request body, bytes. Default 1 MiB. */
   maxBodyBytes?: number;
   /** Clock, epoch ms (tests). */

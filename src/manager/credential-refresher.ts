@@ -2,6 +2,7 @@ import type { Awaitable } from '../core/awaitable.js';
 import type { Credential } from '../core/credential.js';
 import { RefreshFailedError, SwitchyardError, UnauthorizedError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { revokedGrantCode } from '../executors/base/oauth-refresh.js';
 import type { Executor } from '../executors/types.js';
 import type { StateStore } from './state/types.js';
 import { ALL_MODELS } from './state/types.js';
@@ -41,6 +42,8 @@ export class CredentialRefresher {
   readonly #deps: RefresherDeps;
   readonly #inflight = new Map<string, Promise<Credential>>();
   readonly #failures = new Map<string, number>();
+  /** Refusals of a disabled credential: passed on as they are, with no backoff. */
+  readonly #disabledErrors = new WeakSet<SwitchyardError>();
 
   constructor(deps: RefresherDeps) {
     this.#deps = deps;
@@ -88,6 +91,7 @@ export class CredentialRefresher {
     try {
       // Another instance may have refreshed while we waited for the lock.
       const current = (await store.get(credential.id)) ?? credential;
+      if (current.disabled) throw this.#disabledError(this.#adopt(current));
       if (tokenChanged(credential, current) && !this.#expiring(current, executor)) return this.#adopt(current);
       const shared = await this.#sharedToken(current, executor);
       if (shared) return this.#adopt(await this.#keep(shared));
@@ -99,16 +103,8 @@ export class CredentialRefresher {
       } finally {
         clearTimeout(timer);
       }
-      let saved: Credential;
-      try {
-        saved = await store.save(fresh, current.version === undefined ? {} : { expectedVersion: current.version });
-      } catch (err) {
-        // A brand check, not instanceof: the store may come from another copy of the package (a CJS subpath).
-        if (!SwitchyardError.is(err) || err.kind !== 'conflict') throw err;
-        const latest = await store.get(credential.id);
-        if (!latest) throw err;
-        saved = latest;
-      }
+      if (fresh.oauth) fresh = { ...fresh, oauth: { ...fresh.oauth, lastRefreshAt: this.#deps.now() } };
+      const saved = await this.#saveRefreshed(current, fresh);
       this.#failures.delete(credential.id);
       await this.#share(saved);
       logger.info({ credentialId: credential.id }, 'credential refreshed');
@@ -120,7 +116,77 @@ export class CredentialRefresher {
     }
   }
 
+  /**
+   * Saves refreshed tokens before anything uses them: with a rotating server the old refresh token is
+   * dead once the new one is issued, so the new one must not be lost. A record changed meanwhile (a
+   * management edit) gets the new tokens merged into it; a store that refuses the save still leaves the
+   * tokens in use in this process (and says so), rather than dropping them.
+   */
+  async #saveRefreshed(current: Credential, fresh: Credential): Promise<Credential> {
+    const { store, logger } = this.#deps;
+    try {
+      return await store.save(fresh, current.version === undefined ? {} : { expectedVersion: current.version });
+    } catch (err) {
+      // A brand check, not instanceof: the store may come from another copy of the package (a CJS subpath).
+      if (SwitchyardError.is(err) && err.kind === 'conflict') {
+        try {
+          const latest = await store.get(current.id);
+          if (latest) {
+            const merged: Credential = { ...latest, oauth: { ...latest.oauth, ...fresh.oauth! } };
+            return await store.save(merged, latest.version === undefined ? {} : { expectedVersion: latest.version });
+          }
+        } catch {
+          // Reported below like any other failed save.
+        }
+      }
+      logger.error(
+        { credentialId: current.id, code: SwitchyardError.is(err) ? err.code : undefined },
+        'refreshed tokens could not be saved to the token store; they are used by this process only until it is',
+      );
+      return fresh;
+    }
+  }
+
+  /** A credential that was disabled (its grant revoked): no refresh is attempted. */
+  #disabledError(credential: Credential): SwitchyardError {
+    const reason = credential.disabledReason ?? 'it is disabled';
+    const err = new RefreshFailedError(`Credential ${credential.id} is not refreshed: ${reason}`, {
+      credentialId: credential.id,
+    });
+    this.#disabledErrors.add(err);
+    return err;
+  }
+
+  /**
+   * The server refused the grant itself (`invalid_grant`: revoked, expired or already used refresh
+   * token). Retrying cannot help, so the credential is disabled in the store with the reason, once,
+   * instead of backing off and trying again forever.
+   */
+  async #revoked(credential: Credential, code: string): Promise<SwitchyardError> {
+    const { store, logger, now } = this.#deps;
+    const reason =
+      `the OAuth server refused its refresh token (${code}) at ${new Date(now()).toISOString()}; ` +
+      'log in again (switchyard login <profile>, or the management API) to replace it';
+    try {
+      const latest = (await store.get(credential.id)) ?? credential;
+      const disabled: Credential = { ...latest, disabled: true, disabledReason: reason };
+      this.#adopt(await store.save(disabled, latest.version === undefined ? {} : { expectedVersion: latest.version }));
+    } catch {
+      this.#adopt({ ...credential, disabled: true, disabledReason: reason });
+    }
+    logger.warn(
+      { credentialId: credential.id, oauthError: code },
+      'credential disabled: its refresh grant was refused',
+    );
+    return new RefreshFailedError(`Credential ${credential.id} was disabled: ${reason}`, {
+      credentialId: credential.id,
+    });
+  }
+
   async #failed(credential: Credential, err: unknown): Promise<SwitchyardError> {
+    if (SwitchyardError.is(err) && this.#disabledErrors.has(err)) return err;
+    const revoked = revokedGrantCode(err);
+    if (revoked === 'invalid_grant') return this.#revoked(credential, revoked);
     const strikes = (this.#failures.get(credential.id) ?? 0) + 1;
     this.#failures.set(credential.id, strikes);
     const ms = Math.min(this.#deps.failureBackoffMs * 2 ** (strikes - 1), this.#deps.failureBackoffMaxMs);
@@ -148,6 +214,7 @@ export class CredentialRefresher {
     while (this.#deps.now() < deadline) {
       await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
       const current = await this.#deps.store.get(credential.id);
+      if (current?.disabled) throw this.#disabledError(this.#adopt(current));
       if (current && tokenChanged(credential, current)) return this.#adopt(current);
       const shared = await this.#sharedToken(current ?? credential, executor);
       if (shared) return this.#adopt(await this.#keep(shared));

@@ -39,6 +39,9 @@ export async function credentialStatuses(
         available: c.disabled !== true && !own.some((x) => x.model === ALL_MODELS),
       };
       if (c.label !== undefined) status.label = c.label;
+      if (c.disabledReason !== undefined) status.disabledReason = c.disabledReason;
+      if (c.oauth?.expiresAt !== undefined) status.expiresAt = c.oauth.expiresAt;
+      if (c.oauth?.lastRefreshAt !== undefined) status.lastRefreshAt = c.oauth.lastRefreshAt;
       const last = lastError.get(c.id);
       if (last) {
         status.lastErrorKind = last.kind;

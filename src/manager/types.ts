@@ -178,6 +178,12 @@ export interface CredentialStatus {
   lastErrorAt?: number;
   /** The latest rate-limit snapshot its upstream reported. */
   quota?: QuotaSnapshot;
+  /** Why switchyard disabled it (an OAuth grant the server refused), when it did. */
+  disabledReason?: string;
+  /** OAuth: when the access token expires, epoch ms. */
+  expiresAt?: number;
+  /** OAuth: when the access token was last obtained or refreshed, epoch ms. */
+  lastRefreshAt?: number;
 }
 
 /** What {@link Manager.status} returns. */

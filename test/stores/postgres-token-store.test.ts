@@ -127,7 +127,13 @@ describeWithServices('PostgresTokenStore against PostgreSQL', [postgres], () => 
       id: 'enc',
       provider: 'mock',
       kind: 'oauth',
-      oauth: { accessToken: 'at-SECRET-1', refreshToken: 'rt-SECRET-2', expiresAt: 123 },
+      oauth: {
+        accessToken: 'at-SECRET-1',
+        refreshToken: 'rt-SECRET-2',
+        clientSecret: 'cs-SECRET-4',
+        clientId: 'app',
+        expiresAt: 123,
+      },
     });
     await store.save({ id: 'enc-key', provider: 'mock', apiKey: 'sk-SECRET-3' });
     const raw = `${await rawData(`t${n}`, 'enc')}${await rawData(`t${n}`, 'enc-key')}`;
@@ -135,7 +141,7 @@ describeWithServices('PostgresTokenStore against PostgreSQL', [postgres], () => 
     expect(raw).toContain('"expiresAt": 123');
     const other = open({ secretKey: 'correct horse battery staple' });
     expect(await other.get('enc')).toMatchObject({
-      oauth: { accessToken: 'at-SECRET-1', refreshToken: 'rt-SECRET-2' },
+      oauth: { accessToken: 'at-SECRET-1', refreshToken: 'rt-SECRET-2', clientSecret: 'cs-SECRET-4', clientId: 'app' },
     });
     expect(await other.get('enc-key')).toMatchObject({ apiKey: 'sk-SECRET-3' });
   });

@@ -10,7 +10,7 @@ import type { ExecutorRequest, ExecutorResponse, ModelInfo } from '../types.js';
 import { buildUpstreamError, type ErrorContext, mapTransportError } from './classify-error.js';
 import { secretsOf } from './credential-secret.js';
 import { createModelsCache } from './models-cache.js';
-import { refreshWithTokenUrl } from './oauth-refresh.js';
+import { canRefreshWithTokenUrl, refreshWithTokenUrl } from './oauth-refresh.js';
 import { BodyTooLargeError, readAll, readPrefix, streamBytes } from './read-body.js';
 import { resolveUrl } from './resolve-url.js';
 import { summariseErrorBody } from './summarise-error-body.js';
@@ -248,9 +248,7 @@ export function createHttpExecutor(declaration: ProviderDeclaration, options: Ht
      * the credential's own `oauth.tokenUrl` (RFC 6749 §6), which needs a `tokenUrl` and a refresh token.
      */
     canRefresh: (credential: Credential) =>
-      declaration.canRefresh
-        ? declaration.canRefresh(credential)
-        : credential.oauth?.tokenUrl !== undefined && credential.oauth.refreshToken !== undefined,
+      declaration.canRefresh ? declaration.canRefresh(credential) : canRefreshWithTokenUrl(credential),
 
     refresh(credential: Credential, signal: AbortSignal): Promise<Credential> {
       const context = {

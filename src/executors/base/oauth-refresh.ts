@@ -16,6 +16,20 @@ const TOKEN_BODY_LIMIT = 256 * 1024;
 /** OAuth error codes (RFC 6749 §5.2) that mean the grant or the client is no good: re-authorise. */
 const REVOKED = new Set(['invalid_grant', 'invalid_client', 'unauthorized_client']);
 
+/**
+ * Marks an error from a token endpoint that refused the grant itself (`invalid_grant`, `invalid_client`,
+ * `unauthorized_client`): retrying cannot help, the account must be authorised again. The value is the
+ * OAuth error code. `Symbol.for`, so it survives two copies of the package.
+ */
+export const REVOKED_GRANT: unique symbol = Symbol.for('switchyard.oauth.revokedGrant');
+
+/** The OAuth error code when `err` says the grant was refused for good (see {@link REVOKED_GRANT}). */
+export function revokedGrantCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const code = (err as Record<symbol, unknown>)[REVOKED_GRANT];
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** What a token refresh (the standard refresh grant, or a provider's own `refresh`) needs from its executor. */
 export interface TokenRefreshContext {
   provider: string;
@@ -27,14 +41,27 @@ export interface TokenRefreshContext {
 }
 
 /**
+ * True when {@link refreshWithTokenUrl} can renew the credential: a `tokenUrl` and a refresh token, or
+ * a client-credentials grant with its client id and secret.
+ */
+export function canRefreshWithTokenUrl(credential: Credential): boolean {
+  const oauth = credential.oauth;
+  if (!oauth?.tokenUrl) return false;
+  if (oauth.refreshToken !== undefined) return true;
+  return oauth.grant === 'client_credentials' && oauth.clientId !== undefined && oauth.clientSecret !== undefined;
+}
+
+/**
  * Refreshes an OAuth credential against its own token endpoint (`oauth.tokenUrl`) with the standard
  * refresh-token grant (RFC 6749 §6): a form-encoded POST of `grant_type=refresh_token`, the refresh
- * token and, when set, `oauth.clientId`. The answer's `access_token` replaces the old one,
- * `refresh_token` replaces the old one when the server rotates it, and `expires_in` sets `expiresAt`
- * (left unset when the server does not say).
+ * token and, when set, `oauth.clientId` and `oauth.clientSecret` (`client_secret_post`). A credential
+ * with `oauth.grant: 'client_credentials'` and no refresh token gets the client-credentials grant
+ * instead (RFC 6749 §4.4: client id, secret and `oauth.scope`). The answer's `access_token` replaces
+ * the old one, `refresh_token` replaces the old one when the server rotates it, `expires_in` sets
+ * `expiresAt` (left unset when the server does not say), and `lastRefreshAt` is set.
  *
- * `invalid_grant` (and `invalid_client`, `unauthorized_client`) throw an {@link UnauthorizedError}: the
- * account must be authorised again. A credential without `tokenUrl` or refresh token cannot be
+ * `invalid_grant` (and `invalid_client`, `unauthorized_client`) throw an {@link UnauthorizedError}
+ * carrying {@link REVOKED_GRANT}: the account must be authorised again. A credential without `tokenUrl` or refresh token cannot be
  * refreshed here and throws one too.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
@@ -53,11 +80,25 @@ export async function refreshWithTokenUrl(credential: Credential, context: Token
       options,
     );
   }
+  if (oauth.grant === 'client_credentials' && !oauth.refreshToken) {
+    if (!oauth.clientId || !oauth.clientSecret) {
+      throw new UnauthorizedError(`Credential ${credential.id} needs oauth.clientId and oauth.clientSecret`, options);
+    }
+    const grant = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: oauth.clientId,
+      client_secret: oauth.clientSecret,
+    });
+    if (oauth.scope) grant.set('scope', oauth.scope);
+    return exchangeToken(credential, oauth.tokenUrl, grant, context);
+  }
   if (!oauth.refreshToken) {
     throw new UnauthorizedError(`Credential ${credential.id} has no refresh token`, options);
   }
   const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: oauth.refreshToken });
   if (oauth.clientId) form.set('client_id', oauth.clientId);
+  // client_secret_post (RFC 6749 §2.3.1): a confidential client authenticates each refresh.
+  if (oauth.clientSecret) form.set('client_secret', oauth.clientSecret);
   return exchangeToken(credential, oauth.tokenUrl, form, context);
 }
 
@@ -120,6 +161,7 @@ export async function exchangeToken(
     oauth: { ...credential.oauth, accessToken: json.access_token },
   };
   const fresh = next.oauth!;
+  fresh.lastRefreshAt = at;
   if (typeof json.refresh_token === 'string' && json.refresh_token !== '') fresh.refreshToken = json.refresh_token;
   const expiresIn = typeof json.expires_in === 'string' ? Number(json.expires_in) : json.expires_in;
   if (typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn >= 0) {
@@ -150,7 +192,8 @@ function tokenError(
   );
   const message = `The token endpoint of ${provider} answered ${status}${detail ? `: ${detail}` : ''}`;
   const options = { credentialId: credential.id, status: ok ? 502 : status };
-  if (code && REVOKED.has(code)) return new UnauthorizedError(message, options);
+  if (code && REVOKED.has(code))
+    return Object.assign(new UnauthorizedError(message, options), { [REVOKED_GRANT]: code });
   if (ok) return new UpstreamError(message, options);
   return createError(kindFromStatus(status), message, options);
 }

@@ -46,6 +46,9 @@ function applyPatch(current: Credential, patch: Record<string, unknown>): Creden
     if (current.oauth.refreshToken && oauth.refreshToken === maskSecret(current.oauth.refreshToken)) {
       merged.refreshToken = current.oauth.refreshToken;
     }
+    if (current.oauth.clientSecret && oauth.clientSecret === maskSecret(current.oauth.clientSecret)) {
+      merged.clientSecret = current.oauth.clientSecret;
+    }
     next.oauth = merged;
   }
   return next as unknown as Credential;
@@ -54,7 +57,10 @@ function applyPatch(current: Credential, patch: Record<string, unknown>): Creden
 function setDisabled(disabled: boolean): Route['handle'] {
   return async ({ manager, params, audit }) => {
     const current = credentialOr404(manager, params.id!);
-    const saved = await manager.updateCredential({ ...current, disabled });
+    const next: Credential = { ...current, disabled };
+    // The reason belongs to switchyard's own disable; an operator's enable or disable replaces it.
+    delete next.disabledReason;
+    const saved = await manager.updateCredential(next);
     audit({ credential: saved.id, disabled });
     return json(200, await credentialView(manager, saved));
   };

@@ -2,6 +2,7 @@ import { API_KEY_ROUTES } from './api-keys.js';
 import { CONFIG_ROUTES } from './config.js';
 import { CREDENTIAL_ROUTES } from './credentials.js';
 import { GROUP_ROUTES } from './groups.js';
+import { OAUTH_ROUTES } from './oauth.js';
 import { PLAYGROUND_ROUTES } from './playground.js';
 import { STATUS_ROUTES } from './status.js';
 import type { Route } from './types.js';
@@ -18,4 +19,5 @@ export const ROUTES: readonly Route[] = [
   ...USAGE_ROUTES,
   ...GROUP_ROUTES,
   ...PLAYGROUND_ROUTES,
+  ...OAUTH_ROUTES,
 ];

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ClientKeyStore } from '../../http/client-keys/types.js';
 import type { CoreRequest, CoreResponse } from '../../http/types.js';
 import type { Manager } from '../../manager/manager.js';
+import type { OAuthFlows } from '../../oauth/oauth-flows.js';
 import type { UsageSink } from '../../observe/usage/types.js';
 import type { ManagementConfigAccess } from '../types.js';
 
@@ -23,6 +24,12 @@ export interface RouteContext {
   version: string;
   startedAt: number;
   now: () => number;
+  /** The OAuth logins (absent: no profile configured). */
+  oauth: OAuthFlows | undefined;
+  /** Where the management routes are mounted, e.g. `/v0/management`. */
+  basePath: string;
+  /** Scheme and host browsers reach the gateway at, for OAuth callbacks; default from the Host header. */
+  oauthCallbackBase: string | undefined;
   /** Records what a write did, for the audit line (ids and field names only, never values). */
   audit: (detail: Record<string, unknown>) => void;
 }
@@ -40,8 +47,13 @@ export interface Route {
   /** The route also takes the body as text (a YAML file) with a `content-type` other than JSON. */
   text?: boolean;
   /** Success status and body schema (absent: no body). */
-  response: { status: number; schema?: z.ZodType };
+  response: { status: number; schema?: z.ZodType; html?: boolean };
   /** Changes state: writes an audit line. */
   write: boolean;
+  /**
+   * Served without the management secret (the OAuth callback, authenticated by its state); the rule
+   * on remote peers still applies.
+   */
+  public?: boolean;
   handle(context: RouteContext): Promise<CoreResponse>;
 }

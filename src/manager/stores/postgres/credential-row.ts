@@ -23,12 +23,14 @@ export function credentialToData(credential: Credential, box: SecretBox | undefi
   if (credential.apiKey !== undefined) secrets.apiKey = credential.apiKey;
   if (credential.oauth?.accessToken !== undefined) secrets.accessToken = credential.oauth.accessToken;
   if (credential.oauth?.refreshToken !== undefined) secrets.refreshToken = credential.oauth.refreshToken;
+  if (credential.oauth?.clientSecret !== undefined) secrets.clientSecret = credential.oauth.clientSecret;
   if (Object.keys(secrets).length === 0) return data;
   delete data.apiKey;
   const oauth = data.oauth as Record<string, unknown> | undefined;
   if (oauth) {
     delete oauth.accessToken;
     delete oauth.refreshToken;
+    delete oauth.clientSecret;
   }
   data[SEALED_FIELD] = box.seal(credential.id, secrets);
   return data;
@@ -56,12 +58,13 @@ export function rowToCredential(row: TokenRow, box: SecretBox | undefined): Deco
       throw new Error(`its secrets cannot be decrypted: ${(err as Error).message}`);
     }
     reseal = opened.stale;
-    const { apiKey, accessToken, refreshToken } = opened.secrets;
+    const { apiKey, accessToken, refreshToken, clientSecret } = opened.secrets;
     if (apiKey !== undefined) data.apiKey = apiKey;
-    if (accessToken !== undefined || refreshToken !== undefined) {
+    if (accessToken !== undefined || refreshToken !== undefined || clientSecret !== undefined) {
       const oauth = { ...((data.oauth as Record<string, unknown> | undefined) ?? {}) };
       if (accessToken !== undefined) oauth.accessToken = accessToken;
       if (refreshToken !== undefined) oauth.refreshToken = refreshToken;
+      if (clientSecret !== undefined) oauth.clientSecret = clientSecret;
       data.oauth = oauth;
     }
   } else if (box && (data.apiKey !== undefined || data.oauth !== undefined)) {

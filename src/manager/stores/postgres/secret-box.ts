@@ -5,6 +5,7 @@ export interface CredentialSecrets {
   apiKey?: string;
   accessToken?: string;
   refreshToken?: string;
+  clientSecret?: string;
 }
 
 /** What an encrypted record holds in place of its secrets. */
