@@ -185,6 +185,12 @@ async function serve(values: ReturnType<typeof parseServeArgs>): Promise<number>
         logger,
         notes: [
           `state:       ${shared.redis ? 'shared through Redis' : 'per worker (no redis.url): see the warning above'}`,
+          // A login lives in the process that started it; its callback or poll may reach another worker.
+          ...(Object.keys(file?.['oauth-profiles'] ?? {}).length > 0
+            ? [
+                'oauth:       logins by switchyard login <profile> only (the management API offers none with several workers)',
+              ]
+            : []),
         ],
         stdout: (text) => process.stdout.write(text),
       });
@@ -338,7 +344,7 @@ function memoryStateWarning(workers: number, usage: 'memory' | 'file' | 'postgre
 async function workerOptions(
   path: string | undefined,
   worker: number,
-): Promise<{ instance: string; state?: ReturnType<typeof clusterStateStore> }> {
+): Promise<{ instance: string; managementLogins: false; state?: ReturnType<typeof clusterStateStore> }> {
   const file = path
     ? await loadConfig(path).then(
         ({ config }) => config,
@@ -346,7 +352,11 @@ async function workerOptions(
       )
     : undefined;
   const { redis } = sharedState(file ?? {}, process.env);
-  return { instance: `w${worker}`, ...(redis ? {} : { state: clusterStateStore() }) };
+  return {
+    instance: `w${worker}`,
+    managementLogins: false,
+    ...(redis ? {} : { state: clusterStateStore() }),
+  };
 }
 
 /** What the banner says about the management API. */

@@ -87,6 +87,12 @@ export interface FromConfigOptions {
    * Letters, digits and `_`. Default: none.
    */
   instance?: string;
+  /**
+   * Whether the management API may start OAuth logins (`oauth-profiles`). Default true. `serve --workers N`
+   * passes false: a login is held by the process that started it, and its callback or poll may reach
+   * another worker, so the routes are not mounted there rather than failing half-way.
+   */
+  managementLogins?: boolean;
 }
 
 /** What {@link fromConfig} builds. */
@@ -416,7 +422,7 @@ export async function fromConfig(
 
   const profiles = oauthProfilesFromConfig(config);
   const oauth =
-    profiles.length === 0
+    profiles.length === 0 || options.managementLogins === false
       ? undefined
       : new OAuthFlows({ profiles, logger, save: (credential) => saveLoginToManager(manager, credential) });
   const management = managementFromConfig(config, {

@@ -74,6 +74,40 @@ describe('switchyard serve --workers', () => {
     await gateway.stop();
   }, 30_000);
 
+  it('offers no OAuth logins through the management API with several workers, and says so in the banner', async () => {
+    const secret = 'mgmt-secret-for-workers';
+    const profile = {
+      issuer: 'http://127.0.0.1:9/issuer',
+      'client-id': 'switchyard-test',
+      flow: 'device',
+      provider: 'openai',
+      'base-url': 'http://127.0.0.1:9/v1',
+    };
+    const config = { mock: true, 'remote-management': { 'secret-key': secret }, 'oauth-profiles': { corp: profile } };
+    const several = await startGateway(config, ['--workers', '2']);
+    expect(several.stdout()).toContain('oauth:       logins by switchyard login <profile> only');
+    const auth = { authorization: `Bearer ${secret}`, connection: 'close', 'content-type': 'application/json' };
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`${several.url}/v0/management/oauth/profiles`, { headers: auth });
+      expect(await res.json()).toEqual({ profiles: [] });
+      const start = await fetch(`${several.url}/v0/management/oauth/flows`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ profile: 'corp' }),
+      });
+      expect(start.status).toBe(404);
+    }
+    await several.stop();
+    // One process holds its logins itself: the routes are there.
+    const one = await startGateway(config);
+    const res = await fetch(`${one.url}/v0/management/oauth/profiles`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { profiles: Array<{ name: string }> }).profiles.map((p) => p.name)).toEqual(['corp']);
+    await one.stop();
+  }, 30_000);
+
   it('restarts a worker that was killed, and keeps serving on the port', async () => {
     const gateway = await startGateway({ mock: true }, ['--workers', '2']);
     const [, victim] = bannerPids(gateway);
