@@ -1,4 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { CoreResponse } from '../../http/types.js';
 
 /**
@@ -27,6 +29,10 @@ export async function writeCoreResponse(res: ServerResponse, response: CoreRespo
   }
   if (body instanceof Uint8Array) {
     res.end(body);
+    return;
+  }
+  if (body instanceof Readable) {
+    await pipeReadable(res, body);
     return;
   }
   const iterator = body[Symbol.asyncIterator]();
@@ -63,6 +69,25 @@ export async function writeCoreResponse(res: ServerResponse, response: CoreRespo
     if (!finished) void release(iterator);
   }
   if (finished && !res.destroyed) res.end();
+}
+
+/**
+ * A body that is a Node stream already (the key-rotation proxy's) is piped: backpressure by the stream
+ * machinery, no promise per chunk. A client that leaves, or a body that fails, destroys both sides (the
+ * client sees a cut connection, the upstream is released).
+ */
+async function pipeReadable(res: ServerResponse, body: Readable): Promise<void> {
+  // As for iterables: the headers go out on their own when the first chunk is not there by the next turn.
+  const flush = setImmediate(() => {
+    if (!res.headersSent && !res.destroyed) res.flushHeaders();
+  });
+  try {
+    await pipeline(body, res);
+  } catch {
+    if (!res.destroyed) res.destroy();
+  } finally {
+    clearImmediate(flush);
+  }
 }
 
 const CLOSED = Symbol('closed');

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { ConfigError, createError, type ErrorKind, SwitchyardError } from '../../core/errors.js';
 import { quotaExhaustedUntil } from '../../core/quota.js';
@@ -360,30 +360,35 @@ export function createProxyHandler(source: Manager | KeyPool, options: ProxyHand
     };
   }
 
-  /** The service's body as the caller gets it: keys masked, bytes counted, `done` called once however it ends. */
-  async function* relayBody(
-    source: AsyncIterable<Uint8Array>,
-    secrets: readonly Uint8Array[],
-    call: ProxyCall,
-    done: () => void,
-  ): AsyncGenerator<Uint8Array> {
+  /**
+   * The service's body as the caller gets it: keys masked, bytes counted, `done` called once however it
+   * ends. A Node stream piped from undici's body (an async iterable too, for adapters that read one):
+   * the Node adapter pipes it to the socket with no promise per chunk, so a large download moves at
+   * the speed of a bare `pipeline`; a client that leaves destroys it, which releases the upstream.
+   */
+  function relayBody(source: Readable, secrets: readonly Uint8Array[], call: ProxyCall, done: () => void): Transform {
     const masker = secretMasker(secrets);
-    try {
-      for await (const chunk of source) {
-        const out = masker.push(chunk);
-        if (out) {
+    const relayed = new Transform({
+      transform(chunk: Uint8Array, _encoding, callback) {
+        for (const out of masker.push(chunk)) {
           call.bytesOut += out.byteLength;
-          yield out;
+          this.push(out);
         }
-      }
-      const rest = masker.flush();
-      if (rest) {
-        call.bytesOut += rest.byteLength;
-        yield rest;
-      }
-    } finally {
+        callback();
+      },
+      flush(callback) {
+        const rest = masker.flush();
+        if (rest) call.bytesOut += rest.byteLength;
+        callback(null, rest);
+      },
+    });
+    relayed.once('close', () => {
+      if (!source.destroyed) source.destroy();
       done();
-    }
+    });
+    source.once('error', (err) => relayed.destroy(err));
+    source.pipe(relayed);
+    return relayed;
   }
 
   function noKey(service: Service, earliest: number | undefined, call: ProxyCall, triedSome: boolean): CoreResponse {

@@ -110,52 +110,60 @@ export function toReadable(
   });
 }
 
-/**
- * Masks `secrets` (as bytes, each at least 8 long) in a streamed body with `*` of the same length, so
- * the length (and a `content-length`) stays right. A chunk is passed on at once, except a tail that
- * could be the start of a secret (rare: it must end in a secret's first bytes), which waits for the
- * next chunk; so a secret split across chunks is caught, interactive streams are not held up, and
- * memory stays constant.
- */
 export async function* maskSecrets(
   stream: AsyncIterable<Uint8Array>,
   secrets: readonly Uint8Array[],
 ): AsyncGenerator<Uint8Array> {
   const masker = secretMasker(secrets);
-  for await (const chunk of stream) {
-    const out = masker.push(chunk);
-    if (out) yield out;
-  }
+  for await (const chunk of stream) for (const out of masker.push(chunk)) yield out;
   const rest = masker.flush();
   if (rest) yield rest;
 }
 
-/** The step function of {@link maskSecrets}, for a relay loop that does more per chunk. */
+/** Masks secrets in a stream of chunks, holding back a tail that could be the start of one. */
 export interface SecretMasker {
-  /** The chunk, masked, less a tail that may start a secret (kept for the next push); undefined when all is kept. */
-  push(chunk: Uint8Array): Uint8Array | undefined;
-  /** What is kept, at the end of the stream. */
+  /** The bytes that are final so far (masked), in order; may be empty. Mutates `chunk` in place. */
+  push(chunk: Uint8Array): Uint8Array[];
+  /** The held-back tail at the end of the stream. */
   flush(): Uint8Array | undefined;
 }
 
+/**
+ * A {@link SecretMasker} for `secrets`. A chunk is masked in place and passed on whole; only the few
+ * bytes at its end that could start a secret are held back and joined to the start of the next chunk,
+ * never the whole chunk, so a large download costs one search per secret per chunk and no copy.
+ */
 export function secretMasker(secrets: readonly Uint8Array[]): SecretMasker {
+  const longest = secrets.reduce((n, s) => Math.max(n, s.byteLength), 0);
   let carry: Buffer | undefined;
+  const maskAll = (buf: Buffer) => {
+    for (const secret of secrets) maskWithin(buf, secret);
+  };
+  const tailOf = (buf: Buffer) => secrets.reduce((n, s) => Math.max(n, partialTail(buf, s)), 0);
   return {
     push(chunk) {
-      if (secrets.length === 0) return chunk;
-      const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      const buf = carry ? Buffer.concat([carry, view]) : view;
-      let hold = 0;
-      for (const secret of secrets) {
-        maskWithin(buf, secret);
-        hold = Math.max(hold, partialTail(buf, secret));
-      }
-      if (hold === 0) {
+      if (secrets.length === 0) return [chunk];
+      let view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const out: Uint8Array[] = [];
+      if (carry) {
+        if (view.byteLength < longest) {
+          // A short chunk: join it to the carry whole (a few bytes) and go on as with one chunk.
+          view = Buffer.concat([carry, view]);
+        } else {
+          // A secret that starts in the carry ends within the next `longest - 1` bytes: mask across the
+          // seam in a small joined copy, write its chunk part back, and pass the carry on.
+          const seam = Buffer.concat([carry, view.subarray(0, longest - 1)]);
+          maskAll(seam);
+          seam.copy(view, 0, carry.byteLength);
+          out.push(seam.subarray(0, carry.byteLength));
+        }
         carry = undefined;
-        return buf;
       }
-      carry = Buffer.from(buf.subarray(buf.byteLength - hold));
-      return buf.byteLength > hold ? buf.subarray(0, buf.byteLength - hold) : undefined;
+      maskAll(view);
+      const hold = tailOf(view);
+      if (hold > 0) carry = Buffer.from(view.subarray(view.byteLength - hold));
+      if (view.byteLength > hold) out.push(hold > 0 ? view.subarray(0, view.byteLength - hold) : view);
+      return out;
     },
     flush() {
       const rest = carry;
