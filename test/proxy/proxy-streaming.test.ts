@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProxyHandler, type ProxyHandler } from '../../src/http/index.js';
@@ -55,6 +56,42 @@ async function pump(
 }
 
 describe('streaming', () => {
+  it.each([
+    ['chunked', { 'transfer-encoding': 'chunked' }],
+    ['with a content-length', { 'content-length': String(3 * MB + 17) }],
+  ])('moves an upload %s past max-replay-bytes to the service byte for byte, counted', async (_name, headers) => {
+    fake.next((req, res) => {
+      const hash = createHash('sha256');
+      let bytes = 0;
+      req.on('data', (chunk: Buffer) => {
+        hash.update(chunk);
+        bytes += chunk.byteLength;
+      });
+      req.on('end', () => res.end(JSON.stringify({ sha256: hash.digest('hex'), bytes })));
+    });
+    const body = randomBytes(3 * MB + 17);
+    const req = open('/proxy/big/upload', 'POST', headers);
+    const answer = new Promise<string>((resolve, reject) => {
+      req.once('response', (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+        });
+        res.on('end', () => resolve(text));
+      });
+      req.once('error', reject);
+    });
+    // Uneven pieces, so the first read and the rest meet mid-chunk.
+    for (let at = 0; at < body.byteLength; at += 100_003) {
+      const ok = req.write(body.subarray(at, Math.min(body.byteLength, at + 100_003)));
+      if (!ok) await new Promise((r) => req.once('drain', r));
+    }
+    req.end();
+    const got = JSON.parse(await answer) as { sha256: string; bytes: number };
+    expect(got).toEqual({ sha256: createHash('sha256').update(body).digest('hex'), bytes: body.byteLength });
+    await expect.poll(() => usage.at(-1)?.bytesIn).toBe(body.byteLength);
+  });
+
   it('streams both ways: each uploaded chunk is echoed back before the next one is sent', async () => {
     fake.next((req, res) => {
       res.writeHead(200, { 'content-type': 'application/octet-stream' });

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { AbortedError } from '../../core/errors.js';
 import { HttpError } from '../../http/error-response.js';
+import { NODE_READABLE } from '../../http/proxy/proxy-bodies.js';
 
 /**
  * The body of an `IncomingMessage` as an async iterable that stops past `maxBytes`.
@@ -12,6 +13,8 @@ import { HttpError } from '../../http/error-response.js';
  */
 export function requestBody(req: IncomingMessage, maxBytes = Number.POSITIVE_INFINITY): AsyncIterable<Uint8Array> {
   return {
+    // With no limit to enforce, the key-rotation proxy may pipe the stream itself (see NODE_READABLE).
+    ...(maxBytes === Number.POSITIVE_INFINITY ? { [NODE_READABLE]: req } : {}),
     [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
       let received = 0;
       let ended = req.readableEnded;

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { concatBytes } from '../../core/concat-bytes.js';
 import type { CoreRequestBody } from '../types.js';
 
@@ -34,7 +34,16 @@ export async function prepareBody(
     if (next.done) return { kind: 'bytes', bytes: concatBytes(head, size) };
     head.push(next.value);
     size += next.value.byteLength;
-    if (size > maxReplayBytes) return { kind: 'stream', stream: resume(head, iterator) };
+    if (size > maxReplayBytes) {
+      const raw = (body as { [NODE_READABLE]?: unknown })[NODE_READABLE];
+      if (raw instanceof Readable && !raw.readableEnded) {
+        // Hand the read part back to the Node stream, which toReadable then pipes whole.
+        await iterator.return?.();
+        for (let i = head.length - 1; i >= 0; i--) raw.unshift(head[i]);
+        return { kind: 'stream', stream: body };
+      }
+      return { kind: 'stream', stream: resume(head, iterator) };
+    }
   }
 }
 
@@ -56,6 +65,32 @@ async function* resume(head: Uint8Array[], iterator: AsyncIterator<Uint8Array>):
   }
 }
 
+/**
+ * Where a Node adapter puts the request stream behind a body it has not read and does not limit
+ * (`Symbol.for`, so this module needs no import from the adapters): the proxy then pipes it to
+ * the upstream as a bare proxy would, with no promise per chunk.
+ */
+export const NODE_READABLE = Symbol.for('switchyard.node-readable');
+
+/** `raw` piped through a counter; a client that leaves before the end fails it (the upstream call is cut). */
+function pipeCounted(raw: Readable, add: (bytes: number) => void): Readable {
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      add(chunk.byteLength);
+      callback(null, chunk);
+    },
+  });
+  raw.once('error', (err) => counted.destroy(err));
+  raw.once('close', () => {
+    if (!raw.readableEnded) counted.destroy(new Error('The client closed the connection while sending the body'));
+  });
+  counted.once('close', () => {
+    if (!raw.readableEnded) raw.unpipe(counted);
+  });
+  raw.pipe(counted);
+  return counted;
+}
+
 function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
   return typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
 }
@@ -70,6 +105,8 @@ export function toReadable(
   add: (bytes: number) => void,
   highWaterMark = 256 * 1024,
 ): Readable {
+  const raw = (stream as { [NODE_READABLE]?: unknown })[NODE_READABLE];
+  if (raw instanceof Readable) return pipeCounted(raw, add);
   const iterator = stream[Symbol.asyncIterator]();
   let pulling = false;
   let ended = false;
