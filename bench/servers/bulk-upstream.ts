@@ -1,10 +1,13 @@
 // The fake REST service of the large-body proxy benchmark, in a child process: a POST (or PUT) body is
 // read to its end and answered with its size; `GET /download?bytes=N` streams N bytes, honouring
 // backpressure. Nothing is kept in memory.
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { portOf, serveChild } from './ipc.js';
 
-const CHUNK = Buffer.alloc(64 * 1024, 0x62);
+// Bytes as a binary download has them. (A body of one repeated letter that also starts the proxy's
+// keys, as this once was, is the key masker's worst case: every position starts a candidate match.)
+const CHUNK = randomBytes(64 * 1024);
 
 const server = createServer(async (req, res) => {
   if (req.method === 'GET') {
