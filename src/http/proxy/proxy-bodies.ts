@@ -39,6 +39,9 @@ export async function prepareBody(
       if (raw instanceof Readable && !raw.readableEnded) {
         // Hand the read part back to the Node stream, which toReadable then pipes whole.
         await iterator.return?.();
+        // Until toReadable pipes it (after a key is picked) nothing else listens: a client that resets
+        // the connection meanwhile must not be an unhandled 'error'; pipeCounted sees the close.
+        raw.on('error', noop);
         for (let i = head.length - 1; i >= 0; i--) raw.unshift(head[i]);
         return { kind: 'stream', stream: body };
       }
@@ -87,9 +90,16 @@ function pipeCounted(raw: Readable, add: (bytes: number) => void): Readable {
   counted.once('close', () => {
     if (!raw.readableEnded) raw.unpipe(counted);
   });
+  if (raw.destroyed && !raw.readableEnded) {
+    // The client left before the upload was piped.
+    counted.destroy(new Error('The client closed the connection while sending the body'));
+    return counted;
+  }
   raw.pipe(counted);
   return counted;
 }
+
+function noop(): void {}
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
   return typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
@@ -147,6 +157,13 @@ export function toReadable(
   });
 }
 
+/**
+ * Masks `secrets` (as bytes, each at least 8 long) in a streamed body with `*` of the same length, so
+ * the length (and a `content-length`) stays right. A chunk is passed on at once, except a tail that
+ * could be the start of a secret (rare: it must end in a secret's first bytes), which waits for the
+ * next chunk; so a secret split across chunks is caught, interactive streams are not held up, and
+ * memory stays constant.
+ */
 export async function* maskSecrets(
   stream: AsyncIterable<Uint8Array>,
   secrets: readonly Uint8Array[],
