@@ -10,6 +10,59 @@ export type OAuthFlowKind = (typeof OAUTH_FLOWS)[number];
 
 const url = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
+/** An `http(s)` URL, as every URL of a profile is. */
+export const oauthUrlSchema = url;
+
+/** The explicit endpoints of a profile (each optional: discovery fills the rest). */
+export const oauthEndpointsSchema = z
+  .object({
+    authorization: url.optional(),
+    token: url.optional(),
+    device: url.optional(),
+    revocation: url.optional(),
+    jwks: url.optional(),
+  })
+  .strict();
+
+/** What a profile's name may be: `switchyard login <name>`, and the start of its credentials' ids. */
+export const OAUTH_PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * The rules across a profile's fields, for the library's schema and the YAML's (whose keys differ):
+ * an issuer or a token endpoint; the flow's own endpoint without an issuer; a secret for client
+ * credentials, reported at `secretKey`.
+ */
+export function checkOAuthProfile(
+  p: { issuer?: string | undefined; endpoints?: z.infer<typeof oauthEndpointsSchema> | undefined; flow: OAuthFlowKind },
+  secret: { key: string; value: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (!p.issuer && !p.endpoints?.token) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['issuer'],
+      message: 'set issuer (the endpoints are discovered from it) or endpoints.token',
+    });
+  }
+  if (!p.issuer && p.flow === 'authorization_code' && !p.endpoints?.authorization) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['endpoints', 'authorization'],
+      message: 'required for flow authorization_code without an issuer',
+    });
+  }
+  if (!p.issuer && p.flow === 'device' && !p.endpoints?.device) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['endpoints', 'device'],
+      message: 'required for flow device without an issuer',
+    });
+  }
+  if (p.flow === 'client_credentials' && !secret.value) {
+    ctx.addIssue({ code: 'custom', path: [secret.key], message: 'required for flow client_credentials' });
+  }
+}
+
 /**
  * The zod schema of an {@link OAuthProfile} without its hooks (functions are not data): what an
  * embedder or the YAML's `oauth-profiles:` section describes. Either `issuer` (the endpoints are
@@ -19,21 +72,10 @@ const url = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 export const oauthProfileSchema = z
   .object({
     /** The profile's name: `switchyard login <name>`; credentials are named `<name>-<account>`. */
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'letters, digits, ".", "_" or "-", at most 64' }),
+    name: z.string().regex(OAUTH_PROFILE_NAME, { message: 'letters, digits, ".", "_" or "-", at most 64' }),
     label: z.string().min(1).optional(),
     issuer: url.optional(),
-    endpoints: z
-      .object({
-        authorization: url.optional(),
-        token: url.optional(),
-        device: url.optional(),
-        revocation: url.optional(),
-        jwks: url.optional(),
-      })
-      .strict()
-      .optional(),
+    endpoints: oauthEndpointsSchema.optional(),
     clientId: z.string().min(1),
     clientSecret: z.string().min(1).optional(),
     scopes: z.array(z.string().min(1)).default([]),
@@ -55,28 +97,7 @@ export const oauthProfileSchema = z
     priority: z.number().optional(),
   })
   .strict()
-  .superRefine((p, ctx) => {
-    if (!p.issuer && !p.endpoints?.token) {
-      ctx.addIssue({ code: 'custom', path: ['issuer'], message: 'set issuer (discovery) or endpoints.token' });
-    }
-    if (!p.issuer && p.flow === 'authorization_code' && !p.endpoints?.authorization) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['endpoints', 'authorization'],
-        message: 'required for flow authorization_code without an issuer',
-      });
-    }
-    if (!p.issuer && p.flow === 'device' && !p.endpoints?.device) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['endpoints', 'device'],
-        message: 'required for flow device without an issuer',
-      });
-    }
-    if (p.flow === 'client_credentials' && !p.clientSecret) {
-      ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: 'required for flow client_credentials' });
-    }
-  });
+  .superRefine((p, ctx) => checkOAuthProfile(p, { key: 'clientSecret', value: p.clientSecret }, ctx));
 
 /** What {@link OAuthProfileHooks} get: the tokens and, when the server is OIDC, the ID token's claims. */
 export interface OAuthTokenResult {

@@ -8,7 +8,7 @@ import { Manager } from '../../src/manager/manager.js';
 import { MemoryTokenStore } from '../../src/manager/stores/memory/memory-token-store.js';
 import { OAuthFlows, type OAuthProfile } from '../../src/oauth/index.js';
 import { type FakeOidc, startFakeOidc } from '../fakes/fake-oidc.js';
-import { approve, recordingLogger } from '../oauth/helpers.js';
+import { approve, corpProfile, recordingLogger } from '../oauth/helpers.js';
 
 const SECRET = 'mgmt-secret-0123456789';
 const SVC_SECRET = 'svc-secret-0123456789abcdef';
@@ -23,16 +23,7 @@ let logger: ReturnType<typeof recordingLogger>;
 
 function profiles(): OAuthProfile[] {
   return [
-    {
-      name: 'corp',
-      label: 'Corp gateway',
-      issuer: fake.issuer,
-      clientId: 'cli-app',
-      scopes: ['openid', 'email', 'offline_access'],
-      flow: 'authorization_code',
-      provider: 'openai',
-      baseUrl: `${fake.issuer}/v1`,
-    },
+    corpProfile(fake.issuer, { label: 'Corp gateway' }),
     {
       name: 'svc',
       issuer: fake.issuer,

@@ -5,7 +5,7 @@ import { Manager } from '../../src/manager/manager.js';
 import { MemoryTokenStore } from '../../src/manager/stores/memory/memory-token-store.js';
 import { OAuthFlows, type OAuthProfile, saveLoginCredential } from '../../src/oauth/index.js';
 import { type FakeOidc, startFakeOidc } from '../fakes/fake-oidc.js';
-import { approve, recordingLogger } from './helpers.js';
+import { approve, corpProfile, recordingLogger } from './helpers.js';
 
 const SECRET = 'svc-secret-0123456789abcdef';
 const REDIRECT = 'http://127.0.0.1:9/callback';
@@ -17,15 +17,7 @@ let sleeps: number[];
 
 function profiles(): OAuthProfile[] {
   return [
-    {
-      name: 'corp',
-      issuer: fake.issuer,
-      clientId: 'cli-app',
-      scopes: ['openid', 'email', 'offline_access'],
-      flow: 'authorization_code',
-      provider: 'openai',
-      baseUrl: `${fake.issuer}/v1`,
-    },
+    corpProfile(fake.issuer),
     {
       name: 'corp-device',
       issuer: fake.issuer,

@@ -11,7 +11,7 @@ import { OAuthFlows } from '../../src/oauth/index.js';
 import { type FakeOidc, startFakeOidc } from '../fakes/fake-oidc.js';
 import { deleteKeys } from '../stores/cleanup.js';
 import { describeWithServices, probeRedis, REDIS_URL, runId } from '../stores/services.js';
-import { approve } from './helpers.js';
+import { approve, corpProfile } from './helpers.js';
 
 const redis = await probeRedis();
 const chat = {
@@ -31,17 +31,7 @@ describeWithServices('an OAuth login refreshed across three instances sharing Re
     fake = await startFakeOidc({ tokenDelayMs: 150 });
     let saved: Credential | undefined;
     const flows = new OAuthFlows({
-      profiles: [
-        {
-          name: 'corp',
-          issuer: fake.issuer,
-          clientId: 'cli-app',
-          scopes: ['openid', 'email', 'offline_access'],
-          flow: 'authorization_code',
-          provider: 'openai',
-          baseUrl: `${fake.issuer}/v1`,
-        },
-      ],
+      profiles: [corpProfile(fake.issuer)],
       save: async (c) => {
         saved = c;
         return c;

@@ -9,7 +9,7 @@ import { MemoryTokenStore } from '../../src/manager/stores/memory/memory-token-s
 import type { SaveOptions } from '../../src/manager/stores/types.js';
 import { OAuthFlows } from '../../src/oauth/index.js';
 import { type FakeOidc, startFakeOidc } from '../fakes/fake-oidc.js';
-import { approve, recordingLogger } from './helpers.js';
+import { approve, corpProfile, recordingLogger } from './helpers.js';
 
 const chat = {
   dialect: 'openai-chat' as const,
@@ -25,17 +25,7 @@ afterAll(() => fake.close());
 async function login(): Promise<Credential> {
   let saved: Credential | undefined;
   const flows = new OAuthFlows({
-    profiles: [
-      {
-        name: 'corp',
-        issuer: fake.issuer,
-        clientId: 'cli-app',
-        scopes: ['openid', 'email', 'offline_access'],
-        flow: 'authorization_code',
-        provider: 'openai',
-        baseUrl: `${fake.issuer}/v1`,
-      },
-    ],
+    profiles: [corpProfile(fake.issuer)],
     save: async (c) => (saved = c),
   });
   const flow = await flows.start('corp', { redirectUri: 'http://127.0.0.1:9/cb' });
