@@ -18,6 +18,13 @@ export type CoreRequestBody =
   | undefined;
 
 /**
+ * Where a Node adapter puts the request stream behind a streamed body it has not read and does not
+ * limit (`Symbol.for`, so no module needs another's copy): a handler that forwards the body unread
+ * (the key-rotation proxy) may pipe that stream itself, with no promise per chunk.
+ */
+export const NODE_READABLE = Symbol.for('switchyard.node-readable');
+
+/**
  * The minimal request the core handler works on. Adapters build it from their framework's request; on
  * Node it maps straight onto `IncomingMessage`, with no Web `Request` in between (that costs about 4x in
  * throughput on Node).

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { AbortedError } from '../../core/errors.js';
 import { HttpError } from '../../http/error-response.js';
-import { NODE_READABLE } from '../../http/proxy/proxy-bodies.js';
+import { NODE_READABLE } from '../../http/types.js';
 
 /**
  * The body of an `IncomingMessage` as an async iterable that stops past `maxBytes`.

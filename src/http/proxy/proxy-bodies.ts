@@ -1,6 +1,6 @@
 import { Readable, Transform } from 'node:stream';
 import { concatBytes } from '../../core/concat-bytes.js';
-import type { CoreRequestBody } from '../types.js';
+import { type CoreRequestBody, NODE_READABLE } from '../types.js';
 
 const encoder = new TextEncoder();
 
@@ -35,8 +35,8 @@ export async function prepareBody(
     head.push(next.value);
     size += next.value.byteLength;
     if (size > maxReplayBytes) {
-      const raw = (body as { [NODE_READABLE]?: unknown })[NODE_READABLE];
-      if (raw instanceof Readable && !raw.readableEnded) {
+      const raw = nodeReadableOf(body);
+      if (raw && !raw.readableEnded) {
         // Hand the read part back to the Node stream, which toReadable then pipes whole.
         await iterator.return?.();
         // Until toReadable pipes it (after a key is picked) nothing else listens: a client that resets
@@ -68,13 +68,6 @@ async function* resume(head: Uint8Array[], iterator: AsyncIterator<Uint8Array>):
   }
 }
 
-/**
- * Where a Node adapter puts the request stream behind a body it has not read and does not limit
- * (`Symbol.for`, so this module needs no import from the adapters): the proxy then pipes it to
- * the upstream as a bare proxy would, with no promise per chunk.
- */
-export const NODE_READABLE = Symbol.for('switchyard.node-readable');
-
 /** `raw` piped through a counter; a client that leaves before the end fails it (the upstream call is cut). */
 function pipeCounted(raw: Readable, add: (bytes: number) => void): Readable {
   const counted = new Transform({
@@ -99,6 +92,12 @@ function pipeCounted(raw: Readable, add: (bytes: number) => void): Readable {
   return counted;
 }
 
+/** The Node stream a Node adapter left behind `body` (see {@link NODE_READABLE}), if any. */
+function nodeReadableOf(body: object): Readable | undefined {
+  const raw = (body as { [NODE_READABLE]?: unknown })[NODE_READABLE];
+  return raw instanceof Readable ? raw : undefined;
+}
+
 function noop(): void {}
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
@@ -115,8 +114,8 @@ export function toReadable(
   add: (bytes: number) => void,
   highWaterMark = 256 * 1024,
 ): Readable {
-  const raw = (stream as { [NODE_READABLE]?: unknown })[NODE_READABLE];
-  if (raw instanceof Readable) return pipeCounted(raw, add);
+  const raw = nodeReadableOf(stream);
+  if (raw) return pipeCounted(raw, add);
   const iterator = stream[Symbol.asyncIterator]();
   let pulling = false;
   let ended = false;
