@@ -42,9 +42,7 @@ export async function writeCoreResponse(res: ServerResponse, response: CoreRespo
   // their own on the next turn of the event loop otherwise: an SSE client sees them before the first
   // event, however long that takes.
   let first: Promise<IteratorResult<Uint8Array>> | undefined = iterator.next();
-  const flush = setImmediate(() => {
-    if (!res.headersSent && !res.destroyed) res.flushHeaders();
-  });
+  const flush = flushHeadersNextTurn(res);
   try {
     for (;;) {
       const pending = first ?? iterator.next();
@@ -77,10 +75,7 @@ export async function writeCoreResponse(res: ServerResponse, response: CoreRespo
  * client sees a cut connection, the upstream is released).
  */
 async function pipeReadable(res: ServerResponse, body: Readable): Promise<void> {
-  // As for iterables: the headers go out on their own when the first chunk is not there by the next turn.
-  const flush = setImmediate(() => {
-    if (!res.headersSent && !res.destroyed) res.flushHeaders();
-  });
+  const flush = flushHeadersNextTurn(res);
   try {
     await pipeline(body, res);
   } catch {
@@ -88,6 +83,13 @@ async function pipeReadable(res: ServerResponse, body: Readable): Promise<void> 
   } finally {
     clearImmediate(flush);
   }
+}
+
+/** Sends the headers on their own on the next turn unless the first chunk took them already. */
+function flushHeadersNextTurn(res: ServerResponse): NodeJS.Immediate {
+  return setImmediate(() => {
+    if (!res.headersSent && !res.destroyed) res.flushHeaders();
+  });
 }
 
 const CLOSED = Symbol('closed');
